@@ -1,0 +1,78 @@
+"""Word lists, loaded once from ``lexicons/*.txt`` (one entry per line, ``#`` comments)."""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files(__package__).joinpath("lexicons", name).read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.append(line)
+    return out
+
+
+def words(name: str) -> frozenset[str]:
+    """The first word of every line of ``lexicons/NAME.txt``, lowercased."""
+    return _words(name)
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    return frozenset(line.split()[0].lower() for line in _lines(name + ".txt"))
+
+
+@cache
+def _verb_lines() -> list[tuple[list[str], bool]]:
+    out = []
+    for line in _lines("speech_verbs.txt"):
+        forms, _, mark = line.lower().partition("|")
+        out.append((forms.split(), mark.strip() == "quote"))
+    return out
+
+
+@cache
+def speech_verbs() -> dict[str, str]:
+    """Every inflected speech/writing verb form -> its lemma (cues for direct quotes)."""
+    return {form: parts[0] for parts, _ in _verb_lines() for form in parts}
+
+
+@cache
+def report_verbs() -> dict[str, str]:
+    """The speech verb forms that also introduce reported speech without quote marks."""
+    return {form: parts[0] for parts, quote_only in _verb_lines() if not quote_only for form in parts}
+
+
+@cache
+def cue_phrases() -> tuple[str, ...]:
+    """Multi-word cues such as "according to", longest first."""
+    return tuple(sorted((l.lower() for l in _lines("cue_phrases.txt")), key=len, reverse=True))
+
+
+@cache
+def pronouns() -> dict[str, str]:
+    """Pronoun -> the speaker type it usually stands for."""
+    return {l.split()[0].lower(): l.split()[1] for l in _lines("pronouns.txt")}
+
+
+def titles() -> frozenset[str]:
+    return words("titles")
+
+
+def abbreviations() -> frozenset[str]:
+    return words("abbreviations")
+
+
+def group_nouns() -> frozenset[str]:
+    return words("group_nouns")
+
+
+def anonymous_heads() -> frozenset[str]:
+    return words("anonymous_heads")
+
+
+def organization_words() -> frozenset[str]:
+    return words("organization_words")

@@ -1,0 +1,59 @@
+"""Plain records that flow through the pipeline.
+
+read -> Article; segment -> Paragraph/Sentence/Token spans; extract -> Statement.
+Every span is a pair of character offsets into ``Article.text`` (the original text).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+Span = tuple[int, int]
+
+KINDS = ("direct", "indirect", "mixed")
+SPEAKER_TYPES = ("person", "organization", "group", "anonymous", "unknown")
+
+
+@dataclass
+class Article:
+    """One input article. ``paragraphs`` are spans into ``text``; the first is the headline."""
+
+    id: str
+    text: str
+    path: str = ""
+    title: str = ""
+    date: Optional[str] = None
+    url: Optional[str] = None
+    outlet: Optional[str] = None
+    paragraphs: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Statement:
+    """One attributed statement. Field names are the JSON output's keys."""
+
+    id: str
+    source: str
+    text: str
+    kind: str
+    speaker: str
+    mention: str
+    speaker_type: str
+    role: Optional[str]
+    organization: Optional[str]
+    outlet: Optional[str]
+    cue: Optional[str]
+    paragraph: int
+    spans: list[list[int]]
+    context: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @staticmethod
+    def make_id(source: str, start: int) -> str:
+        """A stable id: the article id and the offset where the statement starts."""
+        return f"{source}:{start}"
+
+
+STATEMENT_FIELDS = tuple(Statement.__dataclass_fields__)
