@@ -1,13 +1,46 @@
-"""The extraction pipeline: Article -> list[Statement]. (Being written; stub.)"""
+"""The extraction pipeline: Article -> list[Statement], in reading order."""
 from __future__ import annotations
 
-from .records import Article, Statement
+from .attribute import Attribution, attribute_paragraph, build_paragraph
+from .entities import resolve
+from .quotes import find_quotes, starts_with_quote, uses_single_quotes
 from .read import article_from_text
+from .records import Article, Statement
+from .segment import sentence_spans, sentence_tokenizer, tokenize
+
+
+def attributions(article: Article) -> list[Attribution]:
+    """Paragraph by paragraph attribution, joining quotes that run across paragraphs."""
+    text = article.text
+    sent_tok = sentence_tokenizer(text)
+    single = uses_single_quotes(text)
+    out: list[Attribution] = []
+    open_quote: Attribution | None = None
+    for index, (ps, pe) in enumerate(article.paragraphs):
+        quotes = find_quotes(text, ps, pe, single)
+        para = build_paragraph(text, index, ps, pe, tokenize(text, ps, pe),
+                               sentence_spans(sent_tok, text, ps, pe), quotes)
+        found = attribute_paragraph(para)
+        if (open_quote is not None and found and found[0].inherit and starts_with_quote(text, ps, pe)
+                and quotes and found[0].spans[0][0] == quotes[0].start):
+            # a multi-paragraph quote: this paragraph continues the open one
+            cont = found.pop(0)
+            open_quote.spans.extend(cont.spans)
+            open_quote.open_end = cont.open_end
+            if not cont.open_end:
+                open_quote = None
+            out.extend(found)
+            continue
+        out.extend(found)
+        last = found[-1] if found else None
+        open_quote = last if last is not None and last.kind == "direct" and last.open_end \
+            and last.spans[-1][1] >= pe - 1 else None
+    return out
 
 
 def extract(article: Article) -> list[Statement]:
     """All attributed statements of one article, in reading order."""
-    return []
+    return resolve(article, attributions(article))
 
 
 def extract_text(text: str, id: str = "text") -> list[Statement]:

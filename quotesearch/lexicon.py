@@ -76,3 +76,47 @@ def anonymous_heads() -> frozenset[str]:
 
 def organization_words() -> frozenset[str]:
     return words("organization_words")
+
+
+def determiners() -> frozenset[str]:
+    return words("determiners")
+
+
+def auxiliaries() -> frozenset[str]:
+    return words("auxiliaries")
+
+
+def negations() -> frozenset[str]:
+    return words("negations")
+
+
+def stop_words() -> frozenset[str]:
+    return words("stop_words")
+
+
+def time_words() -> frozenset[str]:
+    return words("time_words")
+
+
+def outlet_words() -> frozenset[str]:
+    return words("outlets")
+
+
+def places() -> frozenset[str]:
+    return words("places")
+
+
+def venues() -> frozenset[str]:
+    return words("venues")
+
+
+def document_nouns() -> frozenset[str]:
+    return words("document_nouns")
+
+
+def name_connectors() -> frozenset[str]:
+    return words("name_connectors")
+
+
+def honorifics() -> frozenset[str]:
+    return words("honorifics")

@@ -1,0 +1,237 @@
+"""From mentions to speakers: name chains ("George Barros" <- "Barros" <- "he"),
+speaker types, roles carried across statements, organizations and acronyms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .attribute import Attribution
+from .mentions import _split_name, text_of
+from .records import Article, Statement
+from .segment import Token, tokenize
+
+_ACRONYM_DEF = re.compile(
+    r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+
+
+def _strip_possessive(s: str) -> str:
+    return re.sub(r"[’']s?$", "", s)
+
+
+def _key(s: str) -> str:
+    return _strip_possessive(s).lower()
+
+
+@dataclass
+class ArticleNames:
+    """What the article tells about names: full person names by surname, organizations by acronym."""
+
+    by_surname: dict[str, str] = field(default_factory=dict)
+    acronyms: dict[str, str] = field(default_factory=dict)      # ISW -> Institute for the Study of War
+    persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
+
+
+def _cap(t: Token) -> bool:
+    return t.is_word and t.text[0].isupper()
+
+
+def collect_names(article: Article) -> ArticleNames:
+    names = ArticleNames()
+    text = article.text
+    for m in _ACRONYM_DEF.finditer(text):
+        full, acr = " ".join(m.group(1).split()), m.group(2)
+        words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
+        while words and words[0].lower() in lexicon.titles():
+            words.pop(0)
+        if words and acr[0].upper() == words[0][0].upper():
+            start = full.find(words[0])
+            names.acronyms.setdefault(acr, full[start:])
+    for ps, pe in article.paragraphs[1:] or article.paragraphs:
+        toks = tokenize(text, ps, pe)
+        i = 0
+        while i < len(toks):
+            if not _cap(toks[i]):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
+                                         toks[j].lower in lexicon.abbreviations()):
+                j += 1
+            role, name = _split_name(toks, i, j)
+            if name:
+                words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
+                if len(words) >= 2 and _looks_like_person(words):
+                    full = text_of(toks, name, text)
+                    full = _strip_possessive(full)
+                    names.by_surname.setdefault(_key(words[-1].text), full)
+                    names.persons_at.append((toks[name[0]].start, full))
+            i = j + 1
+    return names
+
+
+def _looks_like_person(words: list[Token]) -> bool:
+    lows = [w.lower for w in words]
+    if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
+        return False
+    if any(w.text.isupper() and len(w.text) > 1 for w in words):
+        return False
+    if lows[0] in lexicon.determiners() or lows[0] in lexicon.stop_words():
+        return False
+    return not any(w in lexicon.speech_verbs() for w in lows)
+
+
+def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool) -> tuple[str, str]:
+    """(canonical name, type) for a proper-name mention."""
+    name = re.sub(r"\s*\([^)]*\)$", "", name)
+    words = name.split()
+    lows = [_key(w) for w in words]
+    if name in names.acronyms:
+        return names.acronyms[name], "organization"
+    if len(words) == 1:
+        w = lows[0]
+        if w in names.by_surname:
+            return names.by_surname[w], "person"
+        if has_honorific:
+            return _strip_possessive(name), "person"
+        if w in lexicon.places() or w in lexicon.organization_words() or name.isupper():
+            return _strip_possessive(name), "organization"
+        return _strip_possessive(name), "person"
+    if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows) or \
+            any(w in ("of", "for", "&") for w in lows):
+        return _strip_possessive(name), "organization"
+    full = _strip_possessive(name)
+    if len(words) == 2 and lows[-1] in names.by_surname and names.by_surname[lows[-1]].split()[0] == words[0]:
+        return names.by_surname[lows[-1]], "person"
+    return full, "person"
+
+
+def _role_text(a: Attribution) -> str:
+    words = a.role_words.split()
+    while words and (words[0].lower().rstrip(".") in lexicon.honorifics()
+                     or words[0].lower() in lexicon.determiners() | lexicon.stop_words()):
+        words.pop(0)
+    parts = [" ".join(words), a.appositive.strip()]
+    return ", ".join(p for p in parts if p)
+
+
+def organization_in(role: str, names: ArticleNames) -> str | None:
+    """The organization a role names: an article-defined acronym or full name, else a capitalized
+    phrase with an organization word."""
+    if not role:
+        return None
+    for acr, full in names.acronyms.items():
+        if re.search(rf"\b{re.escape(acr)}\b", role) or full in role:
+            return f"{full} ({acr})"
+    best = None
+    for m in re.finditer(r"(?:[A-Z][\w’'&\-]*\s+(?:(?:of|for|the|and|on)\s+)*)*[A-Z][\w’'&\-]*", role):
+        phrase = _strip_possessive(m.group())
+        lows = [w.lower() for w in phrase.split()]
+        if any(w in lexicon.organization_words() for w in lows):
+            best = phrase
+    return best
+
+
+def _group_or_anonymous(a: Attribution) -> str:
+    first = a.mention.split()[0].lower() if a.mention else ""
+    if first in ("a", "an", "one", "another") or (a.head in lexicon.anonymous_heads() and not a.head.endswith("s")):
+        return "anonymous"
+    if a.head in lexicon.group_nouns() or a.head.endswith("s"):
+        return "group"
+    if a.head in lexicon.organization_words():
+        return "organization"
+    return "anonymous"
+
+
+def resolve(article: Article, attributions: list[Attribution]) -> list[Statement]:
+    """Turn attributions into Statements with canonical speakers, roles and organizations."""
+    names = collect_names(article)
+    text = article.text
+    roles: dict[str, str] = {}
+    orgs: dict[str, str] = {}
+    last: dict[str, str] = {}          # speaker type -> last speaker of that type
+    prev: Statement | None = None
+    out: list[Statement] = []
+    for a in attributions:
+        speaker, stype, role = "", "unknown", ""
+        mention = a.mention
+        low = mention.lower()
+        if a.inherit:
+            if prev is not None and a.paragraph - prev.paragraph <= 1:
+                speaker, stype = prev.speaker, prev.speaker_type
+                mention = prev.mention
+        elif low in lexicon.pronouns():
+            speaker, stype = _resolve_pronoun(low, a, last, names)
+        elif a.name:
+            honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
+                        for w in a.role_words.split())
+            speaker, stype = speaker_type_of_name(a.name, names, honor)
+            role = _role_text(a)
+        elif mention:
+            speaker, stype = mention, _group_or_anonymous(a)
+            if a.appositive:
+                role = a.appositive
+        if stype in ("person", "organization") and speaker:
+            if role:
+                roles[speaker] = role
+            role = role or roles.get(speaker, "")
+        org = organization_in(role, names)
+        if stype == "organization" and speaker:
+            acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
+            org = org or (f"{speaker} ({acr})" if acr else speaker)
+        if speaker and org:
+            orgs[speaker] = org
+        org = org or orgs.get(speaker)
+        if speaker:
+            last[stype] = speaker
+        spans = [list(s) for s in a.spans]
+        ptext = _context(article, a, spans)
+        st = Statement(
+            id=Statement.make_id(article.id, spans[0][0]),
+            source=article.id,
+            text=" ".join(" ".join(text[s:e].split()) for s, e in spans),
+            kind=a.kind,
+            speaker=speaker,
+            mention=mention,
+            speaker_type=stype if speaker else "unknown",
+            role=role or None,
+            organization=org,
+            outlet=a.outlet,
+            cue=a.cue,
+            paragraph=a.paragraph,
+            spans=spans,
+            context=ptext,
+        )
+        out.append(st)
+        prev = st
+    return out
+
+
+def _resolve_pronoun(low: str, a: Attribution, last: dict[str, str], names: ArticleNames) -> tuple[str, str]:
+    kind = lexicon.pronouns()[low]
+    if low in _PERSON_PRONOUNS:
+        if "person" in last:
+            return last["person"], "person"
+        before = [n for off, n in names.persons_at if off < a.mention_start]
+        if before:
+            return before[-1], "person"
+        return a.mention, "unknown"
+    if kind == "organization" and "organization" in last:
+        return last["organization"], "organization"
+    if kind == "group":
+        for t in ("organization", "group"):
+            if t in last:
+                return last[t], t
+    return a.mention, "unknown"
+
+
+def _context(article: Article, a: Attribution, spans) -> str:
+    paras = article.paragraphs
+    first = paras[a.paragraph]
+    end = first[1]
+    for ps, pe in paras[a.paragraph:]:
+        if ps <= spans[-1][0] < pe + 1:
+            end = pe
+            break
+    return article.text[first[0]:end]

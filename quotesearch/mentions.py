@@ -1,0 +1,295 @@
+"""Speaker mentions: the noun phrase around a cue, read backwards ("Ukrainian army spokesman
+Dmytro Lykhoviy said") or forwards ("said retired Gen. Jack Keane, a former …").
+
+A ``Mention`` keeps token ranges for the whole phrase, its proper-name part, the role words
+before the name and an appositive after it, so later stages never re-find text by searching.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import lexicon
+from .segment import Token
+
+MAX_NP = 12
+MAX_APPOSITIVE = 30
+_PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to"})
+
+
+@dataclass
+class Mention:
+    first: int                          # token range of the phrase (inclusive)
+    last: int
+    name: tuple[int, int] | None = None  # the proper-name tokens (inclusive)
+    role: tuple[int, int] | None = None  # role words before the name
+    appositive: tuple[int, int] | None = None
+    head: str = ""                       # lowercased head word
+
+    def span(self, tokens: list[Token]) -> tuple[int, int]:
+        return tokens[self.first].start, tokens[self.last].end
+
+
+def text_of(tokens: list[Token], rng: tuple[int, int] | None, source: str) -> str:
+    if rng is None:
+        return ""
+    return source[tokens[rng[0]].start:tokens[rng[1]].end]
+
+
+def _is_acronym(tok: Token) -> bool:
+    letters = [c for c in tok.text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _capitalized(tok: Token) -> bool:
+    return tok.is_word and tok.text[0].isupper()
+
+
+def is_title(tok: Token) -> bool:
+    return tok.lower.rstrip(".") in lexicon.titles()
+
+
+def _noun_like(tok: Token) -> bool:
+    """Could this word head a speaker phrase?"""
+    low = tok.lower
+    if _capitalized(tok) or low in lexicon.pronouns():
+        return True
+    return (low in lexicon.group_nouns() or low in lexicon.anonymous_heads()
+            or low in lexicon.organization_words() or low in lexicon.titles()
+            or low in lexicon.document_nouns() or low.endswith(("’s", "'s")))
+
+
+def _connector_between(tokens: list[Token], j: int, lo: int, hi: int) -> bool:
+    """Is tokens[j] a lowercase connector inside a capitalized name?"""
+    if tokens[j].lower not in lexicon.name_connectors() or _capitalized(tokens[j]) and tokens[j].lower != "&":
+        return False
+    if tokens[j].lower == "the" and not (j - 1 >= lo and tokens[j - 1].lower in ("of", "for", "on", "and")):
+        return False
+    right = j + 1
+    while right <= hi and tokens[right].lower in lexicon.name_connectors():
+        right += 1
+    left = j - 1
+    while left >= lo and tokens[left].lower in lexicon.name_connectors() and not _capitalized(tokens[left]):
+        left -= 1
+    return right <= hi and left >= lo and _capitalized(tokens[right]) and _capitalized(tokens[left])
+
+
+def _abbrev_dot(tokens: list[Token], j: int, lo: int) -> bool:
+    return (tokens[j].text == "." and j - 1 >= lo and tokens[j - 1].end == tokens[j].start
+            and tokens[j - 1].lower in lexicon.abbreviations())
+
+
+def _split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None, tuple | None]:
+    """Split a phrase into (role words, proper name). The name is the capitalized run at the end,
+    after the last title ("Ukrainian President | Volodymyr Zelensky")."""
+    name_end = last
+    while name_end >= first and tokens[name_end].text in ")":
+        name_end = _paren_open(tokens, name_end, first) - 1
+    if name_end < first or not _capitalized(tokens[name_end]) or tokens[name_end].lower in lexicon.pronouns():
+        return ((first, last) if last >= first else None), None
+    # title region: scan left to right, remembering where the last title (plus "of [the] X") ends
+    after_title = first
+    j = first
+    while j <= name_end:
+        tok = tokens[j]
+        if is_title(tok) and j < name_end:
+            k = j + 1
+            if k <= name_end and tokens[k].text == ".":
+                k += 1
+            if k + 1 <= name_end and tokens[k].lower == "of":
+                m = k + 1
+                if tokens[m].lower == "the":
+                    m += 1
+                if m < name_end and _capitalized(tokens[m]):
+                    k = m + 1
+            after_title = k
+            j = k
+            continue
+        j += 1
+    start = max(after_title, first)
+    # the name must be a capitalized run (connectors allowed inside)
+    n = name_end
+    while n - 1 >= start and (_capitalized(tokens[n - 1]) or _connector_between(tokens, n - 1, start, name_end)
+                              or tokens[n - 1].text in "-&"):
+        n -= 1
+    if not _capitalized(tokens[n]):
+        n += 1
+    if n > name_end:
+        return ((first, last) if last >= first else None), None
+    # a leading determiner or lowercase modifiers before an untitled name are role words
+    if tokens[n].lower in lexicon.determiners():
+        n += 1
+    if n > name_end:
+        return (first, last), None
+    role = (first, n - 1) if n - 1 >= first else None
+    return role, (n, last)
+
+
+def _paren_open(tokens: list[Token], j: int, lo: int) -> int:
+    k = j
+    while k >= lo and tokens[k].text != "(":
+        k -= 1
+    return k if k >= lo else j
+
+
+def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
+    """The noun phrase ending at token ``k`` (inclusive), not reaching before ``lo``."""
+    j = k
+    extended = False
+    while j >= lo and k - j < MAX_NP:
+        tok = tokens[j]
+        low = tok.lower
+        if tok.text == ")":
+            o = _paren_open(tokens, j, lo)
+            if o == j or j - o > 6:
+                break
+            j = o - 1
+            continue
+        if tok.is_word:
+            if low in lexicon.determiners() and low != "that":
+                j -= 1
+                break
+            if low in lexicon.auxiliaries() and j != k:
+                break
+            if low in lexicon.stop_words() and not _capitalized(tok):
+                if _connector_between(tokens, j, lo, k):
+                    j -= 1
+                    continue
+                if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
+                        and _noun_like(tokens[j - 1]) and not _capitalized(tokens[j + 1])
+                        and tokens[j - 1].lower not in lexicon.pronouns()):
+                    extended = True
+                    j -= 1
+                    continue
+                break
+            if low in lexicon.speech_verbs() and tok.text.islower() and j != k:
+                break
+            j -= 1
+            continue
+        if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word):
+            j -= 1
+            continue
+        break
+    first = j + 1
+    if first > k:
+        return None
+    # drop PP words or a dangling preposition at the left edge
+    while first <= k and tokens[first].lower in lexicon.stop_words() and not _capitalized(tokens[first]):
+        first += 1
+    if first > k or not tokens[k].is_word and tokens[k].text != ")":
+        return None
+    head_tok = _head(tokens, first, k)
+    has_det = tokens[first].lower in lexicon.determiners()
+    if not (_noun_like(head_tok) or has_det or head_tok.lower.endswith("s")):
+        return None
+    role, name = _split_name(tokens, first, k)
+    return Mention(first, k, name=name, role=role, head=head_tok.lower)
+
+
+def _head(tokens: list[Token], first: int, last: int) -> Token:
+    """The head word: the last word before a preposition that extends the phrase, else the last word."""
+    for j in range(first + 1, last):
+        low = tokens[j].lower
+        if low in _PP_EXTEND and not _connector_between(tokens, j, first, last):
+            return tokens[j - 1]
+    j = last
+    while j > first and not tokens[j].is_word:
+        j -= 1
+    return tokens[j]
+
+
+def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> Mention | None:
+    """The noun phrase starting at token ``j``, not reaching past ``hi`` (inclusive)."""
+    if j > hi or not tokens[j].is_word:
+        return None
+    k = j
+    if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
+        k += 1
+    extended = False
+    last = None
+    while k <= hi and k - j < MAX_NP:
+        tok = tokens[k]
+        low = tok.lower
+        if tok.is_word:
+            if last is not None and not _capitalized(tok) and _connector_between(tokens, k, j, hi):
+                k += 1
+                continue
+            if last is not None and not _capitalized(tok) and (
+                    low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
+                break
+            if low in lexicon.stop_words() and not _capitalized(tok):
+                if (low in _PP_EXTEND and not extended and last is not None and _noun_like(tokens[last])
+                        and not _capitalized(tokens[last]) and low != "to"):
+                    extended = True
+                    k += 1
+                    continue
+                break
+            if low in lexicon.speech_verbs() and tok.text.islower():
+                break
+            last = k
+            k += 1
+            continue
+        if tok.text == "." and last is not None and tokens[last].lower in lexicon.abbreviations() \
+                and tokens[last].end == tok.start and k < hi and _capitalized(tokens[k + 1]):
+            k += 1
+            continue
+        if tok.text == "(" and last is not None:
+            close = next((m for m in range(k + 1, min(hi, k + 6) + 1) if tokens[m].text == ")"), None)
+            if close is not None:
+                last = close
+                k = close + 1
+                continue
+        if tok.text in "-&" and last is not None and k < hi and tokens[k + 1].is_word:
+            k += 1
+            continue
+        break
+    if last is None:
+        return None
+    # don't end on a dangling preposition
+    while last > j and tokens[last].lower in lexicon.stop_words() and not _capitalized(tokens[last]):
+        last -= 1
+    head_tok = _head(tokens, j, last)
+    if not (_noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
+        return None
+    role, name = _split_name(tokens, j, last)
+    m = Mention(j, last, name=name, role=role, head=head_tok.lower)
+    if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
+        m.appositive = appositive_after(tokens, last + 2, hi)
+    return m
+
+
+def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | None:
+    """A role phrase after a name: ", a former US Army vice chief of staff," up to a comma or ``hi``."""
+    if j > hi or not tokens[j].is_word:
+        return None
+    low = tokens[j].lower
+    starts_role = (low in lexicon.determiners() or tokens[j].text.islower() or is_title(tokens[j])
+                   or low.endswith(("’s", "'s")))
+    if not starts_role:
+        return None
+    k = j
+    while k <= hi and k - j < MAX_APPOSITIVE:
+        t = tokens[k]
+        if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j)):
+            break
+        if t.lower in lexicon.speech_verbs() and t.text.islower() and k > j:
+            return None
+        k += 1
+    end = k - 1
+    return (j, end) if end >= j else None
+
+
+def appositive_before(tokens: list[Token], comma: int, lo: int) -> tuple[int, int, int] | None:
+    """For "NAME, APPOSITIVE, said": given the comma before the cue, return
+    (appositive first, appositive last, index of the comma before it)."""
+    k = comma - 1
+    while k >= lo and comma - k <= MAX_APPOSITIVE:
+        t = tokens[k]
+        if t.text == ",":
+            app = appositive_after(tokens, k + 1, comma - 1)
+            if app and app[1] == comma - 1:
+                return app[0], app[1], k
+            return None
+        if t.text in ";:”\"“" or (t.text in ".!?" and not _abbrev_dot(tokens, k, lo)):
+            return None
+        k -= 1
+    return None

@@ -1,0 +1,144 @@
+"""Pairing quote marks inside a paragraph.
+
+Double quotes (straight or curly) are the main style; British single quotes
+(‘…’ or '…') are used in paragraphs without double quotes when the article
+quotes that way. An apostrophe inside or at the end of a word (Conservatives’,
+’Manteboheng, don't) is never taken as a quote mark.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DOUBLE_OPEN = "“„«"
+DOUBLE_CLOSE = "”»"
+DOUBLE_ANY = '"“”„«»'
+SINGLE_OPEN = "‘'"
+SINGLE_CLOSE = "’'"
+_OPEN_CONTEXT = " \t\n\r([{—–-:/…"
+_CLOSER_PUNCT = ".,!?;:…—–-"
+QUOTE_CHARS = DOUBLE_ANY + "‘’"
+
+
+@dataclass
+class Quote:
+    """A quotation inside one paragraph. ``start``/``end`` bound the text inside the marks."""
+
+    open: int               # offset of the opening mark
+    close: int | None       # offset of the closing mark, None when unclosed
+    start: int
+    end: int
+    mark: str               # the opening mark
+
+    @property
+    def outer_end(self) -> int:
+        return self.close + 1 if self.close is not None else self.end
+
+    @property
+    def closed(self) -> bool:
+        return self.close is not None
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _make(text: str, open_: int, close: int | None, end: int, mark: str) -> Quote:
+    s, e = _trimmed(text, open_ + 1, close if close is not None else end)
+    return Quote(open_, close, s, e, mark)
+
+
+def double_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """Double-quoted spans in ``text[start:end]``; a quote still open at ``end`` is unclosed."""
+    quotes: list[Quote] = []
+    open_at: int | None = None
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in DOUBLE_ANY:
+            continue
+        if open_at is None:
+            if ch in DOUBLE_CLOSE and i > start and text[i - 1] not in _OPEN_CONTEXT:
+                continue  # a stray closing mark (e.g. after an unmarked continuation)
+            open_at = i
+        elif ch in DOUBLE_OPEN:
+            # a new opening mark while one is open: the first was never closed
+            quotes.append(_make(text, open_at, None, i, text[open_at]))
+            open_at = i
+        else:
+            quotes.append(_make(text, open_at, i, i, text[open_at]))
+            open_at = None
+    if open_at is not None:
+        quotes.append(_make(text, open_at, None, end, text[open_at]))
+    return [q for q in quotes if q.end > q.start]
+
+
+def _is_single_opener(text: str, i: int, start: int, end: int) -> bool:
+    if text[i] not in SINGLE_OPEN or i + 1 >= end:
+        return False
+    nxt = text[i + 1]
+    if nxt.isspace() or (text[i] == "'" and nxt.isdigit()):
+        return False
+    return i == start or text[i - 1] in _OPEN_CONTEXT or text[i - 1] in DOUBLE_ANY
+
+
+def _is_single_closer(text: str, j: int, end: int) -> bool:
+    if text[j] not in SINGLE_CLOSE or text[j - 1].isspace():
+        return False
+    return j + 1 >= end or not text[j + 1].isalnum()
+
+
+def _closer_is_strong(text: str, j: int, end: int) -> bool:
+    """A closing mark next to punctuation or at the end is almost surely a quote's end."""
+    if text[j - 1] in _CLOSER_PUNCT or j + 1 >= end:
+        return True
+    return text[j + 1] in _CLOSER_PUNCT + ")"
+
+
+def single_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """British-style single-quoted spans in ``text[start:end]``."""
+    quotes: list[Quote] = []
+    i = start
+    while i < end:
+        if not _is_single_opener(text, i, start, end):
+            i += 1
+            continue
+        nxt_open = next((k for k in range(i + 1, end) if _is_single_opener(text, k, start, end)
+                         and text[k] == "‘"), end)
+        closers = [j for j in range(i + 2, nxt_open) if _is_single_closer(text, j, end)]
+        strong = [j for j in closers if _closer_is_strong(text, j, end)]
+        if strong or closers:
+            j = (strong or closers)[0] if strong else closers[-1]
+            quotes.append(_make(text, i, j, j, text[i]))
+            i = j + 1
+        elif i == start or text[i - 1] in ":,":
+            quotes.append(_make(text, i, None, nxt_open, text[i]))
+            i = nxt_open
+        else:
+            i += 1
+    return [q for q in quotes if q.end - q.start >= 2]
+
+
+def uses_single_quotes(text: str) -> bool:
+    """Whether an article quotes with single marks: openers ‘ that are later closed, and few double marks."""
+    doubles = sum(text.count(c) for c in DOUBLE_ANY)
+    singles = len(re.findall(r"(?:^|[\s(“\"—:])‘\S", text, re.M))
+    return singles > 0 and singles * 2 > doubles
+
+
+def find_quotes(text: str, start: int, end: int, single_style: bool) -> list[Quote]:
+    """Quotes in one paragraph: double marks when it has any, else single marks if the article uses them."""
+    para = text[start:end]
+    if any(c in para for c in DOUBLE_ANY):
+        return double_quotes(text, start, end)
+    if single_style or "‘" in para:
+        return single_quotes(text, start, end)
+    return []
+
+
+def starts_with_quote(text: str, start: int, end: int) -> bool:
+    """Whether a paragraph opens with a quote mark (a multi-paragraph quote's continuation)."""
+    return start < end and text[start] in DOUBLE_OPEN + '"‘\''

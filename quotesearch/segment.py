@@ -1,0 +1,60 @@
+"""Paragraphs -> sentences -> tokens, every piece with its character span.
+
+Sentences come from NLTK's Punkt, trained on the article itself and seeded with
+our abbreviation list, so no NLTK data is ever downloaded.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon
+
+# A word: letters/digits, joined by internal apostrophes, hyphens, periods or ampersands
+# ("ISW’s", "U.S", "well-known", "AT&T"). Everything else is a one-character token.
+_TOKEN = re.compile(r"[^\W_]+(?:[’'.&\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[0].isupper()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    end = len(text) if end is None else end
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def sentence_tokenizer(text: str):
+    """A Punkt tokenizer trained on ``text`` with our abbreviations added."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+
+    try:
+        trainer = PunktTrainer()
+        trainer.INCLUDE_ALL_COLLOCS = False
+        trainer.train(text, finalize=True)
+        params = trainer.get_params()
+    except Exception:  # Punkt can fail on degenerate text; fall back to our list alone
+        params = PunktParameters()
+    params.abbrev_types.update(lexicon.abbreviations())
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(tokenizer, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``, as offsets into ``text``."""
+    return [(start + s, start + e) for s, e in tokenizer.span_tokenize(text[start:end])]
