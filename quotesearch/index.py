@@ -1,0 +1,370 @@
+"""The whoosh index: schema, schema version, incremental writing and locking.
+
+Every source (article) gets one marker document (``doctype=source``) holding its
+title, path, content hash and statement count, plus one document per statement
+(``doctype=statement``). Re-indexing a source whose hash is unchanged is skipped;
+a changed source is deleted by its ``source`` term and written again in the same
+commit, so readers never see it half replaced.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Union
+
+from .records import STATEMENT_FIELDS, Article, Statement
+
+
+@contextlib.contextmanager
+def quiet_whoosh() -> Iterator[None]:
+    """Hide the SyntaxWarning/DeprecationWarning whoosh emits when imported on new Pythons."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+with quiet_whoosh():
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+SCHEMA_VERSION = 1
+META_FILE = "quotesearch.json"
+WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
+LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
+
+Item = Union[str, os.PathLike, Article, tuple]
+
+
+class QuotesearchError(Exception):
+    """A problem the user can fix; the message is one line and carries a hint."""
+
+
+class NoIndex(QuotesearchError):
+    pass
+
+
+class SchemaMismatch(QuotesearchError):
+    pass
+
+
+class IndexLocked(QuotesearchError):
+    pass
+
+
+def make_schema() -> Schema:
+    lower_id = IDAnalyzer(lowercase=True)
+    return Schema(
+        doctype=ID(stored=True),
+        id=ID(unique=True, stored=True),
+        source=ID(stored=True, sortable=True),
+        title=TEXT(stored=True),
+        path=STORED(),
+        source_hash=ID(stored=True),
+        count=STORED(),
+        date=STORED(),
+        url=STORED(),
+        text=TEXT(analyzer=StemmingAnalyzer(), stored=True, chars=True),
+        speaker=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        speaker_key=ID(stored=True, sortable=True),
+        speaker_tokens=KEYWORD(lowercase=True),
+        mention=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        speaker_type=ID(stored=True, analyzer=lower_id),
+        role=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        organization=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        outlet=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        kind=ID(stored=True, sortable=True, analyzer=lower_id),
+        cue=ID(stored=True, analyzer=lower_id),
+        paragraph=NUMERIC(stored=True, sortable=True),
+        start=NUMERIC(stored=True, sortable=True),
+        spans=STORED(),
+        context=STORED(),
+    )
+
+
+# -- speaker normalization ---------------------------------------------------------
+
+_NAME_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def speaker_key(name: Optional[str]) -> str:
+    """'  George   Barros ' -> 'george barros' (lowercased, whitespace collapsed)."""
+    return " ".join((name or "").lower().split())
+
+
+def speaker_tokens(name: Optional[str]) -> list[str]:
+    """The lowercased word tokens of a name: 'Mr. George Barros' -> ['mr', 'george', 'barros']."""
+    return _NAME_TOKEN.findall((name or "").lower())
+
+
+# -- opening ------------------------------------------------------------------------
+
+def _read_meta(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(index_dir: Path) -> None:
+    from . import __version__
+
+    meta = {"schema_version": SCHEMA_VERSION, "quotesearch": __version__}
+    (index_dir / META_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
+
+
+def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
+    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def _check_version(index_dir: Path) -> None:
+    found = _read_meta(index_dir).get("schema_version")
+    if found != SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the index at {index_dir} has schema version {'unknown' if found is None else found}, this quotesearch "
+            f"needs {SCHEMA_VERSION}; run `quotesearch index --rebuild PATH...` to rebuild it"
+        )
+
+
+def open_index(index_dir: Union[str, os.PathLike]):
+    """Open an existing index for reading; NoIndex / SchemaMismatch when it cannot be used."""
+    index_dir = Path(index_dir)
+    if not index_exists(index_dir):
+        raise NoIndex(f"no index at {index_dir}; run `quotesearch index seeds/` first")
+    _check_version(index_dir)
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def _acquire(lock, timeout: float, index_dir: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            raise _locked(index_dir)
+        time.sleep(0.05)
+
+
+def _locked(index_dir: Path) -> IndexLocked:
+    return IndexLocked(f"another quotesearch index run is writing to {index_dir}; wait for it to finish")
+
+
+def _create(index_dir: Path, lock_timeout: float):
+    """A fresh empty index in ``index_dir`` (other files there are left alone)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    storage = FileStorage(str(index_dir))
+    lock = storage.lock(WRITELOCK)
+    _acquire(lock, lock_timeout, index_dir)
+    try:
+        ix = whoosh_index.create_in(str(index_dir), make_schema())
+        _write_meta(index_dir)
+    finally:
+        lock.release()
+    return ix
+
+
+def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, lock_timeout: Optional[float] = None):
+    index_dir = Path(index_dir)
+    lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    if index_dir.exists() and not index_dir.is_dir():
+        raise QuotesearchError(f"{index_dir} is a file, not an index folder; pick another --index")
+    if rebuild or not index_exists(index_dir):
+        return _create(index_dir, lock_timeout)
+    _check_version(index_dir)
+    return whoosh_index.open_dir(str(index_dir))
+
+
+# -- documents ----------------------------------------------------------------------
+
+def extractor_fingerprint() -> str:
+    """A hash of the package's code and word lists: a new extractor re-indexes unchanged files."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def source_hash(article: Article, fingerprint: str = "") -> str:
+    h = hashlib.sha256(fingerprint.encode())
+    h.update(f"{article.id}\0{article.title}\0".encode())
+    h.update(article.text.encode("utf-8", errors="surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def statement_doc(st: Statement, article: Article, digest: str) -> dict:
+    doc = {k: v for k, v in st.to_dict().items() if v is not None}
+    doc.update(
+        doctype="statement",
+        source=article.id,
+        title=article.title,
+        path=article.path,
+        source_hash=digest,
+        spans=json.dumps(st.spans),
+        start=st.spans[0][0] if st.spans else 0,
+        speaker_key=speaker_key(st.speaker),
+        speaker_tokens=" ".join(speaker_tokens(st.speaker)),
+    )
+    return {k: v for k, v in doc.items() if v != ""}
+
+
+def source_doc(article: Article, digest: str, count: int) -> dict:
+    doc = dict(doctype="source", source=article.id, title=article.title, path=article.path,
+               source_hash=digest, count=count, date=article.date, url=article.url)
+    return {k: v for k, v in doc.items() if v not in (None, "")}
+
+
+def record_from_stored(stored: dict) -> dict:
+    """The Statement fields (exactly those) of a stored statement document."""
+    rec = {k: stored.get(k) for k in STATEMENT_FIELDS}
+    rec["spans"] = json.loads(stored.get("spans") or "[]")
+    for k in ("text", "speaker", "mention", "context"):
+        rec[k] = rec[k] or ""
+    return rec
+
+
+# -- writing ------------------------------------------------------------------------
+
+@dataclass
+class IndexSummary:
+    files: int = 0            # sources (re)written by this run
+    statements: int = 0       # statements written by this run
+    speakers: int = 0         # distinct speakers among them
+    seconds: float = 0.0
+    skipped: int = 0          # unchanged sources left as they were
+    errors: list[str] = field(default_factory=list)  # one line per unreadable file
+    total_sources: int = 0    # in the whole index after this run
+    total_statements: int = 0
+
+
+Progress = Callable[[str, str], None]  # (name, status: indexed|unchanged|error)
+
+
+def _prepare(item: Item, extract: Callable) -> tuple[Article, list[Statement]]:
+    from .read import read_article
+
+    if isinstance(item, tuple):
+        return item[0], list(item[1])
+    article = item if isinstance(item, Article) else read_article(item)
+    return article, list(extract(article))
+
+
+def _item_name(item: Item) -> str:
+    if isinstance(item, tuple):
+        item = item[0]
+    if isinstance(item, Article):
+        return item.path or item.id
+    return str(item)
+
+
+def index_articles(
+    index_dir: Union[str, os.PathLike],
+    items: Iterable[Item],
+    rebuild: bool = False,
+    progress: Optional[Progress] = None,
+    extract: Optional[Callable[[Article], list[Statement]]] = None,
+    lock_timeout: Optional[float] = None,
+    batch_size: int = 5000,
+) -> IndexSummary:
+    """Add files, Articles or (Article, statements) pairs to the index at ``index_dir``.
+
+    Unchanged sources are skipped, changed ones replaced. Unreadable files (and
+    extractor failures) are listed in ``summary.errors`` and skipped.
+    Raises SchemaMismatch, IndexLocked or QuotesearchError.
+    """
+    from .read import ReadError
+
+    if extract is None:
+        from . import extract as extract_module
+
+        extract = lambda article: extract_module.extract(article)  # noqa: E731 (looked up late)
+    t0 = time.monotonic()
+    index_dir = Path(index_dir)
+    lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    ix = open_for_writing(index_dir, rebuild, lock_timeout)
+    with ix.searcher() as s:
+        known = {d["source"]: d.get("source_hash") for d in s.documents(doctype="source")}
+    fingerprint = extractor_fingerprint()
+    summary, seen, speakers = IndexSummary(), {}, set()
+    writer, pending = None, 0
+    try:
+        for item in items:
+            name = _item_name(item)
+            try:
+                article, statements = _prepare(item, extract)
+            except ReadError as e:
+                summary.errors.append(str(e))
+                _report(progress, name, "error")
+                continue
+            except Exception as e:  # an extractor bug must not lose the rest of the run
+                summary.errors.append(f"{name}: extraction failed: {type(e).__name__}: {e}")
+                _report(progress, name, "error")
+                continue
+            if article.id in seen:
+                summary.errors.append(f"{name}: same source id {article.id!r} as {seen[article.id]}; skipped")
+                _report(progress, name, "error")
+                continue
+            seen[article.id] = name
+            digest = source_hash(article, fingerprint)
+            if known.get(article.id) == digest:
+                summary.skipped += 1
+                _report(progress, name, "unchanged")
+                continue
+            if writer is None:
+                writer = _writer(ix, index_dir, lock_timeout)
+            pending += _write_source(writer, article, statements, digest, replace=article.id in known)
+            summary.files += 1
+            unique = {st.id: st for st in reversed(statements)}
+            summary.statements += len(unique)
+            speakers.update(speaker_key(st.speaker) for st in unique.values())
+            _report(progress, name, "indexed")
+            if pending >= batch_size:
+                writer.commit()
+                writer, pending = None, 0
+        if writer is not None:
+            writer.commit()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.cancel()
+    summary.speakers = len(speakers - {""})
+    with ix.searcher() as s:
+        markers = list(s.documents(doctype="source"))
+    summary.total_sources = len(markers)
+    summary.total_statements = sum(d.get("count", 0) for d in markers)
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def _report(progress: Optional[Progress], name: str, status: str) -> None:
+    if progress is not None:
+        progress(name, status)
+
+
+def _writer(ix, index_dir: Path, lock_timeout: float):
+    try:
+        return ix.writer(timeout=lock_timeout)
+    except whoosh_index.LockError:
+        raise _locked(index_dir) from None
+
+
+def _write_source(writer, article: Article, statements: list[Statement], digest: str, replace: bool) -> int:
+    """Replace one source's documents; returns the number of documents written."""
+    if replace:
+        writer.delete_by_term("source", article.id)
+    done = set()
+    for st in statements:
+        if st.id in done:  # the extractor repeated a statement: keep the first
+            continue
+        done.add(st.id)
+        writer.add_document(**statement_doc(st, article, digest))
+    writer.add_document(**source_doc(article, digest, len(done)))
+    return len(done) + 1

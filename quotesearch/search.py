@@ -1,0 +1,233 @@
+"""Reading the index: keyword search with filters, highlighting, speaker and source listings.
+
+Open one ``QuoteSearcher`` per command and ask it everything; it holds one whoosh searcher.
+Every statement comes back as a dict with exactly the Statement fields, plus a few
+extras where noted (``highlight``, ``score``, ``title``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from .index import QuotesearchError, open_index, quiet_whoosh, record_from_stored, speaker_key, speaker_tokens
+from .records import KINDS
+
+with quiet_whoosh():
+    from whoosh import highlight, qparser
+    from whoosh.query import And, NullQuery, Or, Term
+
+MARK = "**"  # matched words in ``highlight`` are wrapped in this
+
+# Field names accepted in ``field:value`` query syntax, with their aliases.
+QUERY_FIELDS = ("text", "speaker", "mention", "speaker_type", "role", "organization", "outlet",
+                "kind", "cue", "source", "title", "paragraph", "id")
+ALIASES = {"organization": ["org"], "speaker_type": ["type"]}
+_BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]\w*):(\S?)")
+_EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
+
+
+class QuerySyntaxError(QuotesearchError):
+    pass
+
+
+class NotFound(QuotesearchError):
+    pass
+
+
+@dataclass
+class SearchResults:
+    hits: list[dict]
+    total: int  # every match, not only the ``limit`` returned
+
+
+class _Mark(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return MARK + highlight.get_text(text, token, replace) + MARK
+
+
+def check_syntax(query: str) -> None:
+    """Raise QuerySyntaxError for what whoosh would silently misread."""
+    def bad(problem: str) -> QuerySyntaxError:
+        return QuerySyntaxError(f"bad query {query!r}: {problem}; {_EXAMPLE}")
+
+    if query.count('"') % 2:
+        raise bad('a phrase quote (") is not closed')
+    outside = re.sub(r'"[^"]*"', " x ", query)
+    depth = 0
+    for ch in outside:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise bad("a ')' has no matching '('")
+    if depth:
+        raise bad("a '(' is not closed")
+    if outside.count("[") + outside.count("{") != outside.count("]") + outside.count("}"):
+        raise bad("a range [a TO b] is not closed")
+    known = set(QUERY_FIELDS) | {a for names in ALIASES.values() for a in names}
+    for m in _FIELD_PREFIX.finditer(outside):
+        if m.group(1) not in known:
+            raise bad(f"unknown field {m.group(1)!r} (fields: {', '.join(QUERY_FIELDS)}, org, type)")
+        if not m.group(2):
+            raise bad(f"field {m.group(1)!r} has no value after ':'")
+    tokens = re.findall(r"[()]|[^\s()]+", outside)
+    for i, tok in enumerate(tokens):
+        if tok not in _BINARY_OPS | {"NOT"}:
+            continue
+        before = tokens[i - 1] if i else "("
+        after = tokens[i + 1] if i + 1 < len(tokens) else ")"
+        if after == ")" or after in _BINARY_OPS or (tok != "NOT" and (before == "(" or before in _BINARY_OPS | {"NOT"})):
+            raise bad(f"{tok} needs a word on {'both sides' if tok != 'NOT' else 'its right'}")
+
+
+def _errors(q) -> list[str]:
+    found = [str(q.error)] if getattr(q, "error", None) else []
+    for child in q.children() if hasattr(q, "children") else ():
+        found += _errors(child)
+    return found
+
+
+class QuoteSearcher:
+    """All read access to one index. Use as a context manager."""
+
+    def __init__(self, index_dir: Union[str, os.PathLike]):
+        self.index_dir = index_dir
+        self.ix = open_index(index_dir)
+        self.schema = self.ix.schema
+        self.s = self.ix.searcher()
+
+    def __enter__(self) -> "QuoteSearcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.s.close()
+
+    # -- queries -------------------------------------------------------------------
+
+    def parse(self, query: str):
+        """The whoosh query for ``query`` (None when it is blank)."""
+        if not query or not query.strip():
+            return None
+        check_syntax(query)
+        parser = qparser.QueryParser("text", self.schema)
+        parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
+        q = parser.parse(query, normalize=False)
+        errors = _errors(q)
+        if errors:
+            raise QuerySyntaxError(f"bad query {query!r}: {errors[0]}; {_EXAMPLE}")
+        q = q.normalize()
+        if q is NullQuery:
+            raise QuerySyntaxError(
+                f"query {query!r} has no searchable words (very common words are not indexed); {_EXAMPLE}")
+        return q
+
+    def _words(self, fieldname: str, value: str, option: str) -> list[str]:
+        words = list(self.schema[fieldname].process_text(value, mode="query"))
+        if not words:
+            raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
+        return words
+
+    def filters(self, speaker=None, role=None, org=None, source=None, kind=None):
+        """One whoosh query combining the filters (always restricted to statements)."""
+        parts = [Term("doctype", "statement")]
+        if speaker is not None:
+            tokens = speaker_tokens(speaker)
+            if not tokens:
+                raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
+            parts.append(Or([Term("speaker_key", speaker_key(speaker)),
+                             And([Term("speaker_tokens", t) for t in tokens])]))
+        if role is not None:
+            parts.append(And([Term("role", w) for w in self._words("role", role, "--role")]))
+        if org is not None:
+            parts.append(And([Term("organization", w) for w in self._words("organization", org, "--org")]))
+        if source is not None:
+            self._require_source(source)
+            parts.append(Term("source", source))
+        if kind is not None:
+            if kind.lower() not in KINDS:
+                raise QuerySyntaxError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+            parts.append(Term("kind", kind.lower()))
+        return And(parts)
+
+    def search(self, query: str = "", speaker: Optional[str] = None, role: Optional[str] = None,
+               org: Optional[str] = None, source: Optional[str] = None, kind: Optional[str] = None,
+               limit: Optional[int] = 20) -> SearchResults:
+        """Statements matching ``query`` (whoosh syntax over the quote text) and every filter.
+
+        Best matches first; with a blank query, every statement passing the filters in reading order.
+        """
+        q = self.parse(query)
+        flt = self.filters(speaker, role, org, source, kind)
+        if q is None:
+            results = self.s.search(flt, limit=limit or None, sortedby=["source", "start"])
+        else:
+            results = self.s.search(q, filter=flt, limit=limit or None, terms=True)
+            results.fragmenter = highlight.WholeFragmenter()
+            results.formatter = _Mark()
+        hits = []
+        for hit in results:
+            rec = record_from_stored(hit.fields())
+            marked = hit.highlights("text", top=1) if q is not None else ""
+            rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
+            rec["score"] = round(hit.score, 3) if q is not None and hit.score is not None else None
+            hits.append(rec)
+        return SearchResults(hits, len(results))
+
+    # -- listings ------------------------------------------------------------------
+
+    def _statements(self, q) -> list[dict]:
+        results = self.s.search(And([Term("doctype", "statement"), q]) if q is not None else Term("doctype", "statement"),
+                                limit=None, sortedby=["source", "start"])
+        return [record_from_stored(hit.fields()) for hit in results]
+
+    def speakers(self) -> list[dict]:
+        """Every speaker: name, type, roles, organizations, number of statements (most first)."""
+        groups: dict[str, dict] = {}
+        for rec in self._statements(None):
+            g = groups.setdefault(speaker_key(rec["speaker"]), {
+                "names": Counter(), "types": Counter(), "roles": {}, "orgs": {}, "count": 0})
+            g["names"][rec["speaker"]] += 1
+            g["types"][rec["speaker_type"] or "unknown"] += 1
+            for key, value in (("roles", rec["role"]), ("orgs", rec["organization"])):
+                if value:
+                    g[key].setdefault(value.lower(), value)
+            g["count"] += 1
+        rows = [{"speaker": g["names"].most_common(1)[0][0], "type": g["types"].most_common(1)[0][0],
+                 "roles": list(g["roles"].values()), "organizations": list(g["orgs"].values()),
+                 "count": g["count"]} for g in groups.values()]
+        return sorted(rows, key=lambda r: (-r["count"], r["speaker"].lower()))
+
+    def sources(self) -> list[dict]:
+        """Every indexed source with its title, path and number of statements."""
+        rows = [{"source": d["source"], "title": d.get("title", ""), "count": d.get("count", 0),
+                 "path": d.get("path", "")} for d in self.s.documents(doctype="source")]
+        return sorted(rows, key=lambda r: r["source"])
+
+    def _require_source(self, source: str) -> dict:
+        marker = self.s.document(doctype="source", source=source)
+        if marker is None:
+            raise NotFound(f"no source {source!r} in the index at {self.index_dir}; "
+                           "list them with `quotesearch sources`")
+        return marker
+
+    def source(self, source: str) -> list[dict]:
+        """All statements of one source in reading order; NotFound if the source is unknown."""
+        self._require_source(source)
+        return self._statements(Term("source", source))
+
+    def show(self, statement_id: str) -> dict:
+        """One statement (with its paragraph as ``context``) plus the source ``title``."""
+        stored = self.s.document(doctype="statement", id=statement_id)
+        if stored is None:
+            raise NotFound(f"no statement {statement_id!r} in the index at {self.index_dir}; "
+                           "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
+        rec = record_from_stored(stored)
+        rec["title"] = stored.get("title", "")
+        return rec

@@ -1,0 +1,211 @@
+"""Writing the index: incremental updates, rebuilds, schema version, locking, bad files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ALPHA, BETA, fake_statements
+from quotesearch import index as qindex
+from quotesearch.index import (IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, index_articles,
+                               open_index, record_from_stored, speaker_key, speaker_tokens)
+from quotesearch.read import article_from_text
+from quotesearch.search import QuoteSearcher
+
+ALPHA_IDS = ["alpha:30", "alpha:108", "alpha:205"]
+BETA_IDS = ["beta:29", "beta:100"]
+
+
+def all_ids(index_dir) -> list[str]:
+    with QuoteSearcher(index_dir) as qs:
+        return [r["id"] for r in qs.search("", limit=0).hits]
+
+
+def doc_count(index_dir) -> int:
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        return s.doc_count()
+
+
+def test_index_summary_counts(fake_extract, corpus, index_dir):
+    summary = index_articles(index_dir, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.speakers, summary.skipped) == (2, 5, 3, 0)
+    assert summary.errors == []
+    assert (summary.total_sources, summary.total_statements) == (2, 5)
+    assert summary.seconds > 0
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+
+
+def test_reindex_unchanged_adds_no_duplicates(indexed, corpus):
+    before = doc_count(indexed)
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.skipped) == (0, 0, 2)
+    assert doc_count(indexed) == before == 7  # 5 statements + 2 source markers
+    assert all_ids(indexed) == ALPHA_IDS + BETA_IDS
+
+
+def test_changed_file_replaces_its_records(indexed, corpus):
+    changed = ALPHA.replace("“The front is collapsing faster than anyone expected,” said Maria Lopez.",
+                            "“Nothing has changed at all,” said Maria Lopez.")
+    (corpus / "alpha.txt").write_text(changed, encoding="utf-8")
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.skipped) == (1, 3, 1)
+    with QuoteSearcher(indexed) as qs:
+        texts = [r["text"] for r in qs.source("alpha")]
+        assert texts == ["Russia now has to decide whether to move troops north",
+                         "Nothing has changed at all",
+                         "the Kremlin was caught off guard by the advance"]
+        assert qs.search("collapsing").hits == []
+        assert [r["id"] for r in qs.source("beta")] == BETA_IDS
+    assert doc_count(indexed) == 7
+
+
+def test_file_losing_all_statements_keeps_its_source(indexed, corpus):
+    (corpus / "beta.txt").write_text("Talks stall in the capital\n\nNobody said anything.\n", encoding="utf-8")
+    index_articles(indexed, [corpus / "beta.txt"])
+    with QuoteSearcher(indexed) as qs:
+        assert qs.source("beta") == []
+        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 0)]
+
+
+def test_rebuild_drops_everything_else(indexed, corpus):
+    summary = index_articles(indexed, [corpus / "beta.txt"], rebuild=True)
+    assert (summary.files, summary.skipped, summary.total_sources) == (1, 0, 1)
+    assert all_ids(indexed) == BETA_IDS
+
+
+def test_rebuild_keeps_other_files_in_the_folder(fake_extract, corpus, tmp_path):
+    folder = tmp_path / "index"
+    folder.mkdir()
+    (folder / "README.md").write_text("keep me")
+    index_articles(folder, [corpus / "alpha.txt"])
+    index_articles(folder, [corpus / "beta.txt"], rebuild=True)
+    assert (folder / "README.md").read_text() == "keep me"
+    assert all_ids(folder) == BETA_IDS
+
+
+def test_small_batches_give_the_same_index(fake_extract, corpus, index_dir):
+    index_articles(index_dir, sorted(corpus.iterdir()), batch_size=1)
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+    with QuoteSearcher(index_dir) as qs:
+        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 2)]
+
+
+def test_pairs_and_articles_are_accepted(fake_extract, index_dir):
+    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
+    beta = article_from_text(BETA, "beta", "beta.txt")
+    summary = index_articles(index_dir, [alpha, (beta, fake_statements(beta)[:1])])
+    assert (summary.files, summary.statements) == (2, 4)
+    assert all_ids(index_dir) == ALPHA_IDS + ["beta:29"]
+
+
+def test_stored_record_round_trips_exactly(fake_extract, index_dir):
+    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
+    statements = fake_statements(alpha)
+    index_articles(index_dir, [alpha])
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        for st in statements:
+            assert record_from_stored(s.document(id=st.id)) == st.to_dict()
+
+
+def test_repeated_statement_ids_are_indexed_once(index_dir):
+    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
+    statements = fake_statements(alpha)
+    summary = index_articles(index_dir, [(alpha, statements + statements[:1])])
+    assert summary.statements == 3
+    assert all_ids(index_dir) == ALPHA_IDS
+
+
+def test_unreadable_file_is_reported_and_skipped(fake_extract, corpus, index_dir):
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    seen = []
+    summary = index_articles(index_dir, sorted(corpus.iterdir()), progress=lambda n, s: seen.append(s))
+    assert summary.errors == [f"{corpus / 'broken.txt'}: looks like a binary file, not text"]
+    assert summary.files == 2
+    assert seen == ["indexed", "indexed", "error"]
+
+
+def test_extractor_failure_is_reported_and_skipped(corpus, index_dir):
+    def explode(article):
+        if article.id == "beta":
+            raise RuntimeError("boom")
+        return fake_statements(article)
+
+    summary = index_articles(index_dir, sorted(corpus.iterdir()), extract=explode)
+    assert summary.errors == [f"{corpus / 'beta.txt'}: extraction failed: RuntimeError: boom"]
+    assert all_ids(index_dir) == ALPHA_IDS
+
+
+def test_same_source_id_twice_in_one_run(fake_extract, tmp_path, index_dir):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    summary = index_articles(index_dir, [tmp_path / "a" / "alpha.txt", tmp_path / "b" / "alpha.txt"])
+    assert summary.files == 1
+    assert summary.errors == [f"{tmp_path / 'b' / 'alpha.txt'}: same source id 'alpha' as "
+                              f"{tmp_path / 'a' / 'alpha.txt'}; skipped"]
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(NoIndex) as e:
+        open_index(tmp_path / "nothing")
+    assert str(e.value) == f"no index at {tmp_path / 'nothing'}; run `quotesearch index seeds/` first"
+
+
+def test_folder_without_index_is_missing_too(tmp_path):
+    (tmp_path / "README.md").write_text("x")
+    with pytest.raises(NoIndex):
+        open_index(tmp_path)
+
+
+def test_schema_mismatch_asks_for_rebuild(indexed, corpus):
+    (indexed / qindex.META_FILE).write_text(json.dumps({"schema_version": 0}))
+    with pytest.raises(SchemaMismatch) as e:
+        open_index(indexed)
+    assert "schema version 0" in str(e.value)
+    assert "run `quotesearch index --rebuild PATH...`" in str(e.value)
+    with pytest.raises(SchemaMismatch):
+        index_articles(indexed, [corpus / "alpha.txt"])
+    index_articles(indexed, [corpus / "alpha.txt"], rebuild=True)
+    assert all_ids(indexed) == ALPHA_IDS
+
+
+def test_index_folder_is_a_file(fake_extract, corpus, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(QuotesearchError, match="is a file, not an index folder"):
+        index_articles(tmp_path / "afile", [corpus / "alpha.txt"])
+
+
+def test_second_writer_gets_a_clear_error(indexed, corpus):
+    (corpus / "alpha.txt").write_text(ALPHA + "\n“One more,” said Maria Lopez.\n", encoding="utf-8")
+    writer = open_index(indexed).writer()
+    try:
+        with pytest.raises(IndexLocked) as e:
+            index_articles(indexed, [corpus / "alpha.txt"], lock_timeout=0.1)
+        assert str(e.value) == f"another quotesearch index run is writing to {indexed}; wait for it to finish"
+        with pytest.raises(IndexLocked):
+            index_articles(indexed, [corpus / "alpha.txt"], rebuild=True, lock_timeout=0.1)
+    finally:
+        writer.cancel()
+    index_articles(indexed, [corpus / "alpha.txt"], lock_timeout=0.1)
+    assert all_ids(indexed)[:4] == ALPHA_IDS + ["alpha:256"]
+
+
+def test_new_extractor_reindexes_unchanged_files(indexed, corpus, monkeypatch):
+    monkeypatch.setattr(qindex, "extractor_fingerprint", lambda: "a newer extractor")
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.skipped) == (2, 0)
+    assert all_ids(indexed) == ALPHA_IDS + BETA_IDS
+
+
+@pytest.mark.parametrize("name, key, tokens", [
+    ("George Barros", "george barros", ["george", "barros"]),
+    ("  george   BARROS ", "george barros", ["george", "barros"]),
+    ("Mr. O’Neil-Smith", "mr. o’neil-smith", ["mr", "o’neil", "smith"]),
+    ("", "", []),
+    (None, "", []),
+])
+def test_speaker_normalization(name, key, tokens):
+    assert speaker_key(name) == key
+    assert speaker_tokens(name) == tokens
