@@ -58,7 +58,7 @@ def check_syntax(query: str) -> None:
 
     if query.count('"') % 2:
         raise bad('a phrase quote (") is not closed')
-    outside = re.sub(r'"[^"]*"', " x ", query)
+    outside = re.sub(r'"[^"]*"', "x", query)
     depth = 0
     for ch in outside:
         depth += {"(": 1, ")": -1}.get(ch, 0)
