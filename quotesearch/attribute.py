@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon
 from .cues import Cue, find_cues
-from .mentions import Mention, appositive_before, np_after, np_before, text_of
+from .mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
 from .quotes import Quote
 from .segment import Token
 
@@ -108,34 +108,36 @@ def _speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, bo
     if toks[j].lower == "to":           # "declined to say", "is expected to say"
         return None, True
     if toks[j].lower in ("who", "which") and j - 1 >= lo and toks[j - 1].text == ",":
-        m = np_before(toks, j - 2, lo)
+        m = np_before(toks, j - 2, lo)            # "Smith, who said …"
         if m and m.name:
             return m, False
-        app = appositive_before(toks, j - 1, lo)
-        if app:
-            m = np_before(toks, app[2] - 1, lo)
-            if m:
-                m.appositive = (app[0], app[1])
-            return m, False
-        return m, False
+        return _speaker_with_appositive(p, j - 1, lo), False
     if toks[j].text == ",":
-        app = appositive_before(toks, j, lo)
-        if not app:
-            return None, False
-        m = np_before(toks, app[2] - 1, lo)
-        if m is None:
-            return None, False
-        app_m = np_before(toks, app[1], app[0])
-        if m.name is None and app_m is not None and app_m.name is not None and app_m.first == app[0]:
-            # "Putin's spokesman, Dmitry Peskov, said": the appositive is the name
-            app_m.appositive = (m.first, m.last)
-            return app_m, False
-        if m.name is None and m.head not in lexicon.pronouns():
-            return None, False
-        m.appositive = (app[0], app[1])
-        return m, False
+        return _speaker_with_appositive(p, j, lo), False
     m = np_before(toks, j, lo)
     return m, False
+
+
+def _speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None:
+    """"NAME, ROLE, said" or "ROLE, NAME, said" where ``comma`` is the comma before the cue."""
+    toks = p.tokens
+    prev_comma = next((k for k in range(comma - 1, max(lo, comma - 32) - 1, -1) if toks[k].text == ","), None)
+    if prev_comma is None:
+        return None
+    inner = np_before(toks, comma - 1, prev_comma + 1)
+    outer = np_before(toks, prev_comma - 1, lo)
+    if outer is None:
+        return None
+    if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
+        inner.appositive = (outer.first, outer.last)     # "the coach, Mark Bell, said"
+        return inner
+    app = appositive_before(toks, comma, lo)
+    if app is None or app[2] != prev_comma:
+        return None
+    if outer.name is None and outer.head not in lexicon.pronouns():
+        return None
+    outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
+    return outer
 
 
 def _skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
@@ -173,7 +175,7 @@ def _skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
 
 def _is_outlet(p: Paragraph, m: Mention) -> bool:
     words = [t for t in p.tokens[m.first:m.last + 1] if t.is_word]
-    if not words or not words[-1].text[0].isupper():
+    if not words or not capitalized(words[-1]):
         return False
     return any(t.lower.rstrip("’s").rstrip("'s") in lexicon.outlet_words() or t.text.isupper() and len(t.text) >= 2
                for t in words)
@@ -185,13 +187,15 @@ def _object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
         return j, None
     m = np_after(p.tokens, j, hi, appositive=False)
     if m is None:
-        return j, None
+        # a bare addressee: "told reporters", "told them"
+        return (j + 1 if p.tokens[j].is_word and p.tokens[j].text.islower() else j), None
     outlet = text_of(p.tokens, (m.first, m.last), p.source) if _is_outlet(p, m) else None
     return m.last + 1, outlet
 
 
 def _attr(p: Paragraph, kind: str, spans, cue: Cue | None, m: Mention | None, outlet=None, **kw) -> Attribution:
-    a = Attribution(kind=kind, spans=[s for s in spans if s[1] > s[0]], paragraph=p.index, outlet=outlet, **kw)
+    a = Attribution(kind=kind, spans=[s for s in map(lambda s: _trim_span(p.source, s), spans) if s[1] > s[0]],
+                    paragraph=p.index, outlet=outlet, **kw)
     if cue is not None:
         a.cue = cue.text(p.tokens, p.source)
     if m is not None:
@@ -205,6 +209,16 @@ def _attr(p: Paragraph, kind: str, spans, cue: Cue | None, m: Mention | None, ou
     return a
 
 
+def _trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Drop surrounding space and a trailing comma, semicolon or colon (they belong to the frame)."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return s, e
+
+
 def _frame_end(p: Paragraph, j: int) -> int:
     """Last token index of a frame starting at j: before the next quote or a sentence-final mark."""
     toks = p.tokens
@@ -214,7 +228,7 @@ def _frame_end(p: Paragraph, j: int) -> int:
             return k - 1
         if toks[k].text in _END and not (k > 0 and toks[k - 1].end == toks[k].start
                                           and toks[k - 1].lower in lexicon.abbreviations()
-                                          and k + 1 < len(toks) and toks[k + 1].text[0].isupper()
+                                          and k + 1 < len(toks) and capitalized(toks[k + 1])
                                           and p.quote_of[k + 1] is None):
             return k
         k += 1
@@ -262,7 +276,10 @@ def quote_then_cue(p: Paragraph, q_index: int, cues_at: dict[int, Cue]):
         if cue is None or cue.phrase:
             continue
         m, negated = _speaker_before(p, cue, j)
-        if negated or m is None or m.first != j and not (m.first == j + 1 and toks[j].lower in lexicon.determiners()):
+        if negated or m is None:
+            return None
+        first = min(m.first, m.appositive[0]) if m.appositive else m.first
+        if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
             return None
         outlet = None
         k = cue.last + 1

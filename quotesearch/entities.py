@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon
 from .attribute import Attribution
-from .mentions import _split_name, text_of
+from .mentions import capitalized as _cap, split_name, text_of
 from .records import Article, Statement
 from .segment import Token, tokenize
 
@@ -31,10 +31,9 @@ class ArticleNames:
     by_surname: dict[str, str] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)      # ISW -> Institute for the Study of War
     persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
+    roles: dict[str, str] = field(default_factory=dict)         # full name -> title seen before it
 
 
-def _cap(t: Token) -> bool:
-    return t.is_word and t.text[0].isupper()
 
 
 def collect_names(article: Article) -> ArticleNames:
@@ -59,7 +58,7 @@ def collect_names(article: Article) -> ArticleNames:
             while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
-            role, name = _split_name(toks, i, j)
+            role, name = split_name(toks, i, j)
             if name:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if len(words) >= 2 and _looks_like_person(words):
@@ -67,6 +66,8 @@ def collect_names(article: Article) -> ArticleNames:
                     full = _strip_possessive(full)
                     names.by_surname.setdefault(_key(words[-1].text), full)
                     names.persons_at.append((toks[name[0]].start, full))
+                    if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
+                        names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
             i = j + 1
     return names
 
@@ -107,12 +108,17 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool) ->
     return full, "person"
 
 
-def _role_text(a: Attribution) -> str:
-    words = a.role_words.split()
+def _clean_role(words_text: str) -> str:
+    """Role words without leading honorifics, determiners or conjunctions ("But Mr." -> "")."""
+    words = words_text.split()
     while words and (words[0].lower().rstrip(".") in lexicon.honorifics()
                      or words[0].lower() in lexicon.determiners() | lexicon.stop_words()):
         words.pop(0)
-    parts = [" ".join(words), a.appositive.strip()]
+    return " ".join(words)
+
+
+def _role_text(a: Attribution) -> str:
+    parts = [_clean_role(a.role_words), a.appositive.strip()]
     return ", ".join(p for p in parts if p)
 
 
@@ -175,7 +181,7 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
         if stype in ("person", "organization") and speaker:
             if role:
                 roles[speaker] = role
-            role = role or roles.get(speaker, "")
+            role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
         org = organization_in(role, names)
         if stype == "organization" and speaker:
             acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
@@ -190,7 +196,7 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
         st = Statement(
             id=Statement.make_id(article.id, spans[0][0]),
             source=article.id,
-            text=" ".join(" ".join(text[s:e].split()) for s, e in spans),
+            text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
             kind=a.kind,
             speaker=speaker,
             mention=mention,

@@ -40,8 +40,8 @@ def _is_acronym(tok: Token) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-def _capitalized(tok: Token) -> bool:
-    return tok.is_word and tok.text[0].isupper()
+def capitalized(tok: Token) -> bool:
+    return tok.is_word and tok.text.lstrip("’")[:1].isupper()
 
 
 def is_title(tok: Token) -> bool:
@@ -51,7 +51,7 @@ def is_title(tok: Token) -> bool:
 def _noun_like(tok: Token) -> bool:
     """Could this word head a speaker phrase?"""
     low = tok.lower
-    if _capitalized(tok) or low in lexicon.pronouns():
+    if capitalized(tok) or low in lexicon.pronouns():
         return True
     return (low in lexicon.group_nouns() or low in lexicon.anonymous_heads()
             or low in lexicon.organization_words() or low in lexicon.titles()
@@ -60,7 +60,7 @@ def _noun_like(tok: Token) -> bool:
 
 def _connector_between(tokens: list[Token], j: int, lo: int, hi: int) -> bool:
     """Is tokens[j] a lowercase connector inside a capitalized name?"""
-    if tokens[j].lower not in lexicon.name_connectors() or _capitalized(tokens[j]) and tokens[j].lower != "&":
+    if tokens[j].lower not in lexicon.name_connectors() or capitalized(tokens[j]) and tokens[j].lower != "&":
         return False
     if tokens[j].lower == "the" and not (j - 1 >= lo and tokens[j - 1].lower in ("of", "for", "on", "and")):
         return False
@@ -68,9 +68,9 @@ def _connector_between(tokens: list[Token], j: int, lo: int, hi: int) -> bool:
     while right <= hi and tokens[right].lower in lexicon.name_connectors():
         right += 1
     left = j - 1
-    while left >= lo and tokens[left].lower in lexicon.name_connectors() and not _capitalized(tokens[left]):
+    while left >= lo and tokens[left].lower in lexicon.name_connectors() and not capitalized(tokens[left]):
         left -= 1
-    return right <= hi and left >= lo and _capitalized(tokens[right]) and _capitalized(tokens[left])
+    return right <= hi and left >= lo and capitalized(tokens[right]) and capitalized(tokens[left])
 
 
 def _abbrev_dot(tokens: list[Token], j: int, lo: int) -> bool:
@@ -78,13 +78,13 @@ def _abbrev_dot(tokens: list[Token], j: int, lo: int) -> bool:
             and tokens[j - 1].lower in lexicon.abbreviations())
 
 
-def _split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None, tuple | None]:
+def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None, tuple | None]:
     """Split a phrase into (role words, proper name). The name is the capitalized run at the end,
     after the last title ("Ukrainian President | Volodymyr Zelensky")."""
     name_end = last
     while name_end >= first and tokens[name_end].text in ")":
         name_end = _paren_open(tokens, name_end, first) - 1
-    if name_end < first or not _capitalized(tokens[name_end]) or tokens[name_end].lower in lexicon.pronouns():
+    if name_end < first or not capitalized(tokens[name_end]) or tokens[name_end].lower in lexicon.pronouns():
         return ((first, last) if last >= first else None), None
     # title region: scan left to right, remembering where the last title (plus "of [the] X") ends
     after_title = first
@@ -99,7 +99,7 @@ def _split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | Non
                 m = k + 1
                 if tokens[m].lower == "the":
                     m += 1
-                if m < name_end and _capitalized(tokens[m]):
+                if m < name_end and capitalized(tokens[m]):
                     k = m + 1
             after_title = k
             j = k
@@ -108,10 +108,10 @@ def _split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | Non
     start = max(after_title, first)
     # the name must be a capitalized run (connectors allowed inside)
     n = name_end
-    while n - 1 >= start and (_capitalized(tokens[n - 1]) or _connector_between(tokens, n - 1, start, name_end)
+    while n - 1 >= start and (capitalized(tokens[n - 1]) or _connector_between(tokens, n - 1, start, name_end)
                               or tokens[n - 1].text in "-&"):
         n -= 1
-    if not _capitalized(tokens[n]):
+    if not capitalized(tokens[n]):
         n += 1
     if n > name_end:
         return ((first, last) if last >= first else None), None
@@ -150,12 +150,12 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 break
             if low in lexicon.auxiliaries() and j != k:
                 break
-            if low in lexicon.stop_words() and not _capitalized(tok):
+            if low in lexicon.stop_words() and not capitalized(tok):
                 if _connector_between(tokens, j, lo, k):
                     j -= 1
                     continue
                 if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
-                        and _noun_like(tokens[j - 1]) and not _capitalized(tokens[j + 1])
+                        and _noun_like(tokens[j - 1]) and not capitalized(tokens[j + 1])
                         and tokens[j - 1].lower not in lexicon.pronouns()):
                     extended = True
                     j -= 1
@@ -173,7 +173,7 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     if first > k:
         return None
     # drop PP words or a dangling preposition at the left edge
-    while first <= k and tokens[first].lower in lexicon.stop_words() and not _capitalized(tokens[first]):
+    while first <= k and tokens[first].lower in lexicon.stop_words() and not capitalized(tokens[first]):
         first += 1
     if first > k or not tokens[k].is_word and tokens[k].text != ")":
         return None
@@ -181,7 +181,7 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     has_det = tokens[first].lower in lexicon.determiners()
     if not (_noun_like(head_tok) or has_det or head_tok.lower.endswith("s")):
         return None
-    role, name = _split_name(tokens, first, k)
+    role, name = split_name(tokens, first, k)
     return Mention(first, k, name=name, role=role, head=head_tok.lower)
 
 
@@ -210,15 +210,15 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
         tok = tokens[k]
         low = tok.lower
         if tok.is_word:
-            if last is not None and not _capitalized(tok) and _connector_between(tokens, k, j, hi):
+            if last is not None and not capitalized(tok) and _connector_between(tokens, k, j, hi):
                 k += 1
                 continue
-            if last is not None and not _capitalized(tok) and (
+            if last is not None and not capitalized(tok) and (
                     low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
                 break
-            if low in lexicon.stop_words() and not _capitalized(tok):
+            if low in lexicon.stop_words() and not capitalized(tok):
                 if (low in _PP_EXTEND and not extended and last is not None and _noun_like(tokens[last])
-                        and not _capitalized(tokens[last]) and low != "to"):
+                        and not capitalized(tokens[last]) and low != "to"):
                     extended = True
                     k += 1
                     continue
@@ -229,7 +229,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
             k += 1
             continue
         if tok.text == "." and last is not None and tokens[last].lower in lexicon.abbreviations() \
-                and tokens[last].end == tok.start and k < hi and _capitalized(tokens[k + 1]):
+                and tokens[last].end == tok.start and k < hi and capitalized(tokens[k + 1]):
             k += 1
             continue
         if tok.text == "(" and last is not None:
@@ -245,12 +245,12 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
     if last is None:
         return None
     # don't end on a dangling preposition
-    while last > j and tokens[last].lower in lexicon.stop_words() and not _capitalized(tokens[last]):
+    while last > j and tokens[last].lower in lexicon.stop_words() and not capitalized(tokens[last]):
         last -= 1
     head_tok = _head(tokens, j, last)
     if not (_noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
         return None
-    role, name = _split_name(tokens, j, last)
+    role, name = split_name(tokens, j, last)
     m = Mention(j, last, name=name, role=role, head=head_tok.lower)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
         m.appositive = appositive_after(tokens, last + 2, hi)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from . import lexicon
 
 # A word: letters/digits, joined by internal apostrophes, hyphens, periods or ampersands
-# ("ISW’s", "U.S", "well-known", "AT&T"). Everything else is a one-character token.
-_TOKEN = re.compile(r"[^\W_]+(?:[’'.&\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+# ("ISW’s", "U.S", "well-known", "AT&T"), with an elision mark in front ("’Manteboheng"). Everything else is a one-character token.
+_TOKEN = re.compile(r"(?:(?<!\w)’(?=[^\W\d_]))?[^\W_]+(?:[’'.&\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +27,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.text[0].isalnum()
-
-    @property
-    def is_cap(self) -> bool:
-        return self.text[0].isupper()
+        return self.text[-1].isalnum()
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:

@@ -1,0 +1,189 @@
+"""One small article per pattern, written for these tests."""
+import pytest
+
+from quotesearch.extract import extract_text
+
+
+def one(article, **expected):
+    """Extract from ``article`` (headline added) and check the only statement's fields."""
+    found = extract_text("Headline\n\n" + article)
+    assert len(found) == 1, [s.text for s in found]
+    got = found[0].to_dict()
+    assert {k: got[k] for k in expected} == expected
+    return found[0]
+
+
+def texts(text):
+    return [(s.kind, s.speaker, s.text) for s in extract_text("Headline\n\n" + text)]
+
+
+# -- direct quotes, attribution after -------------------------------------------------
+
+def test_quote_then_name_said():
+    one("Maria Lopez runs the bakery.\n\n“Bread is up 20 percent,” Lopez said.",
+        kind="direct", speaker="Maria Lopez", mention="Lopez", text="Bread is up 20 percent", cue="said")
+
+
+def test_quote_then_said_name_with_appositive_role():
+    s = one('"We will appeal," said Tom Harris, a spokesman for the Acme Corporation.',
+            kind="direct", speaker="Tom Harris", text="We will appeal")
+    assert s.role == "a spokesman for the Acme Corporation"
+    assert s.organization == "Acme Corporation"
+
+
+def test_quote_then_pronoun_added_resolves_to_previous_speaker():
+    found = extract_text("H\n\nCoach Ann Park praised the team.\n\n"
+                         "“They never gave up,” Park said.\n\n“I am proud of them,” she added.")
+    assert [(s.speaker, s.mention) for s in found] == [("Ann Park", "Park"), ("Ann Park", "she")]
+    assert found[1].role == "Coach"
+
+
+def test_name_appositive_told_outlet():
+    s = one("“Prices will fall,” retired Adm. Joan Fry, a former naval attache, told The Herald.",
+            speaker="Joan Fry", outlet="The Herald")
+    assert s.role == "retired Adm., a former naval attache"
+
+
+def test_present_tense_says():
+    one("“The river is rising fast,” says Priya Nair, who lives on the bank.",
+        speaker="Priya Nair", cue="says", text="The river is rising fast")
+
+
+def test_mr_surname_resolves_to_full_name():
+    found = extract_text("H\n\nThe mayor, Daniel Okafor, opened the bridge.\n\n“It took ten years,” Mr. Okafor said.")
+    assert [(s.speaker, s.mention, s.role) for s in found] == [("Daniel Okafor", "Mr. Okafor", None)]
+
+
+# -- attribution before ------------------------------------------------------------
+
+@pytest.mark.parametrize("frame", ["Chen said: ", "Chen said, ", "Chen told reporters: "])
+def test_cue_then_quote(frame):
+    one(f"Li Chen spoke briefly.\n\n{frame}“The vote is final.”",
+        kind="direct", speaker="Li Chen", text="The vote is final.")
+
+
+# -- split, several, continued, unclosed -------------------------------------------------
+
+def test_split_quote_is_one_statement_with_two_spans():
+    s = one("“The first part,” Ana Silva said on Monday, “and the second part.”",
+            kind="direct", speaker="Ana Silva", text="The first part … and the second part.")
+    assert len(s.spans) == 2
+
+
+def test_two_quotes_two_speakers_in_one_paragraph():
+    assert texts("“Yes,” said Bo Kim. “No,” said Al Roy.") == [
+        ("direct", "Bo Kim", "Yes"), ("direct", "Al Roy", "No")]
+
+
+def test_sentence_quote_after_attributed_quote_keeps_speaker():
+    assert texts("“We lost,” Sam Ode said. “We will train harder next season.”") == [
+        ("direct", "Sam Ode", "We lost"), ("direct", "Sam Ode", "We will train harder next season.")]
+
+
+def test_quote_only_paragraph_continues_previous_speaker():
+    found = extract_text("H\n\nNina Ray said: “The plan works.”\n\n“It saved us money last year.”")
+    assert [(s.speaker, s.text, s.paragraph) for s in found] == [
+        ("Nina Ray", "The plan works.", 1), ("Nina Ray", "It saved us money last year.", 2)]
+
+
+def test_multi_paragraph_quote_is_one_statement():
+    text = "H\n\nJo Park said: “The first paragraph of the speech.\n\n“The second paragraph ends it.”\n\nNext story."
+    found = extract_text(text)
+    assert len(found) == 1
+    s = found[0]
+    assert s.speaker == "Jo Park" and len(s.spans) == 2
+    assert [text[a:b] for a, b in s.spans] == ["The first paragraph of the speech.", "The second paragraph ends it."]
+
+
+def test_unclosed_quote_stops_at_paragraph_end():
+    text = "H\n\n“We are done here,” Ed Moss said. “Nobody will stop us\n\nThe council met on Friday."
+    found = extract_text(text)
+    assert [s.text for s in found] == ["We are done here", "Nobody will stop us"]
+    assert found[1].spans[0][1] == text.index("\n\nThe council")
+
+
+# -- reported speech ------------------------------------------------------------------
+
+def test_said_that_clause():
+    one("Governor Ruth Bell said that the budget would be balanced by June.",
+        kind="indirect", speaker="Ruth Bell", role="Governor", text="the budget would be balanced by June")
+
+
+def test_told_outlet_clause():
+    one("Kai Moto told the Daily Star the deal was dead.",
+        kind="indirect", speaker="Kai Moto", outlet="the Daily Star", text="the deal was dead")
+
+
+def test_trailing_said():
+    one("The factory will close in March, union leader Omar Said said Tuesday.",
+        kind="indirect", speaker="Omar Said", role="union leader", text="The factory will close in March")
+
+
+def test_parenthetical_said_gives_two_spans():
+    s = one("If the rain continues, Dr. Eva Lind said, the harvest will be lost.",
+            kind="indirect", speaker="Eva Lind", text="If the rain continues … the harvest will be lost")
+    assert len(s.spans) == 2
+
+
+def test_according_to():
+    one("Unemployment fell to 4 percent, according to the Office for National Statistics.",
+        kind="indirect", speaker="Office for National Statistics", speaker_type="organization",
+        text="Unemployment fell to 4 percent")
+
+
+def test_according_to_at_start():
+    one("According to the Red Cross, 300 families lost their homes.",
+        speaker="Red Cross", text="300 families lost their homes")
+
+
+def test_with_x_claiming_that():
+    one("Talks stalled, with Norway claiming that the quota was too low.",
+        speaker="Norway", speaker_type="organization", text="the quota was too low")
+
+
+def test_group_and_anonymous_speakers_kept_as_written():
+    assert texts("Economists predict that rates will rise again.") == [
+        ("indirect", "Economists", "rates will rise again")]
+    s = one("“We were not told,” a hospital official said.", speaker="a hospital official")
+    assert s.speaker_type == "anonymous"
+
+
+def test_organization_speaks_as_it():
+    found = extract_text("H\n\nThe Acme Corporation cut 200 jobs.\n\n"
+                         "The Acme Corporation said the cuts were painful. It said sales would recover next year.")
+    assert [(s.speaker, s.mention) for s in found] == [
+        ("Acme Corporation", "The Acme Corporation"), ("Acme Corporation", "It")]
+
+
+def test_mixed_quote():
+    s = one("Mona Ali said the law was “a disgrace” and should be repealed.",
+            kind="mixed", speaker="Mona Ali")
+    assert s.text == "the law was “a disgrace” and should be repealed"
+
+
+def test_negated_cue_is_not_a_statement():
+    assert texts("The minister did not say whether the plan would go ahead.") == []
+
+
+# -- quote marks ------------------------------------------------------------------------
+
+def test_scare_quotes_are_not_statements():
+    assert texts("The so-called “peace plan” was published on Friday by the government.") == []
+
+
+def test_british_single_quotes_and_apostrophes():
+    found = extract_text("H\n\n‘The Conservatives’ plan will fail,’ said Jane Ode, the party’s leader.\n\n"
+                         "’Manteboheng Mothibe said she would stand again.")
+    assert [(s.kind, s.speaker, s.text) for s in found] == [
+        ("direct", "Jane Ode", "The Conservatives’ plan will fail"),
+        ("indirect", "’Manteboheng Mothibe", "she would stand again")]
+
+
+def test_straight_double_quotes():
+    one('"It is over," the coach, Mark Bell, said.', speaker="Mark Bell", text="It is over")
+
+
+def test_offsets_point_into_original_text_with_crlf():
+    text = "Headline\r\n\r\n“Water is safe,” Ada Obi said.\r\n"
+    s = extract_text(text)[0]
+    assert text[s.spans[0][0]:s.spans[0][1]] == "Water is safe"
