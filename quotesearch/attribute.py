@@ -107,7 +107,9 @@ def _speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, bo
     toks = p.tokens
     if toks[j].lower == "to":           # "declined to say", "is expected to say"
         return None, True
-    if toks[j].lower in ("who", "which") and j - 1 >= lo and toks[j - 1].text == ",":
+    if toks[j].lower in ("who", "which") and j - 1 >= lo:
+        if toks[j - 1].text != ",":
+            return np_before(toks, j - 1, lo), False   # "Donald Trump Jr who wrote"
         m = np_before(toks, j - 2, lo)            # "Smith, who said …"
         if m and m.name:
             return m, False
