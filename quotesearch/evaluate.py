@@ -1,0 +1,514 @@
+"""Scoring the extractor against annotated gold: brat standoff (PolNeAR) or our own JSONL.
+
+Both formats become ``Gold`` records (content spans, source text, cue text, direct/speech
+flags) and are scored by one function, ``_score_article``. Matching counts non-space
+characters and works on merged interval lists, never on per-character sets:
+
+- a gold statement is *found* when the union of predicted spans covers at least half of
+  its content characters;
+- a prediction is *right* when at least half of its characters lie inside the union of
+  the article's gold content spans (beliefs and intentions included: they are real
+  attributions, so predicting them is not an error);
+- speaker accuracy is measured on found gold statements that have a source, against the
+  prediction overlapping the gold content most (ties: the earlier prediction).
+
+Gold classes: *direct* = the content holds a quote mark (" “ ” always; ‘ ’ ' only when a
+single-quote pair opens at a word start and closes later, so apostrophes such as
+"Conservatives’" do not count). *indirect_speech* = not direct and the cue holds a
+speech/writing word (``SPEECH_CUES``, a frozen list owned by this module so the ruler does
+not move when the extractor's lexicon changes), a cue phrase such as "according to", or is a
+bare colon (the headline convention "Name: claim"). *indirect_all* = every non-direct gold.
+Our JSONL gold only holds speech and writing by construction, so its records are all
+speech. Nothing here prints; the CLI renders ``render_report``'s string.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from . import lexicon
+from .read import ReadError, read_article
+from .records import Article
+
+Spans = list[tuple[int, int]]
+
+
+class EvaluateError(ValueError):
+    """A gold corpus that cannot be read; the message is one line naming the path."""
+
+
+# Speech and writing verbs that introduce reported speech (frozen on purpose: the
+# evaluation's ruler must not move when the extractor's lexicon changes).
+_SPEECH_LEMMAS = """
+say tell add claim state declare announce explain note write argue insist assert contend
+maintain acknowledge admit concede confirm deny warn predict promise pledge vow suggest
+speculate agree tout report reply respond answer ask remark comment observe recall reveal
+disclose emphasize emphasise stress repeat reiterate allege complain boast brag joke quip
+testify tweet blog email recount mention indicate signal hint imply counter retort concur
+conclude assure inform swear affirm attest confess"""
+_IRREGULAR = ("said told wrote written swore sworn admitted admitting bragged bragging blogged "
+              "quipped quipping concurred concurring signalled signalling")
+
+
+def _inflections(lemma: str) -> set[str]:
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":           # deny denies denied
+        return {lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    stem = lemma[:-1] if lemma.endswith("e") else lemma              # note noted noting
+    sibilant = lemma.endswith(("s", "sh", "ch", "x", "z"))
+    ing = (lemma if lemma.endswith("ee") else stem) + "ing"         # agreeing
+    return {lemma, lemma + ("es" if sibilant else "s"), stem + "ed", ing}
+
+
+SPEECH_CUES = frozenset(_IRREGULAR.split()).union(*map(_inflections, _SPEECH_LEMMAS.split()))
+SPEECH_PHRASES = ("according to", "in the words of", "as reported by", "as quoted by",
+                  "pointed out", "points out", "point out", "pointing out")
+
+# Sources that stand for someone named elsewhere (personal, possessive, relative pronouns).
+PRONOUNS = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers it its "
+    "they them their theirs who whom whose which that".split())
+_DETERMINERS = frozenset("a an the this that these those his her its their our my your".split())
+_TITLES = frozenset(
+    "secretary speaker director president vice chairman chairwoman chair chief justice attorney "
+    "general governor gov senator sen rep representative mayor minister prime ambassador "
+    "commissioner administrator deputy press spokesman spokeswoman spokesperson leader head "
+    "mr mrs ms dr".split())
+_QUANTIFIERS = frozenset(
+    "all some many most several few both each either neither none one any half majority "
+    "minority number lot lots plenty dozen dozens hundreds thousands millions".split())
+_NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
+_POSTMODIFIER = re.compile(r"\s(of|for|from|at|with|in|on|to|by|including|conducted|close)\s")
+_RELATIVE = re.compile(r"[\s,]\s*(?:who|whom|whose|which|that)\s")
+_CONJUNCTION = re.compile(r",|;|&|\band\b|\bor\b")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_DOUBLE_QUOTES = re.compile("[\"“”]|''")
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘](?=\S)")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)['’](?=$|[\s.,;:!?)\]—–-])")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*(?:\s+|$)")
+
+
+@dataclass
+class Gold:
+    """One gold attribution, whichever format it came from."""
+
+    article: str
+    spans: Spans                 # merged content spans, offsets into the article text
+    text: str
+    source: str                  # gold speaker text; "" when the gold has none
+    cue: str
+    direct: bool
+    speech: bool
+
+    @property
+    def kind(self) -> str:
+        return "direct" if self.direct else "indirect_speech" if self.speech else "indirect_other"
+
+
+# ---------------------------------------------------------------- classification
+
+def has_quote_marks(text: str) -> bool:
+    """Double quote marks anywhere, or a single-quote pair ‘…’ / '…' (apostrophes don't count)."""
+    if _DOUBLE_QUOTES.search(text):
+        return True
+    opening = _SINGLE_OPEN.search(text)
+    return bool(opening and _SINGLE_CLOSE.search(text, opening.end()))
+
+
+def is_speech_cue(cue: str) -> bool:
+    cue = " ".join(cue.lower().replace("’", "'").split())
+    if cue == ":":
+        return True
+    if any(re.search(rf"\b{p}\b", cue) for p in SPEECH_PHRASES):
+        return True
+    return any(w in SPEECH_CUES for w in re.findall(r"[a-z]+", cue))
+
+
+def _heads(name: str) -> set[str]:
+    """Head words of a speaker phrase: the last word of each conjunct, modifiers cut off.
+
+    "Donald Trump, the Republican nominee" -> {trump, nominee}; "a spokesman for the
+    campaign" -> {spokesman}; "Secretary of State John Kerry" -> {kerry}; "some of the
+    voters" -> {voters}; "Clinton's campaign" -> {campaign}.
+    """
+    name = (name or "").strip()
+    name = re.sub(r"\([^)]*\)", " ", name) if name[:1] != "(" else name.strip("() ")
+    raw, name = name, _RELATIVE.split(f" {name} ")[0] or name  # "X, who said ..." -> "X"
+    out = set()
+    for part in _CONJUNCTION.split(name):
+        part = f" {part.strip()} "
+        while m := _POSTMODIFIER.search(part, 1):
+            pre = [w.lower().strip(".") for w in part[:m.start()].split()]
+            if m.group(1) == "of" and all(
+                    w in _QUANTIFIERS or w in _DETERMINERS or w[:1].isdigit() for w in pre):
+                part = part[m.end() - 1:]           # "several of her aides" -> "her aides"
+                continue
+            if not all(w in _TITLES for w in pre):  # "Secretary of State John Kerry" stays
+                part = part[:m.start()]
+            break
+        words = [w.lower().replace("’", "'") for w in _WORD.findall(part)]
+        words = [re.sub(r"'s$", "", w).split("-")[-1] for w in words]
+        words = [w for w in words if w and w not in _NAME_SUFFIXES]
+        if words:
+            out.add(words[-1])
+    if not out:                                     # "all of whom": the last word
+        out = {w.lower() for w in _WORD.findall(raw)[-1:]}
+    named = {w for w in out if not w.isdigit()}
+    return named or out
+
+
+def speaker_agrees(gold_source: str, speaker: str, mention: str) -> bool:
+    """Does a prediction's speaker or mention agree with the gold source text?"""
+    gold = " ".join(gold_source.lower().replace("’", "'").split())
+    if gold in PRONOUNS:
+        if (mention or "").strip().lower() == gold:
+            return True
+        speaker = (speaker or "").strip()
+        return bool(speaker) and speaker.lower() not in PRONOUNS
+    return bool(_heads(gold_source) & (_heads(speaker) | _heads(mention)))
+
+
+# ---------------------------------------------------------------- intervals
+
+def _merge(spans: Iterable, limit: int) -> Spans:
+    out: list[list[int]] = []
+    for s, e in sorted((max(0, int(s)), min(limit, int(e))) for s, e in spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _intersect(a: Spans, b: Spans) -> Spans:
+    i = j = 0
+    out = []
+    while i < len(a) and j < len(b):
+        s, e = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if s < e:
+            out.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _weight(text: str, spans: Spans) -> int:
+    """Non-space characters inside ``spans``."""
+    return sum(len("".join(text[s:e].split())) for s, e in spans)
+
+
+# ---------------------------------------------------------------- reading gold
+
+def _read_text(path: Path) -> Article:
+    try:
+        return read_article(path)
+    except ReadError as e:
+        raise EvaluateError(str(e)) from None
+
+
+def _make_gold(article: Article, content: Iterable, source: str, cue: str,
+               speech: Optional[bool], where: str) -> Optional[Gold]:
+    n = len(article.text)
+    content = list(content)
+    for s, e in content:
+        if not 0 <= s <= e <= n:
+            raise EvaluateError(f"{where}: span {s}-{e} lies outside the text ({n} characters)")
+    spans = _merge(content, n)
+    if not _weight(article.text, spans):
+        return None
+    text = " ".join(article.text[s:e] for s, e in spans)
+    return Gold(article.id, spans, text, " ".join(source.split()), " ".join(cue.split()),
+                has_quote_marks(text), is_speech_cue(cue) if speech is None else speech)
+
+
+def parse_ann(data: str) -> list[dict[str, Spans]]:
+    """Attributions of a brat .ann file: one {"content", "source", "cue": spans} per E line."""
+    spans: dict[str, Spans] = {}
+    events = []
+    for line in data.splitlines():
+        m = re.match(r"(T\d+)\t\S+ (\d+ \d+(?:;\d+ \d+)*)\t", line)
+        if m:
+            spans[m.group(1)] = [tuple(map(int, p.split())) for p in m.group(2).split(";")]
+        elif re.match(r"E\d+\t", line):
+            events.append(line.split("\t")[1].split())
+    out = []
+    for args in events:
+        parts: dict[str, Spans] = {"content": [], "source": [], "cue": []}
+        for arg in args:
+            role, _, ref = arg.partition(":")
+            key = "content" if role.startswith("Content") else role.lower()
+            if key in parts and ref in spans:
+                parts[key] = parts[key] + spans[ref]
+        out.append(parts)
+    return out
+
+
+def _brat(ann_dir: Path, text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
+    anns: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted(ann_dir.glob("*.ann")):
+        name = ann.stem
+        if not (text_dir / f"{name}.txt").is_file() and "_" in name:
+            name = name.rsplit("_", 1)[0]          # NAME_ANNOTATOR.ann
+        if not (text_dir / f"{name}.txt").is_file():
+            raise EvaluateError(f"{ann}: no text file {text_dir / (name + '.txt')}")
+        anns[name].append(ann)
+    if not anns:
+        raise EvaluateError(f"{ann_dir}: no .ann files")
+    for name in sorted(anns):
+        ann = anns[name][0]                         # several annotators: the first by file name
+        article = _read_text(text_dir / f"{name}.txt")
+        golds = []
+        for parts in parse_ann(ann.read_text(encoding="utf-8")):
+            join = lambda sp: " ".join(article.text[s:e] for s, e in sp)  # noqa: E731
+            g = _make_gold(article, parts["content"], join(parts["source"]), join(parts["cue"]),
+                           None, str(ann))
+            if g:
+                golds.append(g)
+        yield article, golds
+
+
+def _jsonl(files: list[Path], text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
+    records: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for path in files:
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{no}"
+            try:
+                obj = json.loads(line)
+                source, spans = obj["source"], obj["spans"]
+                if not isinstance(source, str) or not all(len(p) == 2 for p in spans):
+                    raise ValueError("needs a string source and spans [[start, end], ...]")
+                obj["spans"] = [(int(s), int(e)) for s, e in spans]
+            except (ValueError, KeyError, TypeError) as e:
+                raise EvaluateError(f"{where}: not a gold statement ({e})") from None
+            records[source].append((where, obj))
+    if not records:
+        raise EvaluateError(f"{files[0] if files else text_dir}: no gold statements")
+    for source in sorted(records):
+        path = next((text_dir / f"{source}{suf}" for suf in (".txt", ".md")
+                     if (text_dir / f"{source}{suf}").is_file()), None)
+        if path is None:
+            raise EvaluateError(f"no text file {text_dir / (source + '.txt')} (use --text-dir)")
+        article = _read_text(path)
+        golds = []
+        for where, obj in records[source]:
+            speaker = obj.get("speaker") or obj.get("mention") or ""
+            g = _make_gold(article, obj["spans"], speaker, obj.get("cue") or "", True, where)
+            if g:
+                golds.append(g)
+        yield article, golds
+
+
+def load_gold(gold_dir, text_dir=None) -> tuple[str, Iterator[tuple[Article, list[Gold]]]]:
+    """The gold format ("brat" or "jsonl") and an iterator of (article, gold records)."""
+    p = Path(gold_dir)
+    t = Path(text_dir) if text_dir else None
+    if not p.exists():
+        raise EvaluateError(f"{p}: no such file or directory")
+    if p.is_dir() and (p / "attributions").is_dir():
+        fmt, ann_dir, t = "brat", p / "attributions", t or p / "text"
+    elif p.is_dir() and any(p.glob("*.ann")):
+        fmt, ann_dir, t = "brat", p, t or p.parent / "text"
+    else:
+        fmt = "jsonl"
+        files = [p] if p.is_file() else sorted(p.glob("*.jsonl"))
+        if not files:
+            raise EvaluateError(f"{p}: neither a brat corpus (attributions/, text/) nor JSONL gold")
+        t = t or (p if p.is_dir() else p.parent)
+    if not t.is_dir():
+        raise EvaluateError(f"{t}: text directory not found")
+    return fmt, (_brat(ann_dir, t) if fmt == "brat" else _jsonl(files, t))
+
+
+# ---------------------------------------------------------------- scoring
+
+def _get(pred, name: str, default=None):
+    return pred.get(name, default) if isinstance(pred, dict) else getattr(pred, name, default)
+
+
+def _sentence_ends(text: str, lo: int, hi: int) -> Iterator[int]:
+    """Offsets just after sentence ends in text[lo:hi] (display only: abbreviations kept)."""
+    abbreviations = lexicon.abbreviations()
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        word = re.search(r"(\w+)\W*$", text[max(lo, m.start() - 20):m.start()])
+        if text[m.start()] == "." and word and (
+                len(word.group(1)) == 1 or word.group(1).lower() in abbreviations):
+            continue
+        yield m.end()
+
+
+def _context(article: Article, spans: Spans, limit: int = 400) -> str:
+    """The sentence(s) around ``spans``, kept within their paragraph(s)."""
+    text = article.text
+    start, end = spans[0][0], spans[-1][1]
+    paras = article.paragraphs or [(0, len(text))]
+    lo = max((s for s, _ in paras if s <= start), default=0)
+    hi = min((e for _, e in paras if e >= end), default=len(text))
+    for lo in _sentence_ends(text, lo, start):
+        pass
+    hi = next(_sentence_ends(text, max(end - 1, lo), hi), hi)
+    ctx = " ".join(text[lo:hi].split())
+    return ctx if len(ctx) <= limit else ctx[:limit - 1] + "…"
+
+
+@dataclass
+class _Tally:
+    n: dict = field(default_factory=lambda: defaultdict(int))
+    errors: dict = field(default_factory=lambda: {"misses": [], "false_positives": [],
+                                                  "wrong_speakers": []})
+
+
+def _score_article(article: Article, golds: list[Gold], preds: list, tally: _Tally,
+                   show: int) -> None:
+    text, n, c = article.text, len(article.text), tally.n
+    pspans = [_merge(_get(p, "spans") or [], n) for p in preds]
+    gold_union = _merge((s for g in golds for s in g.spans), n)
+    pred_union = _merge((s for ps in pspans for s in ps), n)
+    c["predicted"] += len(preds)
+    for p, ps in zip(preds, pspans):
+        w = _weight(text, ps)
+        if w and 2 * _weight(text, _intersect(ps, gold_union)) >= w:
+            c["correct_predictions"] += 1
+            continue
+        c["false_positives"] += 1
+        if len(tally.errors["false_positives"]) < show:
+            tally.errors["false_positives"].append(_item(
+                article, ps, _get(p, "text") or " ".join(text[s:e] for s, e in ps),
+                _get(p, "kind") or "", None, _get(p, "speaker"), _get(p, "mention")))
+    for g in sorted(golds, key=lambda g: g.spans[0]):
+        classes = ["all", "direct" if g.direct else "indirect_all"]
+        if not g.direct and g.speech:
+            classes.append("indirect_speech")
+        for k in classes:
+            c[f"gold_{k}"] += 1
+        w = _weight(text, g.spans)
+        if 2 * _weight(text, _intersect(g.spans, pred_union)) < w:
+            c["misses"] += g.direct or g.speech
+            if (g.direct or g.speech) and len(tally.errors["misses"]) < show:
+                tally.errors["misses"].append(
+                    _item(article, g.spans, g.text, g.kind, g.source, None, None))
+            continue
+        for k in classes:
+            c[f"found_{k}"] += 1
+        if not g.source:
+            c["found_without_source"] += 1
+            continue
+        first, last = g.spans[0][0], g.spans[-1][1]
+        overlaps = [_weight(text, _intersect(g.spans, ps))
+                    if ps and ps[0][0] < last and ps[-1][1] > first else 0 for ps in pspans]
+        best = preds[overlaps.index(max(overlaps))]
+        speaker, mention = _get(best, "speaker") or "", _get(best, "mention") or ""
+        agreed = speaker_agrees(g.source, speaker, mention)
+        for k in ("all", "direct" if g.direct else "indirect_speech" if g.speech else None):
+            if k:
+                c[f"speaker_checked_{k}"] += 1
+                c[f"speaker_agreed_{k}"] += agreed
+        c["wrong_speakers"] += not agreed
+        if not agreed and len(tally.errors["wrong_speakers"]) < show:
+            tally.errors["wrong_speakers"].append(
+                _item(article, g.spans, g.text, g.kind, g.source, speaker, mention))
+
+
+def _item(article, spans, text, kind, gold_speaker, speaker, mention) -> dict:
+    return {"article": article.id, "kind": kind, "text": text,
+            "context": _context(article, spans), "spans": [list(s) for s in spans],
+            "gold_speaker": gold_speaker, "predicted_speaker": speaker,
+            "predicted_mention": mention}
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def evaluate_path(gold_dir, text_dir=None, show_errors: int = 0,
+                  extractor: Optional[Callable[[Article], list]] = None) -> dict:
+    """Run ``extractor`` (default: quotesearch.extract.extract) on every gold article; score it."""
+    if extractor is None:
+        from .extract import extract as extractor
+    fmt, articles = load_gold(gold_dir, text_dir)
+    tally = _Tally()
+    count = 0
+    for article, golds in articles:
+        count += 1
+        _score_article(article, golds, list(extractor(article)), tally, max(0, show_errors))
+    c = tally.n
+    precision = _ratio(c["correct_predictions"], c["predicted"])
+    recall = _ratio(c["found_all"], c["gold_all"])
+    f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    keys = ("all", "direct", "indirect_speech", "indirect_all")
+    report = {
+        "format": fmt,
+        "articles": count,
+        "gold": c["gold_all"],
+        "predicted": c["predicted"],
+        "detection": {"precision": precision, "recall": recall, "f1": f1},
+        "recall_by_kind": {k: _ratio(c[f"found_{k}"], c[f"gold_{k}"]) for k in keys[1:]},
+        "speaker_accuracy": {k: _ratio(c[f"speaker_agreed_{k}"], c[f"speaker_checked_{k}"])
+                             for k in ("direct", "indirect_speech", "all")},
+        "counts": {
+            "correct_predictions": c["correct_predictions"],
+            **{f"gold_{k}": c[f"gold_{k}"] for k in keys},
+            **{f"found_{k}": c[f"found_{k}"] for k in keys},
+            "found_without_source": c["found_without_source"],
+            **{f"speaker_{x}_{k}": c[f"speaker_{x}_{k}"]
+               for k in ("direct", "indirect_speech", "all") for x in ("checked", "agreed")},
+            **{k: c[k] for k in ("misses", "false_positives", "wrong_speakers")},
+        },
+    }
+    if show_errors > 0:
+        report["errors"] = tally.errors
+    return report
+
+
+# ---------------------------------------------------------------- rendering
+
+def render_report(report: dict) -> str:
+    """A plain-text table of the figures, then the error listings when present."""
+    c = dict(report.get("counts", {}), predicted=report["predicted"])
+
+    def row(group: str, name: str, value: float, num: str = "", den: str = "") -> str:
+        frac = f"{c.get(num, 0)}/{c.get(den, 0)}" if num else ""
+        return f"{group:<18}{name:<17}{value:>7.3f}   {frac}".rstrip()
+
+    d, r, s = report["detection"], report["recall_by_kind"], report["speaker_accuracy"]
+    lines = [
+        f"articles {report['articles']}   gold statements {report['gold']}   "
+        f"predicted {report['predicted']}",
+        "",
+        row("detection", "precision", d["precision"], "correct_predictions", "predicted"),
+        row("", "recall", d["recall"], "found_all", "gold_all"),
+        row("", "f1", d["f1"]),
+        row("recall by kind", "direct", r["direct"], "found_direct", "gold_direct"),
+        row("", "indirect_speech", r["indirect_speech"], "found_indirect_speech",
+            "gold_indirect_speech"),
+        row("", "indirect_all", r["indirect_all"], "found_indirect_all", "gold_indirect_all"),
+        row("speaker accuracy", "direct", s["direct"], "speaker_agreed_direct",
+            "speaker_checked_direct"),
+        row("", "indirect_speech", s["indirect_speech"], "speaker_agreed_indirect_speech",
+            "speaker_checked_indirect_speech"),
+        row("", "all", s["all"], "speaker_agreed_all", "speaker_checked_all"),
+    ]
+    for name, items in (report.get("errors") or {}).items():
+        lines += ["", f"{name.replace('_', ' ')} (first {len(items)} of {c.get(name, 0)})"]
+        for it in items:
+            who = f"gold: {it['gold_speaker'] or '-'}" if it["gold_speaker"] is not None else ""
+            if it["predicted_speaker"] is not None or it["predicted_mention"] is not None:
+                who += (f"   predicted: {it['predicted_speaker'] or '-'}"
+                        f" ({it['predicted_mention'] or '-'})")
+            lines.append(f"- {it['article']} [{it['kind'] or '?'}] {who.strip()}")
+            lines.append(f"    text:    {_short(it['text'])}")
+            lines.append(f"    context: {it['context']}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
