@@ -14,7 +14,8 @@ characters and works on merged interval lists, never on per-character sets:
 
 Gold classes: *direct* = the content holds a quote mark (" “ ” always; ‘ ’ ' only when a
 single-quote pair opens at a word start and closes later, so apostrophes such as
-"Conservatives’" do not count). *indirect_speech* = not direct and the cue holds a
+"Conservatives’" do not count) or is enclosed by quote marks (our JSONL gold, like some
+PolNeAR annotators, leaves the marks out of the span). *indirect_speech* = not direct and the cue holds a
 speech/writing word (``SPEECH_CUES``, a frozen list owned by this module so the ruler does
 not move when the extractor's lexicon changes), a cue phrase such as "according to", or is a
 bare colon (the headline convention "Name: claim"). *indirect_all* = every non-direct gold.
@@ -116,6 +117,25 @@ def has_quote_marks(text: str) -> bool:
         return True
     opening = _SINGLE_OPEN.search(text)
     return bool(opening and _SINGLE_CLOSE.search(text, opening.end()))
+
+
+def is_direct(text: str, spans: Spans) -> bool:
+    """Content with quote marks inside, or enclosed by them (gold that leaves the marks out).
+
+    Enclosed: an opening mark just before the first span and, after the last span and any
+    closing punctuation, a closing mark or the paragraph's end (multi-paragraph quotes).
+    """
+    if has_quote_marks(" ".join(text[s:e] for s, e in spans)):
+        return True
+    i, j = spans[0][0], spans[-1][1]
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or text[i - 1] not in "\"“‘'" or (
+            text[i - 1] in "‘'" and i > 1 and not (text[i - 2].isspace() or text[i - 2] in "([—–-")):
+        return False
+    while j < len(text) and text[j] in " \t,.;:!?…":
+        j += 1
+    return j == len(text) or text[j] in "\"”’'\r\n"
 
 
 def is_speech_cue(cue: str) -> bool:
@@ -225,7 +245,7 @@ def _make_gold(article: Article, content: Iterable, source: str, cue: str,
         return None
     text = " ".join(article.text[s:e] for s, e in spans)
     return Gold(article.id, spans, text, " ".join(source.split()), " ".join(cue.split()),
-                has_quote_marks(text), is_speech_cue(cue) if speech is None else speech)
+                is_direct(article.text, spans), is_speech_cue(cue) if speech is None else speech)
 
 
 def parse_ann(data: str) -> list[dict[str, Spans]]:

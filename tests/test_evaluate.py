@@ -7,7 +7,8 @@ Fixtures (tests/fixtures/evaluate/, written by hand for these tests):
 - brat/text/beta.txt + beta_bbbb.ann: a discontinuous mixed quote (The minister), "She
   added: …" (pronoun source), an attribution without source ("It was reported that …").
   beta_cccc.ann is a second annotator holding one attribution; bbbb sorts first and wins.
-- jsonl/gold.jsonl + jsonl/gamma.txt: our own gold format, two statements by Ann Lee.
+- jsonl/gold.jsonl + jsonl/gamma.txt: our own gold format, two statements by Ann Lee; the
+  direct quote's span leaves the quote marks out, as the seed gold does.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from quotesearch.evaluate import (EvaluateError, evaluate_path, has_quote_marks,
+from quotesearch.evaluate import (EvaluateError, evaluate_path, has_quote_marks, is_direct,
                                   is_speech_cue, render_report, speaker_agrees)
 from quotesearch.records import Statement
 
@@ -221,6 +222,18 @@ def test_quote_marks_and_apostrophes():
     assert not has_quote_marks("The Conservatives’ plan was rejected by voters")
     assert not has_quote_marks("O’Malley’s move, Jones' remarks and it's over")
     assert not has_quote_marks("back in the ’90s and the '90s")
+
+
+@pytest.mark.parametrize("text, phrase, direct", [
+    ("He said: “We stay, ” and left.", "We stay", True),          # marks outside the span
+    ("“We stay,” he said.", "We stay", True),
+    ("“We stay and we fight\n\n“More to come.”", "We stay and we fight", True),  # paragraph end
+    ("He said we stay, and left.", "we stay", False),
+    ("the ‘green deal’", "green deal", True),
+    ("Jones’ green deal’s end", "green deal", False),
+])
+def test_direct_when_enclosed_by_quote_marks(text, phrase, direct):
+    assert is_direct(text, [tuple(span(text, phrase))]) is direct
 
 
 def test_speech_cues():
