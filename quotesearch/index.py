@@ -183,11 +183,15 @@ def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, 
 
 # -- documents ----------------------------------------------------------------------
 
+NOT_EXTRACTION = {"cli.py", "output.py", "search.py", "index.py", "evaluate.py", "__main__.py"}
+
+
 def extractor_fingerprint() -> str:
-    """A hash of the package's code and word lists: a new extractor re-indexes unchanged files."""
+    """A hash of the extractor's code and word lists: a new extractor re-indexes unchanged files."""
     root = Path(__file__).parent
     h = hashlib.sha256()
-    for p in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]):
+    files = [p for p in root.glob("*.py") if p.name not in NOT_EXTRACTION] + list(root.glob("lexicons/*.txt"))
+    for p in sorted(files):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()
@@ -248,15 +252,6 @@ class IndexSummary:
 Progress = Callable[[str, str], None]  # (name, status: indexed|unchanged|error)
 
 
-def _prepare(item: Item, extract: Callable) -> tuple[Article, list[Statement]]:
-    from .read import read_article
-
-    if isinstance(item, tuple):
-        return item[0], list(item[1])
-    article = item if isinstance(item, Article) else read_article(item)
-    return article, list(extract(article))
-
-
 def _item_name(item: Item) -> str:
     if isinstance(item, tuple):
         item = item[0]
@@ -276,72 +271,93 @@ def index_articles(
 ) -> IndexSummary:
     """Add files, Articles or (Article, statements) pairs to the index at ``index_dir``.
 
-    Unchanged sources are skipped, changed ones replaced. Unreadable files (and
-    extractor failures) are listed in ``summary.errors`` and skipped.
+    Unchanged sources are skipped (before extraction), changed ones replaced.
+    Unreadable files and extractor failures are listed in ``summary.errors`` and skipped.
     Raises SchemaMismatch, IndexLocked or QuotesearchError.
     """
-    from .read import ReadError
-
     if extract is None:
         from . import extract as extract_module
 
         extract = lambda article: extract_module.extract(article)  # noqa: E731 (looked up late)
     t0 = time.monotonic()
-    index_dir = Path(index_dir)
     lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
-    ix = open_for_writing(index_dir, rebuild, lock_timeout)
-    with ix.searcher() as s:
-        known = {d["source"]: d.get("source_hash") for d in s.documents(doctype="source")}
-    fingerprint = extractor_fingerprint()
-    summary, seen, speakers = IndexSummary(), {}, set()
-    writer, pending = None, 0
+    run = _Run(open_for_writing(index_dir, rebuild, lock_timeout), Path(index_dir), extract, lock_timeout, batch_size)
     try:
         for item in items:
-            name = _item_name(item)
-            try:
-                article, statements = _prepare(item, extract)
-            except ReadError as e:
-                summary.errors.append(str(e))
-                _report(progress, name, "error")
-                continue
-            except Exception as e:  # an extractor bug must not lose the rest of the run
-                summary.errors.append(f"{name}: extraction failed: {type(e).__name__}: {e}")
-                _report(progress, name, "error")
-                continue
-            if article.id in seen:
-                summary.errors.append(f"{name}: same source id {article.id!r} as {seen[article.id]}; skipped")
-                _report(progress, name, "error")
-                continue
-            seen[article.id] = name
-            digest = source_hash(article, fingerprint)
-            if known.get(article.id) == digest:
-                summary.skipped += 1
-                _report(progress, name, "unchanged")
-                continue
-            if writer is None:
-                writer = _writer(ix, index_dir, lock_timeout)
-            pending += _write_source(writer, article, statements, digest, replace=article.id in known)
-            summary.files += 1
-            unique = {st.id: st for st in reversed(statements)}
-            summary.statements += len(unique)
-            speakers.update(speaker_key(st.speaker) for st in unique.values())
-            _report(progress, name, "indexed")
-            if pending >= batch_size:
-                writer.commit()
-                writer, pending = None, 0
-        if writer is not None:
-            writer.commit()
-            writer = None
+            _report(progress, _item_name(item), run.add(item))
+        run.commit()
     finally:
-        if writer is not None:
-            writer.cancel()
-    summary.speakers = len(speakers - {""})
-    with ix.searcher() as s:
-        markers = list(s.documents(doctype="source"))
-    summary.total_sources = len(markers)
-    summary.total_statements = sum(d.get("count", 0) for d in markers)
-    summary.seconds = time.monotonic() - t0
-    return summary
+        run.cancel()
+    return run.finish(time.monotonic() - t0)
+
+
+class _Run:
+    """The state of one index_articles call: one writer at a time, committed every batch."""
+
+    def __init__(self, ix, index_dir: Path, extract: Callable, lock_timeout: float, batch_size: int):
+        self.ix, self.index_dir, self.extract = ix, index_dir, extract
+        self.lock_timeout, self.batch_size = lock_timeout, batch_size
+        with ix.searcher() as s:
+            self.known = {d["source"]: d.get("source_hash") for d in s.documents(doctype="source")}
+        self.fingerprint = extractor_fingerprint()
+        self.summary, self.seen, self.speakers = IndexSummary(), {}, set()
+        self.writer, self.pending = None, 0
+
+    def add(self, item: Item) -> str:
+        """Index one item; returns its status: indexed, unchanged or error."""
+        from .read import ReadError, read_article
+
+        name = _item_name(item)
+        try:
+            article = item[0] if isinstance(item, tuple) else item
+            article = article if isinstance(article, Article) else read_article(article)
+        except ReadError as e:
+            return self._error(str(e))
+        if article.id in self.seen:
+            return self._error(f"{name}: same source id {article.id!r} as {self.seen[article.id]}; skipped")
+        self.seen[article.id] = name
+        digest = source_hash(article, self.fingerprint)
+        if self.known.get(article.id) == digest:
+            self.summary.skipped += 1
+            return "unchanged"
+        try:
+            statements = list(item[1]) if isinstance(item, tuple) else list(self.extract(article))
+        except Exception as e:  # an extractor bug must not lose the rest of the run
+            return self._error(f"{name}: extraction failed: {type(e).__name__}: {e}")
+        if self.writer is None:
+            self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
+        written = _write_source(self.writer, article, statements, digest, replace=article.id in self.known)
+        self.pending += len(written) + 1
+        self.summary.files += 1
+        self.summary.statements += len(written)
+        self.speakers.update(speaker_key(st.speaker) for st in written)
+        if self.pending >= self.batch_size:
+            self.commit()
+        return "indexed"
+
+    def _error(self, message: str) -> str:
+        self.summary.errors.append(message)
+        return "error"
+
+    def commit(self) -> None:
+        if self.writer is not None:
+            self.writer.commit()
+            self.writer, self.pending = None, 0
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
+            self.writer = None
+
+    def finish(self, seconds: float) -> IndexSummary:
+        summary = self.summary
+        summary.speakers = len(self.speakers - {""})
+        with self.ix.searcher() as s:
+            markers = list(s.documents(doctype="source"))
+        summary.total_sources = len(markers)
+        summary.total_statements = sum(d.get("count", 0) for d in markers)
+        summary.seconds = seconds
+        return summary
 
 
 def _report(progress: Optional[Progress], name: str, status: str) -> None:
@@ -356,15 +372,17 @@ def _writer(ix, index_dir: Path, lock_timeout: float):
         raise _locked(index_dir) from None
 
 
-def _write_source(writer, article: Article, statements: list[Statement], digest: str, replace: bool) -> int:
-    """Replace one source's documents; returns the number of documents written."""
+def _write_source(writer, article: Article, statements: list[Statement], digest: str,
+                  replace: bool) -> list[Statement]:
+    """Replace one source's documents; returns the statements written (repeated ids once)."""
     if replace:
         writer.delete_by_term("source", article.id)
-    done = set()
+    written, ids = [], set()
     for st in statements:
-        if st.id in done:  # the extractor repeated a statement: keep the first
-            continue
-        done.add(st.id)
+        if st.id not in ids:
+            ids.add(st.id)
+            written.append(st)
+    for st in written:
         writer.add_document(**statement_doc(st, article, digest))
-    writer.add_document(**source_doc(article, digest, len(done)))
-    return len(done) + 1
+    writer.add_document(**source_doc(article, digest, len(written)))
+    return written

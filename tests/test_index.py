@@ -10,6 +10,7 @@ from quotesearch import index as qindex
 from quotesearch.index import (IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, index_articles,
                                open_index, record_from_stored, speaker_key, speaker_tokens)
 from quotesearch.read import article_from_text
+from quotesearch.records import Statement
 from quotesearch.search import QuoteSearcher
 
 ALPHA_IDS = ["alpha:30", "alpha:108", "alpha:205"]
@@ -111,10 +112,19 @@ def test_stored_record_round_trips_exactly(fake_extract, index_dir):
 
 def test_repeated_statement_ids_are_indexed_once(index_dir):
     alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
-    statements = fake_statements(alpha)
-    summary = index_articles(index_dir, [(alpha, statements + statements[:1])])
+    first, second, third = fake_statements(alpha)
+    repeat = Statement(**{**first.to_dict(), "text": "a repeat"})
+    summary = index_articles(index_dir, [(alpha, [first, second, repeat, third])])
     assert summary.statements == 3
-    assert all_ids(index_dir) == ALPHA_IDS
+    with QuoteSearcher(index_dir) as qs:
+        assert [r["text"] for r in qs.source("alpha")] == [first.text, second.text, third.text]
+        assert qs.sources()[0]["count"] == 3
+
+
+def test_unchanged_files_are_not_extracted_again(indexed, corpus):
+    calls = []
+    summary = index_articles(indexed, sorted(corpus.iterdir()), extract=lambda a: calls.append(a.id) or [])
+    assert (summary.skipped, calls) == (2, [])
 
 
 def test_unreadable_file_is_reported_and_skipped(fake_extract, corpus, index_dir):
