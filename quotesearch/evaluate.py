@@ -460,16 +460,16 @@ def evaluate_path(gold_dir, text_dir=None, show_errors: int = 0,
         count += 1
         _score_article(article, golds, list(extractor(article)), tally, max(0, show_errors))
     c = tally.n
-    precision = _ratio(c["correct_predictions"], c["predicted"])
-    recall = _ratio(c["found_all"], c["gold_all"])
-    f1 = round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
+    p = c["correct_predictions"] / c["predicted"] if c["predicted"] else 0.0
+    r = c["found_all"] / c["gold_all"] if c["gold_all"] else 0.0
+    f1 = round(2 * p * r / (p + r), 4) if p + r else 0.0
     keys = ("all", "direct", "indirect_speech", "indirect_all")
     report = {
         "format": fmt,
         "articles": count,
         "gold": c["gold_all"],
         "predicted": c["predicted"],
-        "detection": {"precision": precision, "recall": recall, "f1": f1},
+        "detection": {"precision": round(p, 4), "recall": round(r, 4), "f1": f1},
         "recall_by_kind": {k: _ratio(c[f"found_{k}"], c[f"gold_{k}"]) for k in keys[1:]},
         "speaker_accuracy": {k: _ratio(c[f"speaker_agreed_{k}"], c[f"speaker_checked_{k}"])
                              for k in ("direct", "indirect_speech", "all")},
@@ -498,24 +498,18 @@ def render_report(report: dict) -> str:
         frac = f"{c.get(num, 0)}/{c.get(den, 0)}" if num else ""
         return f"{group:<18}{name:<17}{value:>7.3f}   {frac}".rstrip()
 
-    d, r, s = report["detection"], report["recall_by_kind"], report["speaker_accuracy"]
-    lines = [
-        f"articles {report['articles']}   gold statements {report['gold']}   "
-        f"predicted {report['predicted']}",
-        "",
-        row("detection", "precision", d["precision"], "correct_predictions", "predicted"),
-        row("", "recall", d["recall"], "found_all", "gold_all"),
-        row("", "f1", d["f1"]),
-        row("recall by kind", "direct", r["direct"], "found_direct", "gold_direct"),
-        row("", "indirect_speech", r["indirect_speech"], "found_indirect_speech",
-            "gold_indirect_speech"),
-        row("", "indirect_all", r["indirect_all"], "found_indirect_all", "gold_indirect_all"),
-        row("speaker accuracy", "direct", s["direct"], "speaker_agreed_direct",
-            "speaker_checked_direct"),
-        row("", "indirect_speech", s["indirect_speech"], "speaker_agreed_indirect_speech",
-            "speaker_checked_indirect_speech"),
-        row("", "all", s["all"], "speaker_agreed_all", "speaker_checked_all"),
-    ]
+    lines = [f"articles {report['articles']}   gold statements {report['gold']}   "
+             f"predicted {report['predicted']}", ""]
+    for group, key, fractions in (
+            ("detection", "detection", {"precision": ("correct_predictions", "predicted"),
+                                        "recall": ("found_all", "gold_all"), "f1": ("", "")}),
+            ("recall by kind", "recall_by_kind",
+             {k: (f"found_{k}", f"gold_{k}") for k in ("direct", "indirect_speech", "indirect_all")}),
+            ("speaker accuracy", "speaker_accuracy",
+             {k: (f"speaker_agreed_{k}", f"speaker_checked_{k}")
+              for k in ("direct", "indirect_speech", "all")})):
+        for i, (name, (num, den)) in enumerate(fractions.items()):
+            lines.append(row("" if i else group, name, report[key][name], num, den))
     for name, items in (report.get("errors") or {}).items():
         lines += ["", f"{name.replace('_', ' ')} (first {len(items)} of {c.get(name, 0)})"]
         for it in items:

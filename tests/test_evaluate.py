@@ -91,6 +91,12 @@ def test_perfect_predictions_score_one_everywhere():
     json.dumps(r)  # a script can read it
 
 
+def test_predictions_as_dicts():
+    extractor = fake(**PERFECT)
+    r = evaluate_path(BRAT, extractor=lambda a: [st.to_dict() for st in extractor(a)])
+    assert r == run(**PERFECT)
+
+
 def test_no_predictions():
     r = run()
     assert r["predicted"] == 0 and r["gold"] == 8
