@@ -326,7 +326,7 @@ class _Run:
             return self._error(f"{name}: extraction failed: {type(e).__name__}: {e}")
         if self.writer is None:
             self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
-        written = _write_source(self.writer, article, statements, digest, replace=article.id in self.known)
+        written = _write_source(self.writer, article, statements, digest)
         self.pending += len(written) + 1
         self.summary.files += 1
         self.summary.statements += len(written)
@@ -372,11 +372,12 @@ def _writer(ix, index_dir: Path, lock_timeout: float):
         raise _locked(index_dir) from None
 
 
-def _write_source(writer, article: Article, statements: list[Statement], digest: str,
-                  replace: bool) -> list[Statement]:
-    """Replace one source's documents; returns the statements written (repeated ids once)."""
-    if replace:
-        writer.delete_by_term("source", article.id)
+def _write_source(writer, article: Article, statements: list[Statement], digest: str) -> list[Statement]:
+    """Replace one source's documents; returns the statements written (repeated ids once).
+
+    Always deletes first: another run may have added this source since ``known`` was read.
+    """
+    writer.delete_by_term("source", article.id)
     written, ids = [], set()
     for st in statements:
         if st.id not in ids:

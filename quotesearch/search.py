@@ -26,7 +26,7 @@ QUERY_FIELDS = ("text", "speaker", "mention", "speaker_type", "role", "organizat
                 "kind", "cue", "source", "title", "paragraph", "id")
 ALIASES = {"organization": ["org"], "speaker_type": ["type"]}
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
-_FIELD_PREFIX = re.compile(r"(?<![\w:])([A-Za-z_]\w*):(\S?)")
+_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(\S?)")
 _EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 
 
@@ -178,7 +178,11 @@ class QuoteSearcher:
             rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
             rec["score"] = round(hit.score, 3) if q is not None and hit.score is not None else None
             hits.append(rec)
-        return SearchResults(hits, len(results))
+        if not limit or len(hits) < limit:
+            return SearchResults(hits, len(hits))
+        # whoosh's len(results) ignores filter= when terms=True, so count the matches ourselves
+        total = sum(1 for _ in self.s.docs_for_query(flt if q is None else And([q, flt])))
+        return SearchResults(hits, total)
 
     # -- listings ------------------------------------------------------------------
 

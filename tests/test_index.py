@@ -202,6 +202,20 @@ def test_second_writer_gets_a_clear_error(indexed, corpus):
     assert all_ids(indexed)[:4] == ALPHA_IDS + ["alpha:256"]
 
 
+def test_source_added_by_a_concurrent_run_is_replaced_not_doubled(fake_extract, corpus, index_dir):
+    index_articles(index_dir, [corpus / "alpha.txt"])
+
+    def extract_while_another_run_adds_beta(article):
+        if article.id == "alpha":  # runs before this run opens its writer
+            index_articles(index_dir, [corpus / "beta.txt"])
+        return fake_statements(article)
+
+    (corpus / "alpha.txt").write_text(ALPHA + "\nMore.\n", encoding="utf-8")
+    index_articles(index_dir, sorted(corpus.iterdir()), extract=extract_while_another_run_adds_beta)
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+    assert doc_count(index_dir) == 7
+
+
 def test_new_extractor_reindexes_unchanged_files(indexed, corpus, monkeypatch):
     monkeypatch.setattr(qindex, "extractor_fingerprint", lambda: "a newer extractor")
     summary = index_articles(indexed, sorted(corpus.iterdir()))

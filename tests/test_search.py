@@ -89,6 +89,13 @@ def test_limit_and_total(qs):
     assert len(qs.search("", limit=0).hits) == 5
 
 
+def test_total_counts_only_statements(qs):
+    # the query also matches alpha's source marker; whoosh's own count would say 4
+    results = qs.search("title:troops", limit=1)
+    assert (ids(results), results.total) == (["alpha:30"], 3)
+    assert qs.search("title:troops", limit=3).total == 3
+
+
 def test_highlight_marks_matched_words(qs):
     assert qs.search("collapsing").hits[0]["highlight"] == (
         "The front is **collapsing** faster than anyone expected")
