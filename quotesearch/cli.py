@@ -304,7 +304,7 @@ def show(statement_id, index_dir, fmt):
 
 
 @main.command()
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("gold", type=click.Path(exists=True))
 @click.option("--text-dir", type=click.Path(exists=True, file_okay=False),
               help="Folder with the article texts, when not next to the gold files.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -312,21 +312,25 @@ def show(statement_id, index_dir, fmt):
 @click.option("--show-errors", type=click.IntRange(min=0), default=0, show_default=True,
               help="List up to N wrong or missed statements.")
 @user_errors
-def evaluate(gold_dir, text_dir, fmt, show_errors):
+def evaluate(gold, text_dir, fmt, show_errors):
     """Score the extractor against hand-checked gold annotations.
 
+    GOLD is a brat corpus folder (attributions/ and text/), a folder of .ann files,
+    or JSON Lines gold (a .jsonl file or a folder of them).
+
     \b
-    Example:
-      quotesearch evaluate tests/gold --show-errors 10
+    Examples:
+      quotesearch evaluate tests/gold/kursk-incursion.jsonl --text-dir seeds
+      quotesearch evaluate ../shared/corpora/polnear-train --show-errors 10
     """
     try:
         from .evaluate import evaluate_path, render_report
     except ImportError as e:
         raise click.ClickException(f"evaluation is not available in this build ({e})")
     try:
-        report = evaluate_path(gold_dir, text_dir=text_dir, show_errors=show_errors)
-    except (OSError, ValueError) as e:
-        raise click.ClickException(f"cannot evaluate {gold_dir}: {e}")
+        report = evaluate_path(gold, text_dir=text_dir, show_errors=show_errors)
+    except (OSError, ValueError) as e:  # evaluate.EvaluateError is a ValueError
+        raise click.ClickException(f"cannot evaluate {gold}: {e}")
     click.echo(json.dumps(report, indent=2) if fmt == "json" else render_report(report))
 
 
