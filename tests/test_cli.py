@@ -466,3 +466,16 @@ def test_seed_keyword_search(run, seed_indexed):
     needs_extractor(seed_indexed)
     hits = json.loads(run("search", "weakness", "--format", "json").stdout)
     assert hits and all("**weakness" in h["highlight"].lower() for h in hits)
+
+
+def test_seed_evaluate_runs_end_to_end(run):
+    pytest.importorskip("quotesearch.evaluate")
+    gold = SEED.parent.parent / "tests" / "gold"
+    if not gold.is_dir():
+        pytest.skip("no seed gold file yet")
+    result = run("evaluate", gold, "--text-dir", SEED.parent, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["articles"] == 1
+    table = run("evaluate", gold, "--text-dir", SEED.parent)
+    assert table.exit_code == 0 and table.stdout.strip()
