@@ -40,14 +40,8 @@ class Group(click.Group):
 
 def output_options(default: str = "table"):
     """The shared ``--format`` option of every listing command."""
-    def decorator(fn):
-        @click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
-                      help="Output format.")
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            return fn(*args, **kwargs)
-        return wrapper
-    return decorator
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
+                        help="Output format.")
 
 
 def index_option(fn):
@@ -61,14 +55,20 @@ def user_errors(fn):
     """Turn the errors a user can fix into one line (with a hint) and exit status 1."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .index import QuotesearchError
-        from .read import ReadError
-
         try:
             return fn(*args, **kwargs)
-        except (QuotesearchError, ReadError) as e:
-            raise click.ClickException(str(e))
+        except Exception as e:
+            if isinstance(e, _user_error_types()):
+                raise click.ClickException(str(e)) from None
+            raise
     return wrapper
+
+
+def _user_error_types() -> tuple:
+    from .read import ReadError
+
+    index = sys.modules.get("quotesearch.index")  # only loaded (with whoosh) by commands that need it
+    return (ReadError,) + ((index.QuotesearchError,) if index else ())
 
 
 def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "nothing found") -> None:

@@ -36,6 +36,10 @@ with quiet_whoosh():
     from whoosh.filedb.filestore import FileStorage
     from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    # modules whoosh imports lazily while writing and searching: load them here, quietly
+    import whoosh.automata.lev, whoosh.classify, whoosh.codec.whoosh3, whoosh.collectors  # noqa: E401,F401
+    import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
+    import whoosh.sorting, whoosh.writing  # noqa: E401,F401
 
 SCHEMA_VERSION = 1
 META_FILE = "quotesearch.json"
