@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import PurePath
 from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -148,8 +149,7 @@ class QuoteSearcher:
         if org is not None:
             parts.append(And([Term("organization", w) for w in self._words("organization", org, "--org")]))
         if source is not None:
-            self._require_source(source)
-            parts.append(Term("source", source))
+            parts.append(Term("source", self._require_source(source)["source"]))
         if kind is not None:
             if kind.lower() not in KINDS:
                 raise QuerySyntaxError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -216,6 +216,8 @@ class QuoteSearcher:
 
     def _require_source(self, source: str) -> dict:
         marker = self.s.document(doctype="source", source=source)
+        if marker is None and source.lower().endswith((".txt", ".md")):  # a file name: its id is the stem
+            marker = self.s.document(doctype="source", source=PurePath(source).stem)
         if marker is None:
             raise NotFound(f"no source {source!r} in the index at {self.index_dir}; "
                            "list them with `quotesearch sources`")
@@ -223,8 +225,7 @@ class QuoteSearcher:
 
     def source(self, source: str) -> list[dict]:
         """All statements of one source in reading order; NotFound if the source is unknown."""
-        self._require_source(source)
-        return self._statements(Term("source", source))
+        return self._statements(Term("source", self._require_source(source)["source"]))
 
     def show(self, statement_id: str) -> dict:
         """One statement (with its paragraph as ``context``) plus the source ``title``."""

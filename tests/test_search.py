@@ -174,6 +174,8 @@ def test_sources(qs, corpus):
 
 def test_source_in_reading_order(qs):
     assert [r["id"] for r in qs.source("alpha")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert [r["id"] for r in qs.source("articles/alpha.txt")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert ids(qs.search("", source="beta.txt")) == ["beta:29", "beta:100"]
     with pytest.raises(NotFound) as e:
         qs.source("gamma")
     assert str(e.value).endswith("list them with `quotesearch sources`")
