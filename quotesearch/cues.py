@@ -44,6 +44,18 @@ def phrase_cues(tokens: list[Token]) -> list[Cue]:
     return out
 
 
+def verb_phrase_cues(tokens: list[Token]) -> list[Cue]:
+    """Speech verbs of several words ("pointed out")."""
+    out = []
+    lowers = [t.lower for t in tokens]
+    for words, lemma in lexicon.speech_phrases().items():
+        n = len(words)
+        for i in range(len(tokens) - n + 1):
+            if tuple(lowers[i:i + n]) == words and _is_verb_use(tokens, i):
+                out.append(Cue(i, i + n - 1, lemma, False, True))
+    return out
+
+
 def verb_cues(tokens: list[Token]) -> list[Cue]:
     """Speech verbs used as verbs."""
     verbs = lexicon.speech_verbs()
@@ -58,7 +70,7 @@ def verb_cues(tokens: list[Token]) -> list[Cue]:
 
 def find_cues(tokens: list[Token]) -> list[Cue]:
     """All cues in token order; a phrase wins over a verb inside it."""
-    phrases = phrase_cues(tokens)
+    phrases = phrase_cues(tokens) + verb_phrase_cues(tokens)
     taken = {i for c in phrases for i in range(c.first, c.last + 1)}
     cues = phrases + [c for c in verb_cues(tokens) if c.first not in taken]
     return sorted(cues, key=lambda c: c.first)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .attribute import Attribution
+from .paragraph import Attribution
 from .mentions import capitalized as _cap, split_name, text_of
 from .records import Article, Statement
 from .segment import Token, tokenize

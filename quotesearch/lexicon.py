@@ -120,3 +120,14 @@ def name_connectors() -> frozenset[str]:
 
 def honorifics() -> frozenset[str]:
     return words("honorifics")
+
+
+@cache
+def speech_phrases() -> dict[tuple[str, ...], str]:
+    """Multi-word speech verbs ("pointed out") as word tuples -> lemma."""
+    out = {}
+    for line in _lines("speech_phrases.txt"):
+        lemma, _, forms = line.partition("|")
+        for form in forms.split(","):
+            out[tuple(form.lower().split())] = lemma.strip()
+    return out

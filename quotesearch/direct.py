@@ -1,0 +1,166 @@
+"""Rules for direct quotes: attribution after the quote, before it, split quotes, quotes that
+borrow the speaker of the quote before them, and headline colons ("Lynch: No outside influence")."""
+from __future__ import annotations
+
+from . import lexicon
+from .cues import Cue
+from .frames import after_cue, speaker_before
+from .mentions import Mention, np_after
+from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, frame_end, kind_of, make)
+
+_INTRO = ":,—–-"
+
+
+def _inverted_speaker(p: Paragraph, cue: Cue, hi: int) -> Mention | None:
+    if cue.phrase:
+        from .reported import according_speaker
+        return according_speaker(p, cue.last + 1, hi)
+    return np_after(p.tokens, cue.last + 1, hi)
+
+
+def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
+    """“…,” Barros said. / “…,” said Barros. / “…,” X, a spokesman for Y, told Z.
+    Returns (cue, mention, outlet, last frame token) or None."""
+    toks = p.tokens
+    j = p.quote_tokens(qi)[1] + 1
+    if j >= len(toks) or p.quote_of[j] is not None:
+        return None
+    while j < len(toks) and toks[j].text in _INTRO:
+        j += 1
+    hi = frame_end(p, j)
+    if j > hi:
+        return None
+    cue = cues_at.get(j)
+    if cue is not None:                                   # inverted: said Barros
+        m = _inverted_speaker(p, cue, hi)
+        return (cue, m, None, hi) if m is not None else None
+    for c in range(j, min(hi, j + 45) + 1):
+        cue = cues_at.get(c)
+        if cue is None or cue.phrase:
+            continue
+        m, negated = speaker_before(p, cue, j)
+        if negated or m is None:
+            return None
+        first = min(m.first, m.appositive[0]) if m.appositive else m.first
+        if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
+            return None
+        _, outlet = after_cue(p, cue, hi)
+        return cue, m, outlet, hi
+    return None
+
+
+def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
+    """Barros said: “…” / Barros told The Post, “…” / He added “…”. Returns (cue, mention, outlet)."""
+    toks = p.tokens
+    open_tok = p.quote_tokens(qi)[0]
+    lo = p.sentence(open_tok)[0] if open_tok < len(toks) else 0
+    if qi > 0:
+        lo = max(lo, p.quote_tokens(qi - 1)[1] + 1)
+    k = open_tok - 1
+    while k >= lo and toks[k].text in _INTRO:
+        k -= 1
+    for c in range(k, max(lo, k - 8) - 1, -1):
+        cue = cues_at.get(c)
+        if cue is None or cue.phrase:
+            continue
+        nxt, outlet = after_cue(p, cue, k)
+        if nxt <= k or toks[nxt - 1].lower == "that":
+            return None  # words between cue and quote, or "said that “…”": a mixed statement
+        m, negated = speaker_before(p, cue, lo)
+        if negated or m is None:
+            return None
+        return cue, m, outlet
+    return None
+
+
+def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
+    lo = p.sentence(open_tok)[0]
+    return all(not t.is_word for t in p.tokens[lo:open_tok])
+
+
+def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], done: set[int]) -> list[Attribution]:
+    """Every quote with a cue of its own, split quotes joined."""
+    toks = p.tokens
+    out = []
+    for qi, q in enumerate(p.quotes):
+        if qi in done:
+            continue
+        hit = quote_then_cue(p, qi, cues_at)
+        if hit:
+            cue, m, outlet, hi = hit
+            open_tok = p.quote_tokens(qi)[0]
+            if not _opens_sentence(p, open_tok) and not _after_intro(p, open_tok):
+                # "… placed a note in a “burn bag,” the Times reported.": the whole clause
+                lo = p.sentence(open_tok)[0]
+                spans = [(toks[lo].start, q.end)]
+                quotes = [q]
+                done.add(qi)
+                used_cues.add(cue.first)
+                out.append(make(p, "mixed", spans, cue, m, outlet, quotes=quotes))
+                continue
+            spans, quotes = [(q.start, q.end)], [q]
+            done.add(qi)
+            nxt = qi + 1
+            if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
+                    and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, cues_at):
+                nq = p.quotes[nxt]                         # “A,” X said, “B.”
+                spans.append((nq.start, nq.end))
+                quotes.append(nq)
+                done.add(nxt)
+            used_cues.add(cue.first)
+            out.append(make(p, "direct", spans, cue, m, outlet, quotes=quotes, open_end=not quotes[-1].closed))
+            continue
+        hit = cue_then_quote(p, qi, cues_at)
+        if hit:
+            cue, m, outlet = hit
+            used_cues.add(cue.first)
+            done.add(qi)
+            out.append(make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed))
+    return out
+
+
+def _after_intro(p: Paragraph, open_tok: int) -> bool:
+    """A quote introduced by a colon or comma ("…, adding: “…”") is a quote of its own."""
+    return open_tok > 0 and p.tokens[open_tok - 1].text in ":,—–"
+
+
+def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) -> list[Attribution]:
+    """Quotes with no cue of their own: a quote-only paragraph, or a quote opening a sentence
+    in a paragraph whose other quote is attributed. Scare quotes stay out."""
+    toks = p.tokens
+    outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+    has_direct = any(a.kind == "direct" for a in found)
+    out = []
+    for qi, q in enumerate(p.quotes):
+        if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
+            continue
+        first, last = p.quote_tokens(qi)
+        words = p.words_between(first, last)
+        if not outside_words or (has_direct and _opens_sentence(p, first) and words >= MIN_CONTENT_WORDS):
+            out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                                   inherit=True, quotes=[q], open_end=not q.closed))
+    return out
+
+
+def colon_headline(p: Paragraph) -> Attribution | None:
+    """"Lynch: No outside influence on FBI probe" — a name, a colon, then what was said.
+    Only at the start of a paragraph, with a capitalized speaker that is not a rubric ("Analysis:")."""
+    toks = p.tokens
+    colon = next((i for i in range(min(len(toks), 8)) if toks[i].text == ":"), None)
+    if colon is None or colon == 0 or p.words_between(colon + 1, len(toks) - 1) < MIN_CONTENT_WORDS:
+        return None
+    m = np_after(toks, 0, colon - 1, appositive=False)
+    if m is None or m.last != colon - 1 or not any(t.is_word and t.text[0].isupper() for t in toks[:colon]):
+        return None
+    if toks[0].lower in lexicon.words("rubrics") or any(t.lower in lexicon.speech_verbs() for t in toks[:colon]):
+        return None
+    hi = len(toks) - 1
+    spans = [(toks[colon + 1].start, toks[hi].end)]
+    q_all = len(p.quotes) == 1 and p.quotes[0].open == toks[colon + 1].start
+    kind = "direct" if q_all else kind_of(p, spans)
+    if q_all:
+        spans = [(p.quotes[0].start, p.quotes[0].end)]
+    a = make(p, kind, spans, None, m, quotes=list(p.quotes))
+    a.cue = ":"
+    return a
+

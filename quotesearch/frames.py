@@ -1,0 +1,153 @@
+"""The words around a cue: who speaks (the subject before it, or after it when inverted),
+to whom (an outlet after "told"), and where a reported clause begins."""
+from __future__ import annotations
+
+from . import lexicon
+from .cues import Cue
+from .mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
+from .paragraph import Paragraph
+
+TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge"})
+_PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
+_GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
+_CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
+
+
+def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
+    """Step left over auxiliaries and adverbs; report whether a negation was crossed."""
+    negated = False
+    while j >= lo:
+        tok = p.tokens[j]
+        low = tok.lower
+        if low in lexicon.negations():
+            negated = True
+        elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
+            break
+        j -= 1
+    return j, negated
+
+
+def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
+    """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping one
+    leading phrase set off by a comma ("On Monday, Trump …")."""
+    toks = p.tokens
+    for start in (lo, next((k + 1 for k in range(lo, min(hi, lo + 12)) if toks[k].text == ","), None)):
+        if start is None or start > hi:
+            continue
+        m = np_after(toks, start, hi, appositive=False)
+        if m is not None and (m.name or m.head in lexicon.pronouns()):
+            return m
+    return None
+
+
+def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, bool]:
+    """The subject of a cue verb, reading left. Returns (mention, negated)."""
+    toks = p.tokens
+    j, negated = skip_aux_back(p, cue.first - 1, lo)
+    if negated or j < lo:
+        return None, negated
+    if toks[j].lower == "to":
+        # "went on to say" keeps its subject; "declined to say" is no statement
+        if j - 2 >= lo and toks[j - 1].lower == "on" and toks[j - 2].lower in _GO_ON:
+            j, negated = skip_aux_back(p, j - 3, lo)
+            return (np_before(toks, j, lo) if j >= lo and not negated else None), negated
+        return None, True
+    if toks[j].lower in ("who", "which") and j - 1 >= lo:
+        if toks[j - 1].text != ",":
+            return np_before(toks, j - 1, lo), False     # "Donald Trump Jr who wrote"
+        m = np_before(toks, j - 2, lo)                   # "Smith, who said …"
+        if m and m.name:
+            return m, False
+        return speaker_with_appositive(p, j - 1, lo), False
+    if toks[j].lower in _CONJUNCTIONS or (toks[j].text in ",–—" and toks[cue.first].lower.endswith("ing")):
+        # "… and says …", "…, saying …": the subject of the main clause
+        return main_subject(p, lo, j - 1), False
+    if toks[j].text == ",":
+        return speaker_with_appositive(p, j, lo), False
+    return np_before(toks, j, lo), False
+
+
+def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None:
+    """"NAME, ROLE, said" or "ROLE, NAME, said" where ``comma`` is the comma before the cue."""
+    toks = p.tokens
+    prev_comma = next((k for k in range(comma - 1, max(lo, comma - 32) - 1, -1) if toks[k].text == ","), None)
+    if prev_comma is None:
+        return None
+    inner = np_before(toks, comma - 1, prev_comma + 1)
+    outer = np_before(toks, prev_comma - 1, lo)
+    if outer is None:
+        return None
+    if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
+        inner.appositive = (outer.first, outer.last)     # "the coach, Mark Bell, said"
+        return inner
+    app = appositive_before(toks, comma, lo)
+    if app is None or app[2] != prev_comma:
+        return None
+    if outer.name is None and outer.head not in lexicon.pronouns():
+        return None
+    outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
+    return outer
+
+
+def is_outlet(p: Paragraph, m: Mention) -> bool:
+    words = [t for t in p.tokens[m.first:m.last + 1] if t.is_word]
+    if not words or not capitalized(words[-1]):
+        return False
+    return any(t.lower.removesuffix("’s").removesuffix("'s") in lexicon.outlet_words()
+               or t.text.isupper() and len(t.text) >= 2 for t in words)
+
+
+def skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
+    """Step right over time words and "in a statement" / "in an interview with X" phrases.
+    Returns (next index, outlet named in such a phrase)."""
+    toks = p.tokens
+    outlet = None
+    while j <= hi:
+        low = toks[j].lower
+        if low in lexicon.time_words() and low not in _PREPOSITIONS:
+            j += 1
+            continue
+        if low in _PREPOSITIONS:
+            found = None
+            for k in range(j + 1, min(hi, j + 6) + 1):
+                lk = toks[k].lower
+                if lk in lexicon.venues() or (lk in lexicon.time_words() and lk not in _PREPOSITIONS):
+                    found = k
+                if not toks[k].is_word and toks[k].text not in "-’'":
+                    break
+            if found is None:
+                break
+            j = found + 1
+            if j + 1 <= hi and toks[j].lower in ("with", "to", "on"):
+                m = np_after(toks, j + 1, hi, appositive=False)
+                if m:
+                    outlet = text_of(toks, (m.first, m.last), p.source) if is_outlet(p, m) else outlet
+                    j = m.last + 1
+            continue
+        break
+    return j, outlet
+
+
+def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
+    """Skip the addressee of a tell-like verb; return (next index, outlet if it is one)."""
+    if j > hi:
+        return j, None
+    m = np_after(p.tokens, j, hi, appositive=False)
+    if m is None:
+        # a bare addressee: "told reporters", "told them"
+        return (j + 1 if p.tokens[j].is_word and p.tokens[j].text.islower() else j), None
+    return m.last + 1, (text_of(p.tokens, (m.first, m.last), p.source) if is_outlet(p, m) else None)
+
+
+def after_cue(p: Paragraph, cue: Cue, hi: int) -> tuple[int, str | None]:
+    """Where the words governed by a cue begin: past an addressee ("told The Post"), time and venue
+    phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
+    k, outlet = cue.last + 1, None
+    if cue.lemma in TELL_LIKE:
+        k, outlet = object_after(p, k, hi)
+    k, adj_outlet = skip_adjuncts(p, k, hi)
+    if k <= hi and p.tokens[k].text in (",", ":") and k + 1 <= hi and p.tokens[k + 1].lower == "that":
+        k += 1
+    if k <= hi and p.tokens[k].lower == "that":
+        k += 1
+    return k, outlet or adj_outlet

@@ -1,0 +1,158 @@
+"""What the attribution rules see of one paragraph, and the record they produce."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .cues import Cue
+from .mentions import Mention, capitalized, text_of
+from .quotes import Quote
+from .segment import Token
+
+SENTENCE_END = ".!?"
+MIN_CONTENT_WORDS = 3
+
+
+@dataclass
+class Attribution:
+    """One attributed statement as found: offsets and the speaker mention as written.
+    Turning mentions into canonical speakers is ``entities``' job."""
+
+    kind: str                           # direct | indirect | mixed
+    spans: list[tuple[int, int]]
+    paragraph: int
+    cue: str | None = None
+    mention: str = ""                   # speaker as written, appositive excluded
+    mention_start: int = -1
+    name: str = ""                      # proper-name part of the mention
+    role_words: str = ""                # role words before the name
+    appositive: str = ""                # role phrase after the name
+    head: str = ""
+    outlet: str | None = None
+    inherit: bool = False               # speaker comes from the statement before
+    quotes: list[Quote] = field(default_factory=list)
+    open_end: bool = False              # an unclosed quote that may continue in the next paragraph
+
+
+@dataclass
+class Paragraph:
+    source: str                           # the article text
+    index: int
+    start: int
+    end: int
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]      # token index ranges (inclusive)
+    quotes: list[Quote]
+    quote_of: list[int | None]            # token -> quote index (marks included)
+    sent_of: list[int]                    # token -> sentence index
+    starts: list[int] = field(default_factory=list)
+
+    def words_between(self, a: int, b: int) -> int:
+        return sum(1 for t in self.tokens[a:b + 1] if t.is_word)
+
+    def token_at(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect_left(self.starts, offset)
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        return self.sentences[self.sent_of[i]]
+
+    def quote_tokens(self, qi: int) -> tuple[int, int]:
+        q = self.quotes[qi]
+        return self.token_at(q.open), self.token_at(q.outer_end) - 1
+
+
+def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[Token],
+                    sentence_spans: list[tuple[int, int]], quotes: list[Quote]) -> Paragraph:
+    starts = [t.start for t in tokens]
+    quote_of: list[int | None] = [None] * len(tokens)
+    for qi, q in enumerate(quotes):
+        for i in range(bisect_left(starts, q.open), bisect_left(starts, q.outer_end)):
+            quote_of[i] = qi
+    sents: list[tuple[int, int]] = []
+    for s, e in sentence_spans:
+        a, b = bisect_left(starts, s), bisect_left(starts, e) - 1
+        if b >= a:
+            sents.append((a, b))
+    if not sents and tokens:
+        sents = [(0, len(tokens) - 1)]
+    sent_of = [0] * len(tokens)
+    for n, (a, b) in enumerate(sents):
+        for i in range(a, b + 1):
+            sent_of[i] = n
+    return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts)
+
+
+def trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Drop surrounding space and a trailing comma, semicolon or colon (they belong to the frame)."""
+    s, e = span
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:"):
+        e -= 1
+    return s, e
+
+
+def clean_span(p: Paragraph, a: int, b: int) -> tuple[int, int]:
+    """Character span of tokens a..b without leading/trailing commas, dashes or a final full stop."""
+    toks = p.tokens
+    while a <= b and toks[a].text in ",;:—–-":
+        a += 1
+    while b >= a and toks[b].text in ",;:—–-.":
+        b -= 1
+    if b < a:
+        return (0, 0)
+    return toks[a].start, toks[b].end
+
+
+def tok_range(p: Paragraph, span: tuple[int, int]) -> tuple[int, int]:
+    return p.token_at(span[0]), p.token_at(span[1]) - 1
+
+
+def kind_of(p: Paragraph, spans) -> str:
+    for q in p.quotes:
+        if any(s <= q.open and q.outer_end <= e + 1 for s, e in spans):
+            return "mixed"
+    return "indirect"
+
+
+def frame_end(p: Paragraph, j: int) -> int:
+    """Last token index of a frame starting at j: before the next quote or at a sentence-final mark."""
+    toks = p.tokens
+    k = j
+    while k < len(toks):
+        if p.quote_of[k] is not None:
+            return k - 1
+        if toks[k].text in SENTENCE_END and not (k > 0 and toks[k - 1].end == toks[k].start
+                                                  and toks[k - 1].lower in lexicon.abbreviations()
+                                                  and k + 1 < len(toks) and capitalized(toks[k + 1])
+                                                  and p.quote_of[k + 1] is None):
+            return k
+        k += 1
+    return len(toks) - 1
+
+
+def extend_over_quotes(p: Paragraph, lo: int, hi: int) -> int:
+    """A clause holding a quote runs at least to that quote's end, even past a sentence break inside it."""
+    for i in range(lo, hi + 1):
+        qi = p.quote_of[i]
+        if qi is not None:
+            hi = max(hi, p.quote_tokens(qi)[1])
+    return hi
+
+
+def make(p: Paragraph, kind: str, spans, cue: Cue | None, m: Mention | None, outlet=None, **kw) -> Attribution:
+    a = Attribution(kind=kind, spans=[s for s in (trim_span(p.source, s) for s in spans) if s[1] > s[0]],
+                    paragraph=p.index, outlet=outlet, **kw)
+    if cue is not None:
+        a.cue = cue.text(p.tokens, p.source)
+    if m is not None:
+        t = p.tokens
+        a.mention = text_of(t, (m.first, m.last), p.source)
+        a.mention_start = t[m.first].start
+        a.name = text_of(t, m.name, p.source)
+        a.role_words = text_of(t, m.role, p.source)
+        a.appositive = text_of(t, m.appositive, p.source)
+        a.head = m.head
+    return a
