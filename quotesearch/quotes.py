@@ -29,10 +29,11 @@ class Quote:
     start: int
     end: int
     mark: str               # the opening mark
+    close_width: int = 1    # 2 for an ASCII '' mark
 
     @property
     def outer_end(self) -> int:
-        return self.close + 1 if self.close is not None else self.end
+        return self.close + self.close_width if self.close is not None else self.end
 
     @property
     def closed(self) -> bool:
@@ -47,32 +48,39 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _make(text: str, open_: int, close: int | None, end: int, mark: str) -> Quote:
-    s, e = _trimmed(text, open_ + 1, close if close is not None else end)
-    return Quote(open_, close, s, e, mark)
+def _make(text: str, open_: int, close: int | None, end: int, mark: str, close_width: int = 1) -> Quote:
+    s, e = _trimmed(text, open_ + len(mark), close if close is not None else end)
+    return Quote(open_, close, s, e, mark, close_width)
+
+
+# Double marks, with ASCII typists' two apostrophes '' or two backticks `` (Penn Treebank style).
+_DOUBLE_MARK = re.compile(r"''|``|[\"“”„«»]")
+
+
+def has_double_marks(text: str, start: int = 0, end: int | None = None) -> bool:
+    return _DOUBLE_MARK.search(text, start, len(text) if end is None else end) is not None
 
 
 def double_quotes(text: str, start: int, end: int) -> list[Quote]:
     """Double-quoted spans in ``text[start:end]``; a quote still open at ``end`` is unclosed."""
     quotes: list[Quote] = []
     open_at: int | None = None
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in DOUBLE_ANY:
-            continue
+    open_mark = ""
+    for m in _DOUBLE_MARK.finditer(text, start, end):
+        i, mark = m.start(), m.group()
         if open_at is None:
-            if ch in DOUBLE_CLOSE and i > start and text[i - 1] not in _OPEN_CONTEXT:
+            if mark in DOUBLE_CLOSE and i > start and text[i - 1] not in _OPEN_CONTEXT:
                 continue  # a stray closing mark (e.g. after an unmarked continuation)
-            open_at = i
-        elif ch in DOUBLE_OPEN:
+            open_at, open_mark = i, mark
+        elif mark in DOUBLE_OPEN or mark == "``":
             # a new opening mark while one is open: the first was never closed
-            quotes.append(_make(text, open_at, None, i, text[open_at]))
-            open_at = i
+            quotes.append(_make(text, open_at, None, i, open_mark))
+            open_at, open_mark = i, mark
         else:
-            quotes.append(_make(text, open_at, i, i, text[open_at]))
+            quotes.append(_make(text, open_at, i, i, open_mark, len(mark)))
             open_at = None
     if open_at is not None:
-        quotes.append(_make(text, open_at, None, end, text[open_at]))
+        quotes.append(_make(text, open_at, None, end, open_mark))
     return [q for q in quotes if q.end > q.start]
 
 
@@ -124,21 +132,20 @@ def single_quotes(text: str, start: int, end: int) -> list[Quote]:
 
 def uses_single_quotes(text: str) -> bool:
     """Whether an article quotes with single marks: openers ‘ that are later closed, and few double marks."""
-    doubles = sum(text.count(c) for c in DOUBLE_ANY)
+    doubles = len(_DOUBLE_MARK.findall(text))
     singles = len(re.findall(r"(?:^|[\s(“\"—:])‘\S", text, re.M))
     return singles > 0 and singles * 2 > doubles
 
 
 def find_quotes(text: str, start: int, end: int, single_style: bool) -> list[Quote]:
     """Quotes in one paragraph: double marks when it has any, else single marks if the article uses them."""
-    para = text[start:end]
-    if any(c in para for c in DOUBLE_ANY):
+    if has_double_marks(text, start, end):
         return double_quotes(text, start, end)
-    if single_style or "‘" in para:
+    if single_style or "‘" in text[start:end]:
         return single_quotes(text, start, end)
     return []
 
 
 def starts_with_quote(text: str, start: int, end: int) -> bool:
     """Whether a paragraph opens with a quote mark (a multi-paragraph quote's continuation)."""
-    return start < end and text[start] in DOUBLE_OPEN + '"‘\''
+    return start < end and (text[start] in DOUBLE_OPEN + '"‘\'' or text.startswith("``", start))

@@ -187,3 +187,9 @@ def test_offsets_point_into_original_text_with_crlf():
     text = "Headline\r\n\r\n“Water is safe,” Ada Obi said.\r\n"
     s = extract_text(text)[0]
     assert text[s.spans[0][0]:s.spans[0][1]] == "Water is safe"
+
+
+def test_ascii_double_apostrophe_quotes():
+    s = one("''It will take some time,'' said Bill Ackman, the fund's manager.",
+            kind="direct", speaker="Bill Ackman", text="It will take some time")
+    assert s.role == "the fund's manager"
