@@ -23,7 +23,7 @@ def _closes_frame(p: Paragraph, cue: Cue) -> bool:
 def attribute_paragraph(p: Paragraph) -> list[Attribution]:
     """All attributions of one paragraph, in reading order."""
     toks = p.tokens
-    cues = [c for c in find_cues(toks) if p.quote_of[c.first] is None]
+    cues = [c for c in find_cues(toks, headline=p.index == 0) if p.quote_of[c.first] is None]
     cues_at = {c.first: c for c in cues}
     used: set[int] = set()
     done: set[int] = set()

@@ -19,15 +19,23 @@ class Cue:
         return source[tokens[self.first].start:tokens[self.last].end]
 
 
-def _is_verb_use(tokens: list[Token], i: int) -> bool:
+def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     """Reject nouns that share a verb's spelling ("the claims", "a report", "United States")."""
     tok = tokens[i]
-    if not tok.text.islower():
+    if not (tok.text.islower() or title_case and tok.text[:1].isupper() and tok.text[1:].islower()):
         return False
-    if i > 0:
-        prev = tokens[i - 1].lower
-        if prev in lexicon.determiners() or prev.endswith(("’s", "'s")):
-            return False
+    if i == 0:
+        return tok.lower not in lexicon.words("noun_forms")
+    prev = tokens[i - 1]
+    if prev.lower in lexicon.determiners() or prev.lower.endswith(("’s", "'s")):
+        return False
+    if tok.lower in lexicon.words("noun_forms"):
+        # "Capito states", "she reports", "who claims", "will state" — not "a depressed state"
+        low = prev.lower
+        return prev.is_word and (prev.text[0].isupper() or low in lexicon.pronouns() or low in lexicon.auxiliaries()
+                                 or low in ("who", "which", "that") or low in lexicon.group_nouns()
+                                 or low in lexicon.anonymous_heads() or low in lexicon.organization_words()
+                                 or low in lexicon.document_nouns() or low.endswith("ly"))
     return True
 
 
@@ -56,21 +64,28 @@ def verb_phrase_cues(tokens: list[Token]) -> list[Cue]:
     return out
 
 
-def verb_cues(tokens: list[Token]) -> list[Cue]:
-    """Speech verbs used as verbs."""
+def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
+    """Speech verbs used as verbs (capitalized too in a Title Case headline: "Clinton Says …")."""
     verbs = lexicon.speech_verbs()
     reports = lexicon.report_verbs()
     out = []
     for i, tok in enumerate(tokens):
         lemma = verbs.get(tok.lower)
-        if lemma and _is_verb_use(tokens, i):
+        if lemma and _is_verb_use(tokens, i, title_case):
             out.append(Cue(i, i, lemma, False, tok.lower in reports))
     return out
 
 
-def find_cues(tokens: list[Token]) -> list[Cue]:
+def is_title_case(tokens: list[Token]) -> bool:
+    """A Title Case headline: most words of four letters or more are capitalized."""
+    long = [t for t in tokens if t.is_word and len(t.text) >= 4]
+    return len(long) >= 3 and sum(t.text[0].isupper() for t in long) >= 0.8 * len(long)
+
+
+def find_cues(tokens: list[Token], headline: bool = False) -> list[Cue]:
     """All cues in token order; a phrase wins over a verb inside it."""
     phrases = phrase_cues(tokens) + verb_phrase_cues(tokens)
     taken = {i for c in phrases for i in range(c.first, c.last + 1)}
-    cues = phrases + [c for c in verb_cues(tokens) if c.first not in taken]
+    title_case = headline and is_title_case(tokens)
+    cues = phrases + [c for c in verb_cues(tokens, title_case) if c.first not in taken]
     return sorted(cues, key=lambda c: c.first)

@@ -44,9 +44,21 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
         first = min(m.first, m.appositive[0]) if m.appositive else m.first
         if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
             return None
-        _, outlet = after_cue(p, cue, hi)
+        k, outlet = after_cue(p, cue, hi)
+        if k <= hi and (toks[k - 1].lower == "that" or _clause_follows(p, k, hi)):
+            return None  # "The company said its moves had worked": a new statement, not this quote's frame
         return cue, m, outlet, hi
     return None
+
+
+def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
+    """Words after a cue that are more than a short "of the plan" before the frame ends."""
+    words = 0
+    for t in p.tokens[k:hi + 1]:
+        if t.text in ",;:":
+            break
+        words += t.is_word
+    return words > 4
 
 
 def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):

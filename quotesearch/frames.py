@@ -9,6 +9,8 @@ from .paragraph import Paragraph
 
 TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
+                                 "while", "with", "to", "near", "behind", "across", "through", "into"})
 _GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
 _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
 
@@ -139,15 +141,31 @@ def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
     return m.last + 1, (text_of(p.tokens, (m.first, m.last), p.source) if is_outlet(p, m) else None)
 
 
-def after_cue(p: Paragraph, cue: Cue, hi: int) -> tuple[int, str | None]:
+def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int, str | None]:
     """Where the words governed by a cue begin: past an addressee ("told The Post"), time and venue
     phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
     k, outlet = cue.last + 1, None
     if cue.lemma in TELL_LIKE:
         k, outlet = object_after(p, k, hi)
     k, adj_outlet = skip_adjuncts(p, k, hi)
+    if place:
+        k = skip_place(p, k, hi)
     if k <= hi and p.tokens[k].text in (",", ":") and k + 1 <= hi and p.tokens[k + 1].lower == "that":
         k += 1
     if k <= hi and p.tokens[k].lower == "that":
         k += 1
     return k, outlet or adj_outlet
+
+
+def skip_place(p: Paragraph, k: int, hi: int) -> int:
+    """A prepositional phrase right after a cue ("said in his office overlooking the bay", "called over
+    her shoulder, …") is not what was said: skip it to a "that", a comma, or the end."""
+    toks = p.tokens
+    if k > hi or toks[k].lower not in _PLACE_PREPOSITIONS:
+        return k
+    for i in range(k + 1, hi + 1):
+        if toks[i].lower == "that" or p.quote_of[i] is not None:
+            return i
+        if toks[i].text in ",:;":
+            return i + 1 if i + 1 <= hi and toks[i + 1].lower != "and" else i
+    return hi + 1

@@ -225,6 +225,10 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
                 break
             if low in lexicon.speech_verbs() and tok.text.islower():
                 break
+            if (last is not None and k > j and tokens[j].lower not in lexicon.determiners()
+                    and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)
+                    and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()):
+                break  # a name ends where lowercase words begin: "Reid | caucused", "ProPublica | obtained"
             last = k
             k += 1
             continue

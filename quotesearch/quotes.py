@@ -8,6 +8,7 @@ quotes that way. An apostrophe inside or at the end of a word (Conservatives’,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 DOUBLE_OPEN = "“„«"
@@ -48,6 +49,12 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _opens_here(text: str, i: int) -> bool:
+    """Is the character before ``i`` one after which a quote may open (space, bracket, format mark)?"""
+    prev = text[i - 1]
+    return prev in _OPEN_CONTEXT or prev.isspace() or unicodedata.category(prev) == "Cf"
+
+
 def _make(text: str, open_: int, close: int | None, end: int, mark: str, close_width: int = 1) -> Quote:
     s, e = _trimmed(text, open_ + len(mark), close if close is not None else end)
     return Quote(open_, close, s, e, mark, close_width)
@@ -69,7 +76,7 @@ def double_quotes(text: str, start: int, end: int) -> list[Quote]:
     for m in _DOUBLE_MARK.finditer(text, start, end):
         i, mark = m.start(), m.group()
         if open_at is None:
-            if mark in DOUBLE_CLOSE and i > start and text[i - 1] not in _OPEN_CONTEXT:
+            if mark in DOUBLE_CLOSE and i > start and not _opens_here(text, i):
                 continue  # a stray closing mark (e.g. after an unmarked continuation)
             open_at, open_mark = i, mark
         elif mark in DOUBLE_OPEN or mark == "``":

@@ -69,6 +69,12 @@ def passive_by(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | No
     return _statement(p, cue, m, [(s_lo, j - 1)])
 
 
+def _ends_clause(p: Paragraph, m: Mention, s_hi: int) -> bool:
+    """An inverted speaker ("…, said Smith, a spokesman.") closes its sentence or clause."""
+    k = (m.appositive[1] if m.appositive else m.last) + 1
+    return k > s_hi or p.tokens[k].text in ",.;!?" or p.tokens[k].lower in ("who", "which")
+
+
 def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | None:
     """X said (that) CLAUSE. / CLAUSE, X said. / CLAUSE, X said, CLAUSE. / …, said X. / As X said, CLAUSE."""
     toks = p.tokens
@@ -80,12 +86,12 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution
         return None
     if m is None and cue.first - 1 >= s_lo and toks[cue.first - 1].text == ",":
         m = np_after(toks, cue.last + 1, s_hi)                       # "…, said Smith."
-        if m is None or cue.first - 1 <= s_lo:
+        if m is None or cue.first - 1 <= s_lo or not _ends_clause(p, m, s_hi):
             return None
         return _statement(p, cue, m, [(s_lo, cue.first - 2)])
     if m is None:
         return None
-    start, outlet = after_cue(p, cue, s_hi)
+    start, outlet = after_cue(p, cue, s_hi, place=False)
     hi = extend_over_quotes(p, start, s_hi)
     subject_first = min(m.first, m.appositive[0]) if m.appositive else m.first
     before = subject_first - 1

@@ -43,14 +43,35 @@ def sentence_tokenizer(text: str):
     try:
         trainer = PunktTrainer()
         trainer.INCLUDE_ALL_COLLOCS = False
-        trainer.train(text, finalize=True)
+        trainer.train(punkt_view(text), finalize=True)
         params = trainer.get_params()
     except Exception:  # Punkt can fail on degenerate text; fall back to our list alone
         params = PunktParameters()
-    params.abbrev_types.update(lexicon.abbreviations())
+    # One article is too little evidence for abbreviations: Punkt would learn "me" from a single
+    # "told me." Keep only learned dotted forms ("e.g", "a.m") and add our own list.
+    params.abbrev_types = {a for a in params.abbrev_types if "." in a} | set(lexicon.abbreviations())
     return PunktSentenceTokenizer(params)
+
+
+_ASCII_OPEN = re.compile(r"(?:''|``)(?=\w)")
+_ASCII_CLOSE = re.compile(r"''")
+
+
+def punkt_view(text: str) -> str:
+    """The text as Punkt should see it, same length: ASCII '' and `` quote marks become a straight
+    double quote and a space, so "….'' The" splits like "….\" The"."""
+    if "''" not in text and "``" not in text:
+        return text
+    text = _ASCII_OPEN.sub(' "', text)
+    return _ASCII_CLOSE.sub('" ', text)
 
 
 def sentence_spans(tokenizer, text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]``, as offsets into ``text``."""
-    return [(start + s, start + e) for s, e in tokenizer.span_tokenize(text[start:end])]
+    spans = [[start + s, start + e] for s, e in tokenizer.span_tokenize(punkt_view(text[start:end]))]
+    for prev, cur in zip(spans, spans[1:]):
+        # give back the first half of an ASCII '' opening mark that Punkt saw as a space
+        while cur[0] > prev[0] and text[cur[0] - 1] in "'`":
+            cur[0] -= 1
+        prev[1] = min(prev[1], cur[0])
+    return [(s, e) for s, e in spans]
