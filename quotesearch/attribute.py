@@ -14,8 +14,8 @@ __all__ = ["Attribution", "Paragraph", "attribute_paragraph", "build_paragraph"]
 def _closes_frame(p: Paragraph, cue: Cue) -> bool:
     """A cue in a frame such as ", Barros said," or ", X said Tuesday." outranks other cues
     in its sentence ("Should Russia conclude …, Barros said, …")."""
-    if cue.phrase:
-        return False
+    if cue.phrase:   # "…, according to X" covers the whole clause before it
+        return cue.first > 0 and p.tokens[cue.first - 1].text in ",—–("
     k, _ = skip_adjuncts(p, cue.last + 1, len(p.tokens) - 1)
     return k >= len(p.tokens) or p.tokens[k].text in ",.!?;"
 

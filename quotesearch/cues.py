@@ -14,6 +14,7 @@ class Cue:
     lemma: str
     phrase: bool    # a multi-word phrase such as "according to"
     report: bool    # may introduce reported speech without quote marks
+    mixed_only: bool = False  # "called", "described": only around a quoted fragment
 
     def text(self, tokens: list[Token], source: str) -> str:
         return source[tokens[self.first].start:tokens[self.last].end]
@@ -72,7 +73,7 @@ def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
     for i, tok in enumerate(tokens):
         lemma = verbs.get(tok.lower)
         if lemma and _is_verb_use(tokens, i, title_case):
-            out.append(Cue(i, i, lemma, False, tok.lower in reports))
+            out.append(Cue(i, i, lemma, False, tok.lower in reports, tok.lower in lexicon.mixed_verbs()))
     return out
 
 

@@ -36,7 +36,7 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
         return (cue, m, None, hi) if m is not None else None
     for c in range(j, min(hi, j + 45) + 1):
         cue = cues_at.get(c)
-        if cue is None or cue.phrase:
+        if cue is None or cue.phrase or cue.mixed_only:
             continue
         m, negated = speaker_before(p, cue, j)
         if negated or m is None:
@@ -73,7 +73,7 @@ def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
         k -= 1
     for c in range(k, max(lo, k - 8) - 1, -1):
         cue = cues_at.get(c)
-        if cue is None or cue.phrase:
+        if cue is None or cue.phrase or cue.mixed_only:
             continue
         nxt, outlet = after_cue(p, cue, k)
         if nxt <= k or toks[nxt - 1].lower == "that":
@@ -141,7 +141,7 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
     in a paragraph whose other quote is attributed. Scare quotes stay out."""
     toks = p.tokens
     outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
-    has_direct = any(a.kind == "direct" for a in found)
+    has_direct = any(a.quotes and a.cue for a in found)
     out = []
     for qi, q in enumerate(p.quotes):
         if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):

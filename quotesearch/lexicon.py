@@ -26,11 +26,12 @@ def _words(name: str) -> frozenset[str]:
 
 
 @cache
-def _verb_lines() -> list[tuple[list[str], bool]]:
+def _verb_lines() -> list[tuple[list[str], str]]:
+    """(forms, class) per line; class is "report", "quote" or "mixed"."""
     out = []
     for line in _lines("speech_verbs.txt"):
         forms, _, mark = line.lower().partition("|")
-        out.append((forms.split(), mark.strip() == "quote"))
+        out.append((forms.split(), mark.strip() or "report"))
     return out
 
 
@@ -43,7 +44,13 @@ def speech_verbs() -> dict[str, str]:
 @cache
 def report_verbs() -> dict[str, str]:
     """The speech verb forms that also introduce reported speech without quote marks."""
-    return {form: parts[0] for parts, quote_only in _verb_lines() if not quote_only for form in parts}
+    return {form: parts[0] for parts, cls in _verb_lines() if cls == "report" for form in parts}
+
+
+@cache
+def mixed_verbs() -> frozenset[str]:
+    """Verbs of characterizing: a statement only around a quoted fragment, never a quote's frame."""
+    return frozenset(form for parts, cls in _verb_lines() if cls == "mixed" for form in parts)
 
 
 @cache

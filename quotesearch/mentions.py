@@ -6,6 +6,7 @@ before the name and an appositive after it, so later stages never re-find text b
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import lexicon
@@ -13,6 +14,7 @@ from .segment import Token
 
 MAX_NP = 12
 MAX_APPOSITIVE = 30
+_PARTY_STATE = re.compile(r"^[A-Z]-[A-Z][A-Za-z.]*$")
 _PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to"})
 
 
@@ -267,13 +269,16 @@ def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | 
         return None
     low = tokens[j].lower
     starts_role = (low in lexicon.determiners() or tokens[j].text.islower() or is_title(tokens[j])
-                   or low.endswith(("’s", "'s")))
+                   or low.endswith(("’s", "'s")) or (tokens[j].text.isdigit() and j + 1 < len(tokens) and tokens[j + 1].text == ",")  # "Ki Hong, 33,"
+                   or _PARTY_STATE.match(tokens[j].text) is not None)                # "Rand Paul, R-Ky.,"
     if not starts_role:
         return None
     k = j
     while k <= hi and k - j < MAX_APPOSITIVE:
         t = tokens[k]
-        if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j)):
+        attached_dot = (t.text == "." and k > j and tokens[k - 1].end == t.start
+                        and k + 1 < len(tokens) and tokens[k + 1].text == ",")    # "R-Ky.,"
+        if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j) and not attached_dot):
             break
         if t.lower in lexicon.speech_verbs() and t.text.islower() and k > j:
             return None
@@ -293,7 +298,8 @@ def appositive_before(tokens: list[Token], comma: int, lo: int) -> tuple[int, in
             if app and app[1] == comma - 1:
                 return app[0], app[1], k
             return None
-        if t.text in ";:”\"“" or (t.text in ".!?" and not _abbrev_dot(tokens, k, lo)):
+        if t.text in ";:”\"“" or (t.text in ".!?" and not _abbrev_dot(tokens, k, lo)
+                                    and not (t.text == "." and k + 1 == comma and tokens[k - 1].end == t.start)):
             return None
         k -= 1
     return None

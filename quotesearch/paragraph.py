@@ -117,6 +117,18 @@ def kind_of(p: Paragraph, spans) -> str:
     return "indirect"
 
 
+def _inner_dot(p: Paragraph, k: int) -> bool:
+    """A full stop inside a sentence: after an abbreviation before a name ("Gen. Keane"), or before a
+    comma ("R-Ky., said")."""
+    toks = p.tokens
+    if toks[k].text != "." or k == 0 or toks[k - 1].end != toks[k].start or k + 1 >= len(toks):
+        return False
+    nxt = toks[k + 1]
+    if nxt.text == ",":
+        return True
+    return toks[k - 1].lower in lexicon.abbreviations() and capitalized(nxt) and p.quote_of[k + 1] is None
+
+
 def frame_end(p: Paragraph, j: int) -> int:
     """Last token index of a frame starting at j: before the next quote or at a sentence-final mark."""
     toks = p.tokens
@@ -124,10 +136,7 @@ def frame_end(p: Paragraph, j: int) -> int:
     while k < len(toks):
         if p.quote_of[k] is not None:
             return k - 1
-        if toks[k].text in SENTENCE_END and not (k > 0 and toks[k - 1].end == toks[k].start
-                                                  and toks[k - 1].lower in lexicon.abbreviations()
-                                                  and k + 1 < len(toks) and capitalized(toks[k + 1])
-                                                  and p.quote_of[k + 1] is None):
+        if toks[k].text in SENTENCE_END and not _inner_dot(p, k):
             return k
         k += 1
     return len(toks) - 1

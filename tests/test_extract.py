@@ -193,3 +193,51 @@ def test_ascii_double_apostrophe_quotes():
     s = one("''It will take some time,'' said Bill Ackman, the fund's manager.",
             kind="direct", speaker="Bill Ackman", text="It will take some time")
     assert s.role == "the fund's manager"
+
+
+def test_age_and_party_appositives():
+    s = one("“We need a vote,” Sen. Ada Kern, D-Ore., said.", speaker="Ada Kern", text="We need a vote")
+    assert s.role == "Sen., D-Ore."
+    one("Lu Wei, 66, said he was proud of his son.", speaker="Lu Wei", role="66", text="he was proud of his son")
+
+
+def test_characterizing_verb_needs_a_quoted_fragment():
+    one("Governor Pat Lee called the bill “a disgrace to the state.”",
+        kind="mixed", speaker="Pat Lee", text="the bill “a disgrace to the state.”")
+    assert texts("Governor Pat Lee called the meeting to order at noon.") == []
+
+
+def test_passive_reported_by():
+    one("The mayor's resignation was first reported by the Daily Mail.",
+        kind="indirect", speaker="Daily Mail", text="The mayor's resignation")
+
+
+def test_as_x_said_clause():
+    one("As the Guardian reported, the mine will close next spring.",
+        speaker="Guardian", text="the mine will close next spring")
+
+
+def test_participle_takes_the_main_subject():
+    one("Chancellor Olaf Brandt defended the plan on Monday, saying it would create jobs.",
+        speaker="Olaf Brandt", cue="saying", text="it would create jobs")
+
+
+def test_coordinated_cue_takes_the_main_subject():
+    one("Carla Diaz left the meeting early and said the vote was rigged.",
+        speaker="Carla Diaz", text="the vote was rigged")
+
+
+def test_headline_colon_names_the_speaker():
+    found = extract_text("Lynch: No outside influence on the inquiry\n\nThe hearing began at nine.")
+    assert [(s.speaker, s.text, s.cue, s.paragraph) for s in found] == [
+        ("Lynch", "No outside influence on the inquiry", ":", 0)]
+    assert extract_text("Analysis: Why the vote matters\n\nText.") == []
+
+
+def test_title_case_headline_cue():
+    found = extract_text("Mayor Says City Will Rebuild The Bridge\n\nText.")
+    assert [(s.speaker, s.text) for s in found] == [("Mayor", "City Will Rebuild The Bridge")]
+
+
+def test_noun_forms_are_not_cues():
+    assert texts("In her economically depressed state, the mood is grim and the claims are many.") == []
