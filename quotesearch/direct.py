@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import lexicon
 from .cues import Cue
-from .frames import after_cue, speaker_before
+from .frames import after_cue, main_subject, speaker_before
 from .mentions import Mention, np_after
 from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, frame_end, kind_of, make)
 
@@ -128,7 +128,26 @@ def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], do
             used_cues.add(cue.first)
             done.add(qi)
             out.append(make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed))
+            continue
+        m = colon_quote(p, qi)
+        if m is not None:
+            done.add(qi)
+            a = make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed)
+            a.cue = ":"
+            out.append(a)
     return out
+
+
+def colon_quote(p: Paragraph, qi: int) -> Mention | None:
+    """"She then addressed the supporters: “…”": a quote after a colon belongs to the clause's subject."""
+    open_tok = p.quote_tokens(qi)[0]
+    if open_tok == 0 or p.tokens[open_tok - 1].text != ":":
+        return None
+    lo = p.sentence(open_tok)[0]
+    if qi > 0 and p.quote_tokens(qi - 1)[1] >= lo:
+        return None
+    m = main_subject(p, lo, open_tok - 2)
+    return m if m is not None and m.first <= lo + 1 else None
 
 
 def _after_intro(p: Paragraph, open_tok: int) -> bool:

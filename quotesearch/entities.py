@@ -9,6 +9,7 @@ from . import lexicon
 from .paragraph import Attribution
 from .mentions import capitalized as _cap, split_name, text_of
 from .records import Article, Statement
+from .quotes import find_quotes
 from .segment import Token, tokenize
 
 _ACRONYM_DEF = re.compile(
@@ -47,8 +48,10 @@ def collect_names(article: Article) -> ArticleNames:
         if words and acr[0].upper() == words[0][0].upper():
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
+    subjects: list[tuple[int, list[Token]]] = []
     for ps, pe in article.paragraphs[1:] or article.paragraphs:
         toks = tokenize(text, ps, pe)
+        quoted = [(q.open, q.outer_end) for q in find_quotes(text, ps, pe, False)]
         i = 0
         while i < len(toks):
             if not _cap(toks[i]):
@@ -59,17 +62,31 @@ def collect_names(article: Article) -> ArticleNames:
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
             role, name = split_name(toks, i, j)
-            if name:
+            if name and not any(a <= toks[i].start < b for a, b in quoted):
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
+                if _is_subject_position(text, ps, toks[i].start):
+                    subjects.append((toks[name[0]].start, words))
                 if len(words) >= 2 and _looks_like_person(words):
-                    full = text_of(toks, name, text)
-                    full = _strip_possessive(full)
+                    full = _strip_possessive(text_of(toks, name, text))
                     names.by_surname.setdefault(_key(words[-1].text), full)
-                    names.persons_at.append((toks[name[0]].start, full))
                     if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
                         names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
             i = j + 1
+    for offset, words in subjects:
+        if len(words) >= 2 and _looks_like_person(words):
+            names.persons_at.append((offset, names.by_surname[_key(words[-1].text)]))
+        elif len(words) == 1 and _key(words[0].text) in names.by_surname:
+            names.persons_at.append((offset, names.by_surname[_key(words[0].text)]))
     return names
+
+
+def _is_subject_position(text: str, para_start: int, offset: int) -> bool:
+    """A name that opens a sentence, or follows a closing quote ("…,” Barros said): where the
+    person a later "he" or "she" stands for is usually named."""
+    k = offset - 1
+    while k >= para_start and text[k] in " \t":
+        k -= 1
+    return k < para_start or text[k] in ".!?”\"’'"
 
 
 def _looks_like_person(words: list[Token]) -> bool:
@@ -156,7 +173,7 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
     text = article.text
     roles: dict[str, str] = {}
     orgs: dict[str, str] = {}
-    last: dict[str, str] = {}          # speaker type -> last speaker of that type
+    last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
     prev: Statement | None = None
     out: list[Statement] = []
     for a in attributions:
@@ -190,7 +207,7 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
             orgs[speaker] = org
         org = org or orgs.get(speaker)
         if speaker:
-            last[stype] = speaker
+            last[stype] = (speaker, a.mention_start if a.mention_start >= 0 else a.spans[0][0])
         spans = [list(s) for s in a.spans]
         ptext = _context(article, a, spans)
         st = Statement(
@@ -214,21 +231,24 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
     return out
 
 
-def _resolve_pronoun(low: str, a: Attribution, last: dict[str, str], names: ArticleNames) -> tuple[str, str]:
+def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
+                     names: ArticleNames) -> tuple[str, str]:
+    """He/she: the person named most recently in subject position or as a speaker; it: the last
+    organization; they/we: the last organization or group."""
     kind = lexicon.pronouns()[low]
     if low in _PERSON_PRONOUNS:
+        candidates = [(off, n) for off, n in names.persons_at if off < a.mention_start]
         if "person" in last:
-            return last["person"], "person"
-        before = [n for off, n in names.persons_at if off < a.mention_start]
-        if before:
-            return before[-1], "person"
+            candidates.append((last["person"][1], last["person"][0]))
+        if candidates:
+            return max(candidates)[1], "person"
         return a.mention, "unknown"
     if kind == "organization" and "organization" in last:
-        return last["organization"], "organization"
+        return last["organization"][0], "organization"
     if kind == "group":
         for t in ("organization", "group"):
             if t in last:
-                return last[t], t
+                return last[t][0], t
     return a.mention, "unknown"
 
 

@@ -17,7 +17,7 @@ def attributions(article: Article) -> list[Attribution]:
     out: list[Attribution] = []
     open_quote: Attribution | None = None
     for index, (ps, pe) in enumerate(article.paragraphs):
-        quotes = find_quotes(text, ps, pe, single)
+        quotes = find_quotes(text, ps, pe, single or index == 0)   # headlines quote with single marks
         para = build_paragraph(text, index, ps, pe, tokenize(text, ps, pe),
                                sentence_spans(sent_tok, text, ps, pe), quotes)
         found = attribute_paragraph(para)

@@ -1,6 +1,7 @@
 """What the attribution rules see of one paragraph, and the record they produce."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from .quotes import Quote
 from .segment import Token
 
 SENTENCE_END = ".!?"
+# "WASHINGTON (Reuters) - ", "PARIS, Aug 31 (AFP) — ", "KYIV, Ukraine – ": not part of the first sentence
+_DATELINE = re.compile(r"[A-Z][A-Z.’'\- ]{2,}(?:,[ A-Za-z0-9.]{1,30})?(?: ?\([^)]{1,40}\))? ?(?:-|–|—|--) ?")
 MIN_CONTENT_WORDS = 3
 
 
@@ -71,6 +74,10 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
         for i in range(bisect_left(starts, q.open), bisect_left(starts, q.outer_end)):
             quote_of[i] = qi
     sents: list[tuple[int, int]] = []
+    dateline = _DATELINE.match(source, start, end)
+    if dateline and sentence_spans:
+        s0, e0 = sentence_spans[0]
+        sentence_spans = [(max(s0, dateline.end()), e0)] + list(sentence_spans[1:])
     for s, e in sentence_spans:
         a, b = bisect_left(starts, s), bisect_left(starts, e) - 1
         if b >= a:

@@ -241,3 +241,18 @@ def test_title_case_headline_cue():
 
 def test_noun_forms_are_not_cues():
     assert texts("In her economically depressed state, the mood is grim and the claims are many.") == []
+
+
+def test_quote_after_colon_belongs_to_the_subject():
+    one("Mayor Ann Rudd then turned to the crowd: “We will rebuild this town.”",
+        kind="direct", speaker="Ann Rudd", cue=":", text="We will rebuild this town.")
+
+
+def test_headline_single_quotes():
+    found = extract_text("Ryan calls Trump line 'racist' but backs him\n\nBody text here.")
+    assert [(s.kind, s.speaker, s.text) for s in found] == [("mixed", "Ryan", "Trump line 'racist' but backs him")]
+
+
+def test_dateline_is_not_part_of_the_statement():
+    one("PARIS (Reuters) - Foreign minister Jean Roux said the talks would resume on Monday.",
+        speaker="Jean Roux", text="the talks would resume on Monday")
