@@ -23,6 +23,10 @@ def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
         low = tok.lower
         if low in lexicon.negations():
             negated = True
+        elif low in lexicon.time_words() and low not in _PREPOSITIONS and j > lo:
+            pass                                   # "Trump on Sunday said", "Clinton Tuesday said"
+        elif low in ("on", "last", "this") and j + 1 < len(p.tokens) and p.tokens[j + 1].lower in lexicon.time_words():
+            pass
         elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
             break
         j -= 1

@@ -76,8 +76,11 @@ def _connector_between(tokens: list[Token], j: int, lo: int, hi: int) -> bool:
 
 
 def _abbrev_dot(tokens: list[Token], j: int, lo: int) -> bool:
-    return (tokens[j].text == "." and j - 1 >= lo and tokens[j - 1].end == tokens[j].start
-            and tokens[j - 1].lower in lexicon.abbreviations())
+    """A full stop after an abbreviation or an initial ("Gen.", "Kevin D. Williamson")."""
+    if tokens[j].text != "." or j - 1 < lo or tokens[j - 1].end != tokens[j].start:
+        return False
+    prev = tokens[j - 1].text
+    return prev.lower() in lexicon.abbreviations() or (len(prev) == 1 and prev.isupper())
 
 
 def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None, tuple | None]:
@@ -152,12 +155,15 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 break
             if low in lexicon.auxiliaries() and j != k:
                 break
-            if low in lexicon.stop_words() and not capitalized(tok):
+            if low in lexicon.time_words() and capitalized(tok) and j != k:
+                break                     # "Sunday", "Tuesday": not part of a name
+            if low in lexicon.stop_words() and (not capitalized(tok) or j == lo or not capitalized(tokens[j - 1])):
                 if _connector_between(tokens, j, lo, k):
                     j -= 1
                     continue
                 if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
-                        and _noun_like(tokens[j - 1]) and not capitalized(tokens[j + 1])
+                        and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))
+                        and not capitalized(tokens[j + 1])
                         and tokens[j - 1].lower not in lexicon.pronouns()):
                     extended = True
                     j -= 1
@@ -234,8 +240,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
             last = k
             k += 1
             continue
-        if tok.text == "." and last is not None and tokens[last].lower in lexicon.abbreviations() \
-                and tokens[last].end == tok.start and k < hi and capitalized(tokens[k + 1]):
+        if tok.text == "." and last is not None and _abbrev_dot(tokens, k, j) \
+                and k < hi and capitalized(tokens[k + 1]):
             k += 1
             continue
         if tok.text == "(" and last is not None:
@@ -280,7 +286,7 @@ def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | 
                         and k + 1 < len(tokens) and tokens[k + 1].text == ",")    # "R-Ky.,"
         if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j) and not attached_dot):
             break
-        if t.lower in lexicon.speech_verbs() and t.text.islower() and k > j:
+        if t.lower in lexicon.speech_verbs() and t.text.islower() and k > j and not t.lower.endswith("ing"):
             return None
         k += 1
     end = k - 1
