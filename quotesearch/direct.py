@@ -45,20 +45,24 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
         if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
             return None
         k, outlet = after_cue(p, cue, hi)
-        if k <= hi and (toks[k - 1].lower == "that" or _clause_follows(p, k, hi)):
-            return None  # "The company said its moves had worked": a new statement, not this quote's frame
+        if k <= hi and (toks[k - 1].lower == "that" or _new_statement(p, qi, k, hi)):
+            return None  # "“….” The company said its moves had worked": a statement of its own
         return cue, m, outlet, hi
     return None
 
 
-def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
-    """Words after a cue that are more than a short "of the plan" before the frame ends."""
+def _new_statement(p: Paragraph, qi: int, k: int, hi: int) -> bool:
+    """After a quote closed with a full stop, "X said" followed by a clause starts a new statement;
+    "…,” she said when asked" or "…,” he said of the plan" is still the quote's frame."""
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.end - 1:q.end] != ".":
+        return False
     words = 0
     for t in p.tokens[k:hi + 1]:
         if t.text in ",;:":
             break
         words += t.is_word
-    return words > 4
+    return words > 4 and p.tokens[k].lower not in lexicon.stop_words()
 
 
 def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
@@ -76,9 +80,16 @@ def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
         if cue is None or cue.phrase or cue.mixed_only:
             continue
         nxt, outlet = after_cue(p, cue, k)
-        if nxt <= k or toks[nxt - 1].lower == "that":
-            return None  # words between cue and quote, or "said that “…”": a mixed statement
-        m, negated = speaker_before(p, cue, lo)
+        inverted = None
+        if nxt <= k:
+            if toks[open_tok - 1].text in _INTRO and (cue.first == lo or toks[cue.first - 1].text == ","):
+                inverted = np_after(toks, cue.last + 1, k)        # "But, said Solovey, “…”"
+            if inverted is None or (inverted.appositive[1] if inverted.appositive else inverted.last) != k:
+                return None  # words between cue and quote: a reported clause holding a quote
+        if toks[nxt - 1].lower == "that" or (open_tok - 1 != cue.last and toks[open_tok - 1].text not in _INTRO
+                                             and outlet is None and inverted is None):
+            return None  # "said that “…”" is mixed; "said on ABC's “This Week”" names a show
+        m, negated = (inverted, False) if inverted is not None else speaker_before(p, cue, lo)
         if negated or m is None:
             return None
         return cue, m, outlet
@@ -160,14 +171,15 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
     in a paragraph whose other quote is attributed. Scare quotes stay out."""
     toks = p.tokens
     outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
-    has_direct = any(a.quotes and a.cue for a in found)
     out = []
     for qi, q in enumerate(p.quotes):
         if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
             continue
         first, last = p.quote_tokens(qi)
         words = p.words_between(first, last)
-        if not outside_words or (has_direct and _opens_sentence(p, first) and words >= MIN_CONTENT_WORDS):
+        said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
+        opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
+        if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
             out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
                                    inherit=True, quotes=[q], open_end=not q.closed))
     return out

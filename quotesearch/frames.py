@@ -10,7 +10,8 @@ from .paragraph import Paragraph
 TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
-                                 "while", "with", "to", "near", "behind", "across", "through", "into"})
+                                 "while", "with", "to", "near", "behind", "across", "through", "into", "of",
+                                 "about", "regarding", "when", "as"})
 _GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
 _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
 
@@ -89,7 +90,8 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
         return None
-    if outer.name is None and outer.head not in lexicon.pronouns():
+    if outer.name is None and outer.head not in lexicon.pronouns() and toks[app[0]].lower not in ("who", "which") \
+            and outer.head not in lexicon.anonymous_heads() | lexicon.group_nouns():
         return None
     outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
     return outer
@@ -152,6 +154,12 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     if cue.lemma in TELL_LIKE:
         k, outlet = object_after(p, k, hi)
     k, adj_outlet = skip_adjuncts(p, k, hi)
+    if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS:
+        # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
+        that = next((i for i in range(k + 1, min(hi, k + 12) + 1) if p.tokens[i].lower == "that"
+                     or p.tokens[i].text in ",;.!?"), None)
+        if that is not None and p.tokens[that].lower == "that":
+            k = that
     if place:
         k = skip_place(p, k, hi)
     if k <= hi and p.tokens[k].text in (",", ":") and k + 1 <= hi and p.tokens[k + 1].lower == "that":

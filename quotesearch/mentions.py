@@ -286,7 +286,8 @@ def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | 
                         and k + 1 < len(tokens) and tokens[k + 1].text == ",")    # "R-Ky.,"
         if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j) and not attached_dot):
             break
-        if t.lower in lexicon.speech_verbs() and t.text.islower() and k > j and not t.lower.endswith("ing"):
+        if (t.lower in lexicon.speech_verbs() and t.text.islower() and k > j and not t.lower.endswith("ing")
+                and low not in ("who", "which", "whose")):
             return None
         k += 1
     end = k - 1

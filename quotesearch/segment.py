@@ -1,12 +1,12 @@
 """Paragraphs -> sentences -> tokens, every piece with its character span.
 
-Sentences come from NLTK's Punkt, trained on the article itself and seeded with
-our abbreviation list, so no NLTK data is ever downloaded.
+Sentences come from Punkt (``punkt.py``, a lean port of NLTK's), trained on the article
+itself and seeded with our abbreviation list, so no NLTK data is ever downloaded.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import lexicon
 
@@ -15,42 +15,58 @@ from . import lexicon
 _TOKEN = re.compile(r"(?:(?<!\w)’(?=[^\W\d_]))?[^\W_]+(?:[’'.&\-][^\W_]+)*|[^\w\s]", re.UNICODE)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class _TokenFields(NamedTuple):
     text: str
     start: int
     end: int
+    lower: str      # text.lower()
+    is_word: bool   # ends in a letter or digit
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[-1].isalnum()
+class Token(_TokenFields):
+    """One token with its offsets; immutable. ``lower`` and ``is_word`` are computed once, here:
+    the rules read them millions of times."""
+
+    __slots__ = ()
+
+    def __new__(cls, text: str, start: int, end: int, lower=None, is_word=None):
+        return tuple.__new__(cls, (text, start, end, text.lower(), text[-1].isalnum()))
+
+    def __repr__(self) -> str:
+        return f"Token(text={self.text!r}, start={self.start!r}, end={self.end!r})"
+
+
+_new = tuple.__new__
+# The tokens of the last article's paragraphs: extraction asks for each paragraph twice
+# (attribution, then name collection). Keyed on the text object itself, which it keeps alive.
+_memo: list = [None, {}]
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of ``text[start:end]`` with offsets into ``text``."""
     end = len(text) if end is None else end
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    if _memo[0] is not text:
+        _memo[0], _memo[1] = text, {}
+    cached = _memo[1].get((start, end))
+    if cached is None:
+        cached = _memo[1][start, end] = [
+            _new(Token, (g, s, e, g.lower(), g[-1].isalnum()))
+            for m in _TOKEN.finditer(text, start, end) for g, (s, e) in ((m.group(), m.span()),)]
+    return list(cached)
 
 
 def sentence_tokenizer(text: str):
     """A Punkt tokenizer trained on ``text`` with our abbreviations added."""
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+    from .punkt import Params, SentenceTokenizer, train
 
     try:
-        trainer = PunktTrainer()
-        trainer.INCLUDE_ALL_COLLOCS = False
-        trainer.train(punkt_view(text), finalize=True)
-        params = trainer.get_params()
+        params = train(punkt_view(text))
     except Exception:  # Punkt can fail on degenerate text; fall back to our list alone
-        params = PunktParameters()
+        params = Params()
     # One article is too little evidence for abbreviations: Punkt would learn "me" from a single
     # "told me." Keep only learned dotted forms ("e.g", "a.m") and add our own list.
-    params.abbrev_types = {a for a in params.abbrev_types if "." in a} | set(lexicon.abbreviations())
-    return PunktSentenceTokenizer(params)
+    params.abbrev_types = {a for a in params.abbrev_types if "." in a} | lexicon.abbreviations()
+    return SentenceTokenizer(params)
 
 
 _ASCII_OPEN = re.compile(r"(?:''|``)(?=\w)")

@@ -256,3 +256,29 @@ def test_headline_single_quotes():
 def test_dateline_is_not_part_of_the_statement():
     one("PARIS (Reuters) - Foreign minister Jean Roux said the talks would resume on Monday.",
         speaker="Jean Roux", text="the talks would resume on Monday")
+
+
+def test_frame_with_trailing_clause_still_attributes_the_quote():
+    one("“We will appeal the ruling,” Sara Mott said when asked about the verdict.",
+        kind="direct", speaker="Sara Mott", text="We will appeal the ruling")
+
+
+def test_quote_after_full_stop_is_not_framed_by_a_new_clause():
+    found = texts("“We are ready.” Jon Bay said the team had trained for months.")
+    assert ("indirect", "Jon Bay", "the team had trained for months") in found
+    assert not any(kind == "direct" and speaker == "Jon Bay" for kind, speaker, _ in found)
+
+
+def test_said_of_then_quote():
+    one("An aide, who asked not to be named, said of the senator, “She takes the threat seriously.”",
+        kind="direct", speaker="An aide", text="She takes the threat seriously.")
+
+
+def test_inverted_cue_before_quote():
+    s = one("But, said Ray Solo, “I want no conflict with him.”", kind="direct", text="I want no conflict with him.")
+    assert s.speaker == "Ray Solo"
+
+
+def test_show_title_after_cue_is_not_a_direct_quote():
+    one("Tim Sand said on ABC's “This Week” that he would look at the bill.",
+        kind="indirect", speaker="Tim Sand", text="he would look at the bill")
