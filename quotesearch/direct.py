@@ -14,7 +14,7 @@ _INTRO = ":,—–-"
 def _inverted_speaker(p: Paragraph, cue: Cue, hi: int) -> Mention | None:
     if cue.phrase:
         from .reported import according_speaker
-        return according_speaker(p, cue.last + 1, hi)
+        return according_speaker(p, cue.last + 1, hi)[0]
     return np_after(p.tokens, cue.last + 1, hi)
 
 
@@ -195,7 +195,7 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     m = np_after(toks, 0, colon - 1, appositive=False)
     if m is None or m.last != colon - 1 or not any(t.is_word and t.text[0].isupper() for t in toks[:colon]):
         return None
-    if toks[0].lower in lexicon.words("rubrics") or any(t.lower in lexicon.speech_verbs() for t in toks[:colon]):
+    if toks[0].lower in lexicon.words("rubrics") or any(t.text in lexicon.speech_verbs() for t in toks[:colon]):
         return None
     hi = len(toks) - 1
     spans = [(toks[colon + 1].start, toks[hi].end)]

@@ -19,9 +19,19 @@ _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
 def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
     """Step left over auxiliaries and adverbs; report whether a negation was crossed."""
     negated = False
+    toks = p.tokens
     while j >= lo:
-        tok = p.tokens[j]
+        tok = toks[j]
         low = tok.lower
+        if tok.text == ",":
+            # ", for instance," / ", however,": a parenthetical between speaker and cue
+            k = next((i for i in range(j - 1, max(lo, j - 5) - 1, -1) if toks[i].text == ","), None)
+            if k is not None and tuple(t.lower for t in toks[k + 1:j]) in lexicon.discourse_markers():
+                j = k - 1
+                continue
+            break
+        if capitalized(tok) and j > lo and low not in lexicon.time_words():
+            break                                  # "Will wrote": a name, not the auxiliary
         if low in lexicon.negations():
             negated = True
         elif low in lexicon.time_words() and low not in _PREPOSITIONS and j > lo:
@@ -42,7 +52,8 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
         if start is None or start > hi:
             continue
         m = np_after(toks, start, hi, appositive=False)
-        if m is not None and (m.name or m.head in lexicon.pronouns()):
+        if m is not None and (m.name or m.head in lexicon.pronouns() or m.head in lexicon.anonymous_heads()
+                              or m.head in lexicon.group_nouns() or m.head in lexicon.organization_words()):
             return m
     return None
 
@@ -166,6 +177,8 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
         k += 1
     if k <= hi and p.tokens[k].lower == "that":
         k += 1
+        if k <= hi and p.tokens[k].text == ",":
+            k += 1                                 # "said that, if its claims are true, …"
     return k, outlet or adj_outlet
 
 

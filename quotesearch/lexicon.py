@@ -138,3 +138,9 @@ def speech_phrases() -> dict[tuple[str, ...], str]:
         for form in forms.split(","):
             out[tuple(form.lower().split())] = lemma.strip()
     return out
+
+
+@cache
+def discourse_markers() -> frozenset[tuple[str, ...]]:
+    """Parenthetical phrases ("for instance", "however") as word tuples."""
+    return frozenset(tuple(line.lower().split()) for line in _lines("discourse_markers.txt"))

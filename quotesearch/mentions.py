@@ -163,7 +163,7 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                     continue
                 if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
                         and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))
-                        and not capitalized(tokens[j + 1])
+                        and not capitalized(tokens[j - 1])
                         and tokens[j - 1].lower not in lexicon.pronouns()):
                     extended = True
                     j -= 1
@@ -189,20 +189,33 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     has_det = tokens[first].lower in lexicon.determiners()
     if not (_noun_like(head_tok) or has_det or head_tok.lower.endswith("s")):
         return None
-    role, name = split_name(tokens, first, k)
-    return Mention(first, k, name=name, role=role, head=head_tok.lower)
+    return _mention(tokens, first, k)
 
 
-def _head(tokens: list[Token], first: int, last: int) -> Token:
+def _head_index(tokens: list[Token], first: int, last: int) -> int:
     """The head word: the last word before a preposition that extends the phrase, else the last word."""
     for j in range(first + 1, last):
         low = tokens[j].lower
         if low in _PP_EXTEND and not _connector_between(tokens, j, first, last):
-            return tokens[j - 1]
+            return j - 1
     j = last
     while j > first and not tokens[j].is_word:
         j -= 1
-    return tokens[j]
+    return j
+
+
+def _head(tokens: list[Token], first: int, last: int) -> Token:
+    return tokens[_head_index(tokens, first, last)]
+
+
+def _mention(tokens: list[Token], first: int, last: int) -> Mention:
+    """A mention with its name and role words; a name inside a phrase after the head
+    ("a spokesman for Mayor Frank Jackson") is not the speaker's name."""
+    h = _head_index(tokens, first, last)
+    role, name = split_name(tokens, first, last)
+    if name is not None and name[0] > h:
+        role, name = (first, last), None
+    return Mention(first, last, name=name, role=role, head=tokens[h].lower)
 
 
 def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> Mention | None:
@@ -213,6 +226,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
     if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
         k += 1
     extended = False
+    seen_lower = False   # "a Telegram analysis" keeps its head; "A spokesman for X defended" stops at X
     last = None
     while k <= hi and k - j < MAX_NP:
         tok = tokens[k]
@@ -225,18 +239,22 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
                     low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
                 break
             if low in lexicon.stop_words() and not capitalized(tok):
-                if (low in _PP_EXTEND and not extended and last is not None and _noun_like(tokens[last])
-                        and not capitalized(tokens[last]) and low != "to"):
+                if (low in _PP_EXTEND and not extended and last is not None and low != "to"
+                        and not capitalized(tokens[last])
+                        and (_noun_like(tokens[last]) or tokens[j].lower in lexicon.determiners()
+                             or tokens[last].lower in lexicon.words("speaker_modifiers"))):
                     extended = True
                     k += 1
                     continue
                 break
-            if low in lexicon.speech_verbs() and tok.text.islower():
+            if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
                 break
-            if (last is not None and k > j and tokens[j].lower not in lexicon.determiners()
+            if (last is not None and k > j
+                    and (tokens[j].lower not in lexicon.determiners() or seen_lower and low.endswith("ed"))
                     and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)
                     and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()):
                 break  # a name ends where lowercase words begin: "Reid | caucused", "ProPublica | obtained"
+            seen_lower = seen_lower or not capitalized(tok)
             last = k
             k += 1
             continue
@@ -262,8 +280,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
     head_tok = _head(tokens, j, last)
     if not (_noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
         return None
-    role, name = split_name(tokens, j, last)
-    m = Mention(j, last, name=name, role=role, head=head_tok.lower)
+    m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
         m.appositive = appositive_after(tokens, last + 2, hi)
     return m

@@ -214,7 +214,9 @@ def train(text: str) -> Params:
     toks, flags = words_of(text)
     n = len(toks)
     counts = Counter(toks)
-    info = {t: word(t) for t in counts}
+    if len(_WORDS) > 200_000:
+        _WORDS.clear()
+    info = {t: _WORDS.get(t) or word(t) for t in counts}
     fdist: Counter = Counter()
     num_period_toks = 0
     for t, c in counts.items():
@@ -228,26 +230,29 @@ def train(text: str) -> Params:
     # first pass, then the orthographic contexts of every type
     note = {t: first_pass(w, abbrevs) for t, w in info.items()}
     sentbreak_count = sum(c for t, c in counts.items() if note[t] == SENTBREAK)
-    rows = {}
+    rows, after = {}, {}
     for t, w in info.items():
         a = note[t]
+        rows[t] = (w.type_no_period if a == SENTBREAK else w.type, w.case)
         if a == SENTBREAK:
-            after = UNKNOWN if w.is_number or w.is_initial else INITIAL
+            after[t] = UNKNOWN if w.is_number or w.is_initial else INITIAL
         else:
-            after = UNKNOWN if a != PLAIN else INTERNAL
-        rows[t] = (w.type_no_period if a == SENTBREAK else w.type, w.case, after)
+            after[t] = UNKNOWN if a != PLAIN else INTERNAL
+    # A word's context depends only on the word before it and on whether it starts a line, so
+    # each distinct (context after the word before, line flag, word) needs looking at once.
+    before = [INTERNAL]
+    before += map(after.__getitem__, toks)
     ortho = params.ortho_context
-    context = INTERNAL
-    for t, f in zip(toks, flags):
-        typ, case, after = rows[t]
+    for context, f, t in set(zip(before, flags, toks)):
+        typ, case = rows[t]
+        if case == NOCASE:
+            continue
         if f:
             if f & 2 and context != UNKNOWN:
                 context = INITIAL
             if context == INTERNAL:
                 context = UNKNOWN
-        if case != NOCASE:
-            ortho[typ] = ortho.get(typ, 0) | _ORTHO_FLAG[context, case]
-        context = after
+        ortho[typ] = ortho.get(typ, 0) | _ORTHO_FLAG[context, case]
 
     # pairs whose first word ends in a period: rare abbreviations, sentence starters, collocations
     starters: Counter = Counter()

@@ -282,3 +282,42 @@ def test_inverted_cue_before_quote():
 def test_show_title_after_cue_is_not_a_direct_quote():
     one("Tim Sand said on ABC's “This Week” that he would look at the bill.",
         kind="indirect", speaker="Tim Sand", text="he would look at the bill")
+
+
+def test_parenthetical_discourse_marker_between_speaker_and_cue():
+    one("Cement makers, for instance, argue that imports grew to 40 percent.",
+        speaker="Cement makers", text="imports grew to 40 percent")
+
+
+def test_name_that_looks_like_an_auxiliary():
+    s = one("In particular, Will wrote, the senator can challenge her on security.", cue="wrote")
+    assert s.speaker == "Will" and s.text == "In particular … the senator can challenge her on security"
+
+
+def test_as_some_have_speculated():
+    one("The defeat will not derail his campaign, as some have speculated.",
+        speaker="some", speaker_type="group", text="The defeat will not derail his campaign")
+
+
+def test_that_followed_by_a_parenthetical():
+    one("Yuki Amano said in a statement Wednesday that, if the claims are true, the treaty was broken.",
+        speaker="Yuki Amano", text="if the claims are true, the treaty was broken")
+
+
+def test_according_to_a_document_phrase():
+    one("According to a recent poll of Indiana voters, the governor leads by ten points.",
+        speaker="a recent poll of Indiana voters", text="the governor leads by ten points")
+    one("The firm was registered in 2010, according to state corporate records.",
+        speaker="state corporate records", text="The firm was registered in 2010")
+
+
+def test_trailing_cue_followed_by_how_it_was_said():
+    one("Many voters found it offensive, Martha Ray said in posing the question.",
+        speaker="Martha Ray", text="Many voters found it offensive")
+    one("The budget office said about half of the deficit came from tax cuts.",
+        speaker="The budget office", text="about half of the deficit came from tax cuts")
+
+
+def test_name_inside_a_phrase_after_the_head_is_not_the_speaker():
+    s = one("A spokesman for Mayor Frank Jackson said the police were ready.", text="the police were ready")
+    assert s.speaker == "A spokesman for Mayor Frank Jackson" and s.speaker_type == "anonymous"
