@@ -7,7 +7,7 @@ from .cues import Cue
 from .mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
 from .paragraph import Paragraph
 
-TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge"})
+TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge", "ask"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
                                  "while", "with", "to", "near", "behind", "across", "through", "into", "of",
@@ -81,7 +81,15 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
         # "… and says …", "…, saying …": the subject of the main clause
         return main_subject(p, lo, j - 1), False
     if toks[j].text == ",":
-        return speaker_with_appositive(p, j, lo), False
+        m = speaker_with_appositive(p, j, lo)
+        if m is None:
+            # "Neil Sroka, communications director of X, or DFA - which …, said": a long appositive
+            # with commas inside; the subject opens the sentence and a comma follows it
+            m = np_after(toks, lo, j - 1, appositive=False)
+            if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not (
+                    m.name or m.head in lexicon.anonymous_heads() | lexicon.group_nouns()):
+                m = None
+        return m, False
     return np_before(toks, j, lo), False
 
 

@@ -53,8 +53,9 @@ def is_title(tok: Token) -> bool:
 def _noun_like(tok: Token) -> bool:
     """Could this word head a speaker phrase?"""
     low = tok.lower
-    if capitalized(tok) or low in lexicon.pronouns():
-        return True
+    if capitalized(tok) or low in lexicon.pronouns() or low in lexicon.words("numbers") or \
+            tok.text == "%" or tok.text.replace(",", "").isdigit():
+        return True                        # "47% say", "One in five say", "43 said"
     return (low in lexicon.group_nouns() or low in lexicon.anonymous_heads()
             or low in lexicon.organization_words() or low in lexicon.titles()
             or low in lexicon.document_nouns() or low.endswith(("’s", "'s")))
@@ -149,6 +150,9 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 break
             j = o - 1
             continue
+        if tok.text == "%" and j == k:
+            j -= 1
+            continue
         if tok.is_word:
             if low in lexicon.determiners() and low != "that":
                 j -= 1
@@ -160,6 +164,9 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
             if low in lexicon.stop_words() and (not capitalized(tok) or j == lo or not capitalized(tokens[j - 1])):
                 if _connector_between(tokens, j, lo, k):
                     j -= 1
+                    continue
+                if low in ("and", "or") and j - 1 >= lo and tokens[j - 1].lower in lexicon.words("role_adjectives"):
+                    j -= 1                     # "current and former officials"
                     continue
                 if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
                         and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))
@@ -183,7 +190,7 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     # drop PP words or a dangling preposition at the left edge
     while first <= k and tokens[first].lower in lexicon.stop_words() and not capitalized(tokens[first]):
         first += 1
-    if first > k or not tokens[k].is_word and tokens[k].text != ")":
+    if first > k or not tokens[k].is_word and tokens[k].text not in ")%":
         return None
     head_tok = _head(tokens, first, k)
     has_det = tokens[first].lower in lexicon.determiners()
@@ -239,7 +246,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
                     low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
                 break
             if low in lexicon.stop_words() and not capitalized(tok):
-                if (low in _PP_EXTEND and not extended and last is not None and low != "to"
+                if (low in _PP_EXTEND and not extended and last is not None
+                        and (low != "to" or tokens[last].lower in lexicon.words("speaker_modifiers"))
                         and not capitalized(tokens[last])
                         and (_noun_like(tokens[last]) or tokens[j].lower in lexicon.determiners()
                              or tokens[last].lower in lexicon.words("speaker_modifiers"))):
@@ -250,7 +258,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
             if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
                 break
             if (last is not None and k > j
-                    and (tokens[j].lower not in lexicon.determiners() or seen_lower and low.endswith("ed"))
+                    and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
                     and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)
                     and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()):
                 break  # a name ends where lowercase words begin: "Reid | caucused", "ProPublica | obtained"
@@ -291,7 +299,10 @@ def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | 
     if j > hi or not tokens[j].is_word:
         return None
     low = tokens[j].lower
-    starts_role = (low in lexicon.determiners() or tokens[j].text.islower() or is_title(tokens[j])
+    lower_role = tokens[j].text.islower() and (
+        low in lexicon.words("role_adjectives") or low in ("who", "which", "whose") or low.endswith(("ing", "ed"))
+        or is_title(tokens[j]) or low in lexicon.titles())
+    starts_role = (low in lexicon.determiners() or lower_role or is_title(tokens[j])
                    or low.endswith(("’s", "'s")) or (tokens[j].text.isdigit() and j + 1 < len(tokens) and tokens[j + 1].text == ",")  # "Ki Hong, 33,"
                    or _PARTY_STATE.match(tokens[j].text) is not None)                # "Rand Paul, R-Ky.,"
     if not starts_role:

@@ -45,8 +45,16 @@ PERIOD_CONTEXT_FMT = r"""
         ))"""
 BOUNDARY_REALIGNMENT = r'["\')\]}\u2018\u2019\u201c\u201d\xab\xbb]+?(?:\s+|(?=--)|$)'
 
-_WORD_RE = re.compile(WORD_TOKENIZE_FMT % {"NonWord": _NON_WORD, "MultiChar": _MULTI_CHAR,
-                                           "WordStart": _WORD_START}, re.UNICODE | re.VERBOSE)
+_WORD_RE_NLTK = re.compile(WORD_TOKENIZE_FMT % {"NonWord": _NON_WORD, "MultiChar": _MULTI_CHAR,
+                                                "WordStart": _WORD_START}, re.UNICODE | re.VERBOSE)
+# The same tokens, a third faster: the word alternative's lazy \S+? tests the end lookahead after
+# every character; here only '-', '.' and ',' (which may start an end sequence) are tested.
+_NON_WORD_CHARS = _NON_WORD[4:-2]
+_WORD_RE = re.compile(
+    r"(%(MultiChar)s|(?=%(WordStart)s)\S(?:[^\s%(NonWordChars)s,.\-]+|-(?!-)|\.(?!\.|\s\.\s\.)"
+    r"|,(?!$|\s|%(NonWord)s|%(MultiChar)s))*|\S)"
+    % {"NonWord": _NON_WORD, "NonWordChars": _NON_WORD_CHARS, "MultiChar": _MULTI_CHAR, "WordStart": _WORD_START},
+    re.UNICODE)
 _PERIOD_CONTEXT_RE = re.compile(PERIOD_CONTEXT_FMT % {"NonWord": _NON_WORD, "SentEndChars": r"[\.\?!]"},
                                 re.UNICODE | re.VERBOSE)
 _REALIGN_RE = re.compile(BOUNDARY_REALIGNMENT, re.MULTILINE)

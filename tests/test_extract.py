@@ -321,3 +321,20 @@ def test_trailing_cue_followed_by_how_it_was_said():
 def test_name_inside_a_phrase_after_the_head_is_not_the_speaker():
     s = one("A spokesman for Mayor Frank Jackson said the police were ready.", text="the police were ready")
     assert s.speaker == "A spokesman for Mayor Frank Jackson" and s.speaker_type == "anonymous"
+
+
+def test_numeric_and_coordinated_group_speakers():
+    one("47% say the city should build more housing.", speaker="47%", text="the city should build more housing")
+    one("The talks will resume in May, current and former officials said.",
+        speaker="current and former officials", speaker_type="group", text="The talks will resume in May")
+
+
+def test_asked_if_is_a_reported_question():
+    one("Dee Marsh met workers and asked them if they planned to vote.",
+        speaker="Dee Marsh", cue="asked", text="if they planned to vote")
+
+
+def test_bare_plural_after_comma_is_not_an_appositive():
+    one("Candidates have more room to walk away from the program, said Steve Grubbs, an Iowa operative.",
+        speaker="Steve Grubbs", role="an Iowa operative",
+        text="Candidates have more room to walk away from the program")
