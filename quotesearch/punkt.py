@@ -99,7 +99,7 @@ class Word:
     """The facts Punkt uses about one distinct word string (NLTK's PunktToken, minus annotation)."""
 
     __slots__ = ("tok", "type", "type_no_period", "period_final", "case", "is_number", "is_initial",
-                 "is_alpha", "is_non_punct", "is_ellipsis")
+                 "is_alpha", "is_non_punct", "is_ellipsis", "note", "after_break")
 
     def __init__(self, tok: str):
         self.tok = tok
@@ -114,6 +114,11 @@ class Word:
         self.is_alpha = _ALPHA.match(tok) is not None
         self.is_non_punct = _NON_PUNCT.search(typ) is not None
         self.is_ellipsis = _ELLIPSIS.match(tok) is not None
+        # the first-pass annotation when it does not depend on the abbreviations (None when it does)
+        depends = self.period_final and tok not in SENT_END_CHARS and not self.is_ellipsis and not tok.endswith("..")
+        self.note = None if depends else first_pass(self, ())
+        # the context of the next word when this one ends a sentence
+        self.after_break = UNKNOWN if self.is_number or self.is_initial else INITIAL
 
 
 _WORDS: dict[str, Word] = {}
@@ -236,23 +241,27 @@ def train(text: str) -> Params:
     abbrevs = params.abbrev_types = _abbreviations(fdist, num_period_toks, n)
 
     # first pass, then the orthographic contexts of every type
-    note = {t: first_pass(w, abbrevs) for t, w in info.items()}
-    sentbreak_count = sum(c for t, c in counts.items() if note[t] == SENTBREAK)
-    rows, after = {}, {}
+    note, rows, after = {}, {}, {}
+    sentbreak_count = 0
     for t, w in info.items():
-        a = note[t]
-        rows[t] = (w.type_no_period if a == SENTBREAK else w.type, w.case)
+        a = w.note
+        if a is None:
+            a = first_pass(w, abbrevs)
+        note[t] = a
         if a == SENTBREAK:
-            after[t] = UNKNOWN if w.is_number or w.is_initial else INITIAL
+            sentbreak_count += counts[t]
+            rows[t] = w.type_no_period
+            after[t] = w.after_break
         else:
-            after[t] = UNKNOWN if a != PLAIN else INTERNAL
+            rows[t] = w.type
+            after[t] = INTERNAL if a == PLAIN else UNKNOWN
     # A word's context depends only on the word before it and on whether it starts a line, so
     # each distinct (context after the word before, line flag, word) needs looking at once.
     before = [INTERNAL]
     before += map(after.__getitem__, toks)
     ortho = params.ortho_context
     for context, f, t in set(zip(before, flags, toks)):
-        typ, case = rows[t]
+        case = info[t].case
         if case == NOCASE:
             continue
         if f:
@@ -260,6 +269,7 @@ def train(text: str) -> Params:
                 context = INITIAL
             if context == INTERNAL:
                 context = UNKNOWN
+        typ = rows[t]
         ortho[typ] = ortho.get(typ, 0) | _ORTHO_FLAG[context, case]
 
     # pairs whose first word ends in a period: rare abbreviations, sentence starters, collocations
@@ -277,14 +287,14 @@ def train(text: str) -> Params:
             if t2[:1] in INTERNAL_PUNCTUATION:
                 abbrevs.add(typ)
             elif w2.case == LOWER:
-                ctx = ortho.get(rows[t2][0], 0)
+                ctx = ortho.get(rows[t2], 0)
                 if ctx & BEG_UC and not ctx & MID_UC:
                     abbrevs.add(typ)
         if not (w1.is_number or w1.is_initial):
             if w2.is_alpha:
                 starters[w2.type] += 1
         elif w1.is_non_punct and w2.is_non_punct:
-            collocs[w1.type_no_period, rows[t2][0]] += 1
+            collocs[w1.type_no_period, rows[t2]] += 1
 
     # finalize: frequent sentence starters, then collocations
     for typ, at_break in starters.items():

@@ -101,3 +101,12 @@ def test_tokenize_cache_gives_fresh_lists_with_the_same_tokens():
 def test_punkt_view_keeps_length():
     text = "He said ``no.'' Then left."
     assert len(punkt_view(text)) == len(text)
+
+
+def test_fast_word_regex_splits_like_nltks():
+    rng = random.Random(9)
+    chars = "ab .,-\t!?\"'()[]{}*:;@&#`‘’“”«»\u00a01"
+    lines = [SEED.read_text(encoding="utf-8")] + TRICKY
+    lines += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    for line in lines:
+        assert punkt._WORD_RE.findall(line) == punkt._WORD_RE_NLTK.findall(line), line
