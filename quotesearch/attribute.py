@@ -3,7 +3,7 @@ borrow a speaker. Each rule lives in ``direct`` or ``reported``, named for what 
 from __future__ import annotations
 
 from .cues import Cue, find_cues
-from .direct import colon_headline, direct_quotes, unattributed_quotes
+from .direct import colon_headline, direct_quotes, subject_with_quoted_words, unattributed_quotes
 from .frames import skip_adjuncts
 from .paragraph import Attribution, Paragraph, build_paragraph
 from .reported import according_to, reported_clause
@@ -45,6 +45,15 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
         a.quotes = [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
         out.append(a)
         covered.extend(a.spans)
+
+    for qi, q in enumerate(p.quotes):
+        if qi in done or any(s <= q.open < e for s, e in covered):
+            continue
+        a = subject_with_quoted_words(p, qi)
+        if a is not None:
+            done.add(qi)
+            out.append(a)
+            covered.extend(a.spans)
 
     if not out:
         headline = colon_headline(p)

@@ -6,7 +6,8 @@ from . import lexicon
 from .cues import Cue
 from .frames import after_cue, main_subject, speaker_before
 from .mentions import Mention, np_after
-from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, frame_end, kind_of, make)
+from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
+                        kind_of, make)
 
 _INTRO = ":,—–-"
 
@@ -207,3 +208,35 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     a.cue = ":"
     return a
 
+
+
+def _title_case(p: Paragraph, first: int, last: int) -> bool:
+    words = [t for t in p.tokens[first:last + 1] if t.is_word and len(t.text) > 3]
+    return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
+
+
+def subject_with_quoted_words(p: Paragraph, qi: int) -> Attribution | None:
+    """"Bolton thought the buzz was “artificially nourished by her husband’s skills.”": a clause whose
+    subject is a speaker and which holds a quoted fragment of three words or more. Shorter fragments
+    and Title Case ones (“Saturday Night Live”) are scare quotes and titles, not statements."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    if p.words_between(first, last) < MIN_CONTENT_WORDS or _title_case(p, first, last):
+        return None
+    lo, hi = p.sentence(first)
+    if _opens_sentence(p, first):
+        return None
+    m = main_subject(p, lo, first - 1)
+    if m is None or not (m.name or m.head in lexicon.pronouns() or toks[m.first].lower in lexicon.determiners()):
+        return None
+    verb = m.last + 1
+    while verb < first and (toks[verb].lower in lexicon.auxiliaries() or toks[verb].lower.endswith("ly")):
+        verb += 1
+    low = toks[verb].lower
+    if verb >= first - 1 or not toks[verb].text.islower() or not toks[verb].is_word \
+            or low in lexicon.stop_words() or not (low.endswith(("ed", "s")) or low in lexicon.words("irregular_past")):
+        return None
+    hi = extend_over_quotes(p, verb + 1, hi)
+    a = make(p, "mixed", [clean_span(p, verb + 1, hi)], None, m, quotes=[p.quotes[qi]])
+    a.cue = toks[verb].text
+    return a

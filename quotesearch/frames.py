@@ -44,11 +44,28 @@ def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
     return j, negated
 
 
+_LEADING_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "then", "still", "now"})
+
+
+def sentence_start(p: Paragraph, lo: int, hi: int) -> int | None:
+    """Where a sentence's subject may begin: past a leading "But"/"And"; None when the sentence opens
+    with a preposition or subordinator ("When …", "In …"), whose phrase is not the subject."""
+    toks = p.tokens
+    if lo > hi:
+        return None
+    if toks[lo].lower in _LEADING_CONJUNCTIONS:
+        lo += 1
+    if lo > hi or toks[lo].lower in lexicon.stop_words():
+        return None
+    return lo
+
+
 def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
     """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping one
     leading phrase set off by a comma ("On Monday, Trump …")."""
     toks = p.tokens
-    for start in (lo, next((k + 1 for k in range(lo, min(hi, lo + 12)) if toks[k].text == ","), None)):
+    starts = [sentence_start(p, lo, hi), next((k + 1 for k in range(lo, min(hi, lo + 12)) if toks[k].text == ","), None)]
+    for start in starts:
         if start is None or start > hi:
             continue
         m = np_after(toks, start, hi, appositive=False)
@@ -85,7 +102,8 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
         if m is None:
             # "Neil Sroka, communications director of X, or DFA - which …, said": a long appositive
             # with commas inside; the subject opens the sentence and a comma follows it
-            m = np_after(toks, lo, j - 1, appositive=False)
+            start = sentence_start(p, lo, j - 1)
+            m = np_after(toks, start, j - 1, appositive=False) if start is not None else None
             if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not (
                     m.name or m.head in lexicon.anonymous_heads() | lexicon.group_nouns()):
                 m = None

@@ -229,6 +229,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
     """The noun phrase starting at token ``j``, not reaching past ``hi`` (inclusive)."""
     if j > hi or not tokens[j].is_word:
         return None
+    if tokens[j].lower in lexicon.pronouns():
+        return Mention(j, j, head=tokens[j].lower)          # "he defended …": the pronoun is the phrase
     k = j
     if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
         k += 1
@@ -257,6 +259,9 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
                 break
             if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
                 break
+            if (low.endswith("ed") and tok.text.islower() and last is not None and not capitalized(tokens[last])
+                    and tokens[last].lower not in lexicon.determiners() and not extended):
+                break                          # "his mother refused …": the verb after the noun
             if (last is not None and k > j
                     and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
                     and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)

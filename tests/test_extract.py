@@ -338,3 +338,13 @@ def test_bare_plural_after_comma_is_not_an_appositive():
     one("Candidates have more room to walk away from the program, said Steve Grubbs, an Iowa operative.",
         speaker="Steve Grubbs", role="an Iowa operative",
         text="Candidates have more room to walk away from the program")
+
+
+def test_speaker_clause_holding_a_long_quoted_fragment_is_mixed():
+    one("Senator Joan Hale thought the buzz was “artificially nourished by his allies.”",
+        kind="mixed", speaker="Joan Hale", cue="thought", text="the buzz was “artificially nourished by his allies.”")
+
+
+def test_short_scare_quotes_and_titles_are_not_statements():
+    assert texts("Mayor Ed Lowe visited the “Crossroads of America” on Friday.") == []
+    assert texts("Ed Lowe praised the plan's “weakness” in the evening.") == []
