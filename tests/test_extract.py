@@ -347,4 +347,4 @@ def test_speaker_clause_holding_a_long_quoted_fragment_is_mixed():
 
 def test_short_scare_quotes_and_titles_are_not_statements():
     assert texts("Mayor Ed Lowe visited the “Crossroads of America” on Friday.") == []
-    assert texts("Ed Lowe praised the plan's “weakness” in the evening.") == []
+    assert texts("Ed Lowe fixed the plan's “weakness” in the evening.") == []
