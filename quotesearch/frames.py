@@ -69,10 +69,22 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
         if start is None or start > hi:
             continue
         m = np_after(toks, start, hi, appositive=False)
-        if m is not None and (m.name or m.head in lexicon.pronouns() or m.head in lexicon.anonymous_heads()
-                              or m.head in lexicon.group_nouns() or m.head in lexicon.organization_words()):
+        if m is not None and can_speak(p, m):
             return m
     return None
+
+
+def can_speak(p: Paragraph, m: Mention) -> bool:
+    """A phrase that can be a speaker: a name, a pronoun, or a head such as "officials", "the company",
+    "a spokesman", "Trump's representatives"."""
+    head = m.head
+    if m.name or head in lexicon.pronouns():
+        return True
+    if head in lexicon.anonymous_heads() or head in lexicon.group_nouns() or head in lexicon.organization_words() \
+            or head in lexicon.titles():
+        return True
+    first = p.tokens[m.first].lower
+    return head.endswith("s") and (first in lexicon.determiners() or first.endswith(("’s", "'s")))
 
 
 def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, bool]:
@@ -104,8 +116,7 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
             # with commas inside; the subject opens the sentence and a comma follows it
             start = sentence_start(p, lo, j - 1)
             m = np_after(toks, start, j - 1, appositive=False) if start is not None else None
-            if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not (
-                    m.name or m.head in lexicon.anonymous_heads() | lexicon.group_nouns()):
+            if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not can_speak(p, m):
                 m = None
         return m, False
     return np_before(toks, j, lo), False
