@@ -204,7 +204,10 @@ def _head_index(tokens: list[Token], first: int, last: int) -> int:
     for j in range(first + 1, last):
         low = tokens[j].lower
         if low in _PP_EXTEND and not _connector_between(tokens, j, first, last):
-            return j - 1
+            h = j - 1
+            if h > first and tokens[h].lower in lexicon.words("speaker_modifiers"):
+                h -= 1                          # "people close to the campaign": head "people"
+            return h
     j = last
     while j > first and not tokens[j].is_word:
         j -= 1
@@ -225,8 +228,9 @@ def _mention(tokens: list[Token], first: int, last: int) -> Mention:
     return Mention(first, last, name=name, role=role, head=tokens[h].lower)
 
 
-def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> Mention | None:
-    """The noun phrase starting at token ``j``, not reaching past ``hi`` (inclusive)."""
+def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_head: bool = False) -> Mention | None:
+    """The noun phrase starting at token ``j``, not reaching past ``hi`` (inclusive). With ``any_head``
+    the phrase need not look like a speaker (after "according to" anything can be a source)."""
     if j > hi or not tokens[j].is_word:
         return None
     if tokens[j].lower in lexicon.pronouns():
@@ -291,7 +295,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True) -> M
     while last > j and tokens[last].lower in lexicon.stop_words() and not capitalized(tokens[last]):
         last -= 1
     head_tok = _head(tokens, j, last)
-    if not (_noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
+    if not (any_head or _noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
         return None
     m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
@@ -320,7 +324,7 @@ def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | 
         if t.text in ",;:”\"“(" or (t.text in ".!?" and not _abbrev_dot(tokens, k, j) and not attached_dot):
             break
         if (t.lower in lexicon.speech_verbs() and t.text.islower() and k > j and not t.lower.endswith("ing")
-                and low not in ("who", "which", "whose")):
+                and low not in ("who", "which", "whose") and t.lower not in lexicon.words("noun_forms")):
             return None
         k += 1
     end = k - 1

@@ -16,7 +16,7 @@ def according_speaker(p: Paragraph, j: int, hi: int) -> tuple[Mention | None, in
     """The source after "according to": the author of a document ("calculations by the ISW") or the
     phrase itself ("a recent poll of Indiana voters"). Also returns the last token of the whole phrase."""
     toks = p.tokens
-    m = np_after(toks, j, hi)
+    m = np_after(toks, j, hi, any_head=True)
     if m is None:
         return None, j
     end = m.appositive[1] if m.appositive else m.last

@@ -348,3 +348,13 @@ def test_speaker_clause_holding_a_long_quoted_fragment_is_mixed():
 def test_short_scare_quotes_and_titles_are_not_statements():
     assert texts("Mayor Ed Lowe visited the “Crossroads of America” on Friday.") == []
     assert texts("Ed Lowe fixed the plan's “weakness” in the evening.") == []
+
+
+def test_according_to_people_close_to():
+    one("The advisers were furious at the coverage, according to people close to the campaign.",
+        speaker="people close to the campaign", speaker_type="group", text="The advisers were furious at the coverage")
+
+
+def test_appositive_with_a_noun_that_is_also_a_verb():
+    one("Roberta Lange, the state party chairwoman, said she had received threats.",
+        speaker="Roberta Lange", role="the state party chairwoman", text="she had received threats")
