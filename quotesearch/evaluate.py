@@ -18,7 +18,9 @@ single-quote pair opens at a word start and closes later, so apostrophes such as
 PolNeAR annotators, leaves the marks out of the span). *indirect_speech* = not direct and the cue holds a
 speech/writing word (``SPEECH_CUES``, a frozen list owned by this module so the ruler does
 not move when the extractor's lexicon changes), a cue phrase such as "according to", or is a
-bare colon (the headline convention "Name: claim"). *indirect_all* = every non-direct gold.
+bare colon (the headline convention "Name: claim"). *direct_speech* = direct with such a cue
+(PolNeAR also quotes fragments inside beliefs: "he figures that … “Saturday Night Live” …", which
+*direct* counts and *direct_speech* leaves out). *indirect_all* = every non-direct gold.
 Our JSONL gold only holds speech and writing by construction, so its records are all
 speech. Nothing here prints; the CLI renders ``render_report``'s string.
 """
@@ -405,8 +407,8 @@ def _score_article(article: Article, golds: list[Gold], preds: list, tally: _Tal
                 _get(p, "kind") or "", None, _get(p, "speaker"), _get(p, "mention")))
     for g in sorted(golds, key=lambda g: g.spans[0]):
         classes = ["all", "direct" if g.direct else "indirect_all"]
-        if not g.direct and g.speech:
-            classes.append("indirect_speech")
+        if g.speech:
+            classes.append("direct_speech" if g.direct else "indirect_speech")
         for k in classes:
             c[f"gold_{k}"] += 1
         w = _weight(text, g.spans)
@@ -463,7 +465,7 @@ def evaluate_path(gold_dir, text_dir=None, show_errors: int = 0,
     p = c["correct_predictions"] / c["predicted"] if c["predicted"] else 0.0
     r = c["found_all"] / c["gold_all"] if c["gold_all"] else 0.0
     f1 = round(2 * p * r / (p + r), 4) if p + r else 0.0
-    keys = ("all", "direct", "indirect_speech", "indirect_all")
+    keys = ("all", "direct", "direct_speech", "indirect_speech", "indirect_all")
     report = {
         "format": fmt,
         "articles": count,
@@ -504,7 +506,7 @@ def render_report(report: dict) -> str:
             ("detection", "detection", {"precision": ("correct_predictions", "predicted"),
                                         "recall": ("found_all", "gold_all"), "f1": ("", "")}),
             ("recall by kind", "recall_by_kind",
-             {k: (f"found_{k}", f"gold_{k}") for k in ("direct", "indirect_speech", "indirect_all")}),
+             {k: (f"found_{k}", f"gold_{k}") for k in ("direct", "direct_speech", "indirect_speech", "indirect_all")}),
             ("speaker accuracy", "speaker_accuracy",
              {k: (f"speaker_agreed_{k}", f"speaker_checked_{k}")
               for k in ("direct", "indirect_speech", "all")})):

@@ -78,11 +78,12 @@ def test_perfect_predictions_score_one_everywhere():
     r = run(**PERFECT)
     assert r["articles"] == 2 and r["gold"] == 8 and r["predicted"] == 8
     assert r["detection"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert r["recall_by_kind"] == {"direct": 1.0, "indirect_speech": 1.0, "indirect_all": 1.0}
+    assert r["recall_by_kind"] == {"direct": 1.0, "direct_speech": 1.0, "indirect_speech": 1.0, "indirect_all": 1.0}
     assert r["speaker_accuracy"] == {"direct": 1.0, "indirect_speech": 1.0, "all": 1.0}
     c = r["counts"]
     # direct: Doe's quote, the minister's mixed quote; the belief is indirect but not speech
     assert (c["gold_direct"], c["gold_indirect_speech"], c["gold_indirect_all"]) == (2, 5, 6)
+    assert c["gold_direct_speech"] == 2
     # speaker checks skip the attribution without source: 7 of 8 found
     assert (c["speaker_checked_direct"], c["speaker_checked_indirect_speech"],
             c["speaker_checked_all"]) == (2, 4, 7)
@@ -279,7 +280,7 @@ def test_jsonl_gold(gold):
     r = evaluate_path(gold, extractor=fake(**GAMMA))
     assert r["format"] == "jsonl" and r["articles"] == 1 and r["gold"] == 2
     assert r["detection"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert r["recall_by_kind"] == {"direct": 1.0, "indirect_speech": 1.0, "indirect_all": 1.0}
+    assert r["recall_by_kind"] == {"direct": 1.0, "direct_speech": 1.0, "indirect_speech": 1.0, "indirect_all": 1.0}
     # the JSONL gold names the speaker (Ann Lee): an unresolved "She" does not agree
     assert r["speaker_accuracy"] == {"direct": 1.0, "indirect_speech": 0.0, "all": 0.5}
 
@@ -414,5 +415,5 @@ def test_polnear_with_the_extractor():
             "speaker_accuracy", "counts"} <= set(r)
     assert r["gold"] > 0
     assert set(r["detection"]) == {"precision", "recall", "f1"}
-    assert set(r["recall_by_kind"]) == {"direct", "indirect_speech", "indirect_all"}
+    assert set(r["recall_by_kind"]) == {"direct", "direct_speech", "indirect_speech", "indirect_all"}
     assert set(r["speaker_accuracy"]) == {"direct", "indirect_speech", "all"}
