@@ -40,29 +40,29 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     return True
 
 
-def phrase_cues(tokens: list[Token]) -> list[Cue]:
-    """Multi-word cues ("according to") found in the tokens."""
-    out = []
+def _phrase_matches(tokens: list[Token], phrases: dict[tuple[str, ...], str]):
+    """(first index, last index, value) for every phrase of ``phrases`` (word tuples) in the tokens."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, value in phrases.items():
+        by_first.setdefault(words[0], []).append((words, value))
     lowers = [t.lower for t in tokens]
-    for phrase in lexicon.cue_phrases():
-        words = phrase.split()
-        n = len(words)
-        for i in range(len(tokens) - n + 1):
-            if lowers[i:i + n] == words:
-                out.append(Cue(i, i + n - 1, phrase, True, True))
-    return out
+    for i, low in enumerate(lowers):
+        for words, value in by_first.get(low, ()):
+            n = len(words)
+            if tuple(lowers[i:i + n]) == words:
+                yield i, i + n - 1, value
+
+
+def phrase_cues(tokens: list[Token]) -> list[Cue]:
+    """Multi-word cues that name the source after them ("according to")."""
+    phrases = {tuple(p.split()): p for p in lexicon.cue_phrases()}
+    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, phrases)]
 
 
 def verb_phrase_cues(tokens: list[Token]) -> list[Cue]:
     """Speech verbs of several words ("pointed out")."""
-    out = []
-    lowers = [t.lower for t in tokens]
-    for words, lemma in lexicon.speech_phrases().items():
-        n = len(words)
-        for i in range(len(tokens) - n + 1):
-            if tuple(lowers[i:i + n]) == words and _is_verb_use(tokens, i):
-                out.append(Cue(i, i + n - 1, lemma, False, True))
-    return out
+    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, lexicon.speech_phrases())
+            if _is_verb_use(tokens, i)]
 
 
 def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
