@@ -15,7 +15,8 @@ from .segment import Token
 MAX_NP = 12
 MAX_APPOSITIVE = 30
 _PARTY_STATE = re.compile(r"^[A-Z]-[A-Z][A-Za-z.]*$")
-_PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to"})
+_PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to", "on"})
+MAX_PP = 2
 
 
 @dataclass
@@ -46,6 +47,11 @@ def capitalized(tok: Token) -> bool:
     return tok.is_word and tok.text.lstrip("’")[:1].isupper()
 
 
+def _pronoun(low: str) -> bool:
+    """"he", "she", and contracted forms such as "we'll", "he’s"."""
+    return low in lexicon.pronouns() or re.split("[’']", low, maxsplit=1)[0] in lexicon.pronouns() and ("’" in low or "'" in low)
+
+
 def is_title(tok: Token) -> bool:
     return tok.lower.rstrip(".") in lexicon.titles()
 
@@ -53,7 +59,7 @@ def is_title(tok: Token) -> bool:
 def _noun_like(tok: Token) -> bool:
     """Could this word head a speaker phrase?"""
     low = tok.lower
-    if capitalized(tok) or low in lexicon.pronouns() or low in lexicon.words("numbers") or \
+    if capitalized(tok) or _pronoun(low) or low in lexicon.words("numbers") or \
             tok.text == "%" or tok.text.replace(",", "").isdigit():
         return True                        # "47% say", "One in five say", "43 said"
     return (low in lexicon.group_nouns() or low in lexicon.anonymous_heads()
@@ -90,8 +96,10 @@ def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None
     name_end = last
     while name_end >= first and tokens[name_end].text in ")":
         name_end = _paren_open(tokens, name_end, first) - 1
-    if name_end < first or not capitalized(tokens[name_end]) or tokens[name_end].lower in lexicon.pronouns():
+    if name_end < first or not capitalized(tokens[name_end]) or _pronoun(tokens[name_end].lower):
         return ((first, last) if last >= first else None), None
+    if all(is_title(t) for t in tokens[first:name_end + 1] if capitalized(t) and t.lower not in lexicon.determiners()):
+        return (first, last), None                   # "the Prime Minister": a role, no name
     # title region: scan left to right, remembering where the last title (plus "of [the] X") ends
     after_title = first
     j = first
@@ -115,7 +123,7 @@ def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None
     # the name must be a capitalized run (connectors allowed inside)
     n = name_end
     while n - 1 >= start and (capitalized(tokens[n - 1]) or _connector_between(tokens, n - 1, start, name_end)
-                              or tokens[n - 1].text in "-&"):
+                              or tokens[n - 1].text in "-&" or _abbrev_dot(tokens, n - 1, start)):
         n -= 1
     if not capitalized(tokens[n]):
         n += 1
@@ -140,7 +148,7 @@ def _paren_open(tokens: list[Token], j: int, lo: int) -> int:
 def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     """The noun phrase ending at token ``k`` (inclusive), not reaching before ``lo``."""
     j = k
-    extended = False
+    extended = 0
     while j >= lo and k - j < MAX_NP:
         tok = tokens[j]
         low = tok.lower
@@ -155,6 +163,12 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
             continue
         if tok.is_word:
             if low in lexicon.determiners() and low != "that":
+                if (extended < MAX_PP and j - 2 >= lo and tokens[j - 1].lower in _PP_EXTEND
+                        and tokens[j - 2].is_word and tokens[j - 2].lower not in lexicon.pronouns()
+                        and (_noun_like(tokens[j - 2]) or tokens[j - 2].lower in lexicon.words("speaker_modifiers"))):
+                    extended += 1              # "a doctor on the scene", "people briefed on the talks"
+                    j -= 2
+                    continue
                 j -= 1
                 break
             if low in lexicon.auxiliaries() and j != k:
@@ -168,11 +182,10 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 if low in ("and", "or") and j - 1 >= lo and tokens[j - 1].lower in lexicon.words("role_adjectives"):
                     j -= 1                     # "current and former officials"
                     continue
-                if (low in _PP_EXTEND and not extended and j - 1 >= lo and tokens[j - 1].is_word
+                if (low in _PP_EXTEND and extended < MAX_PP and j - 1 >= lo and tokens[j - 1].is_word
                         and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))
-                        and not capitalized(tokens[j - 1])
                         and tokens[j - 1].lower not in lexicon.pronouns()):
-                    extended = True
+                    extended += 1
                     j -= 1
                     continue
                 break
@@ -190,7 +203,7 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     # drop PP words or a dangling preposition at the left edge
     while first <= k and tokens[first].lower in lexicon.stop_words() and not capitalized(tokens[first]):
         first += 1
-    if first > k or not tokens[k].is_word and tokens[k].text not in ")%":
+    if first > k or not tokens[k].is_word and tokens[k].text not in ")%" and not _abbrev_dot(tokens, k, first):
         return None
     head_tok = _head(tokens, first, k)
     has_det = tokens[first].lower in lexicon.determiners()
@@ -209,7 +222,7 @@ def _head_index(tokens: list[Token], first: int, last: int) -> int:
                 h -= 1                          # "people close to the campaign": head "people"
             return h
     j = last
-    while j > first and not tokens[j].is_word:
+    while j > first and not tokens[j].is_word and tokens[j].text != ")":
         j -= 1
     return j
 
@@ -219,13 +232,17 @@ def _head(tokens: list[Token], first: int, last: int) -> Token:
 
 
 def _mention(tokens: list[Token], first: int, last: int) -> Mention:
-    """A mention with its name and role words; a name inside a phrase after the head
-    ("a spokesman for Mayor Frank Jackson") is not the speaker's name."""
+    """A mention with its name and role words. The name is looked for up to the head: in
+    "a spokesman for Mayor Frank Jackson" there is none; in "Lauren Nel from Natural Justice in
+    Cape Town" it is "Lauren Nel", and the phrase after the head is kept as an appositive."""
     h = _head_index(tokens, first, last)
-    role, name = split_name(tokens, first, last)
-    if name is not None and name[0] > h:
-        role, name = (first, last), None
-    return Mention(first, last, name=name, role=role, head=tokens[h].lower)
+    role, name = split_name(tokens, first, h)
+    m = Mention(first, last, name=name, role=role, head=tokens[h].lower)
+    if h < last and name is not None:
+        m.appositive = (h + 1, last)
+    elif h < last:
+        m.role = (first, last)
+    return m
 
 
 def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_head: bool = False) -> Mention | None:

@@ -133,7 +133,9 @@ def _inner_dot(p: Paragraph, k: int) -> bool:
     nxt = toks[k + 1]
     if nxt.text == ",":
         return True
-    return toks[k - 1].lower in lexicon.abbreviations() and capitalized(nxt) and p.quote_of[k + 1] is None
+    prev = toks[k - 1].text
+    return ((prev.lower() in lexicon.abbreviations() or len(prev) == 1 and prev.isupper())
+            and capitalized(nxt) and p.quote_of[k + 1] is None)
 
 
 def frame_end(p: Paragraph, j: int) -> int:

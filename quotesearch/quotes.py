@@ -137,10 +137,17 @@ def single_quotes(text: str, start: int, end: int) -> list[Quote]:
     return [q for q in quotes if q.end - q.start >= 2]
 
 
+# A single-quoted stretch: an opening ‘ or ' after a space, bracket, dash or colon, a letter next, and a
+# closing ’ or ' before a space or punctuation within the same line (possessive "s' " excluded).
+_SINGLE_PAIR = re.compile(r"(?:^|(?<=[\s(“\"—–:]))[‘'](?=[^\W\d_])[^\n‘]{1,400}?(?<![\s])(?<!s)[’'](?=[\s.,;:!?)—–]|$)",
+                          re.M)
+
+
 def uses_single_quotes(text: str) -> bool:
-    """Whether an article quotes with single marks: openers ‘ that are later closed, and few double marks."""
+    """Whether an article quotes with single marks (British style, curly or straight): more
+    single-quoted stretches than half its double marks."""
     doubles = len(_DOUBLE_MARK.findall(text))
-    singles = len(re.findall(r"(?:^|[\s(“\"—:])‘\S", text, re.M))
+    singles = len(_SINGLE_PAIR.findall(text))
     return singles > 0 and singles * 2 > doubles
 
 

@@ -358,3 +358,23 @@ def test_according_to_people_close_to():
 def test_appositive_with_a_noun_that_is_also_a_verb():
     one("Roberta Lange, the state party chairwoman, said she had received threats.",
         speaker="Roberta Lange", role="the state party chairwoman", text="she had received threats")
+
+
+def test_speaker_phrase_with_prepositional_phrases():
+    one("A doctor on the scene said three people were hurt.", speaker="A doctor on the scene",
+        speaker_type="anonymous", text="three people were hurt")
+    one("Two people briefed on the talks said the deal was close.", speaker="Two people briefed on the talks",
+        text="the deal was close")
+    s = one("Lauren Nel from Natural Justice in Cape Town says the project is risky.", text="the project is risky")
+    assert s.speaker == "Lauren Nel" and s.role == "from Natural Justice in Cape Town"
+
+
+def test_initials_and_suffixes_stay_in_the_name():
+    s = one("“The defendants failed,” James P. Kennedy Jr., the U.S. Attorney for the district, said.",
+            kind="direct", text="The defendants failed")
+    assert s.speaker == "James P. Kennedy Jr" and s.role == "the U.S. Attorney for the district"
+
+
+def test_title_only_speaker_has_no_name():
+    one("The Prime Minister said the plan would go ahead.", speaker="The Prime Minister", role=None,
+        text="the plan would go ahead")
