@@ -148,24 +148,23 @@ def first_pass(w: Word, abbrev_types) -> int:
     return PLAIN
 
 
-def words_of(text: str) -> tuple[list[str], list[int]]:
-    """PunktBaseClass._tokenize_words: the word strings and, for each, 0, 1 (starts a line)
-    or 3 (starts a line after a blank line: a paragraph)."""
+def words_of(text: str) -> tuple[list[str], dict[int, int]]:
+    """PunktBaseClass._tokenize_words: the word strings, and {index: 1 (starts a line) or
+    3 (starts a line after a blank line: a paragraph)} for the words that start a line."""
     toks: list[str] = []
-    flags: list[int] = []
+    starts: dict[int, int] = {}
     parastart = False
     for line in text.split("\n"):
         if line.strip():
             found = _WORD_RE.findall(line)
             if not found:
                 continue
+            starts[len(toks)] = 3 if parastart else 1
             toks += found
-            flags.append(3 if parastart else 1)
-            flags += [0] * (len(found) - 1)
             parastart = False
         else:
             parastart = True
-    return toks, flags
+    return toks, starts
 
 
 # -- training -----------------------------------------------------------------------
@@ -204,7 +203,7 @@ def _col_log_likelihood(count_a, count_b, count_ab, n):
     return -2.0 * (summand1 + summand2 - summand3 - summand4)
 
 
-def _abbreviations(fdist: Counter, num_period_toks: int, n: int) -> set:
+def _abbreviations(fdist: dict, num_period_toks: int, n: int) -> set:
     """PunktTrainer._reclassify_abbrev_types for a fresh trainer: period-final types that score."""
     found: set = set()
     for typ in fdist:
@@ -213,7 +212,7 @@ def _abbreviations(fdist: Counter, num_period_toks: int, n: int) -> set:
         cand = typ[:-1]
         num_periods = cand.count(".") + 1
         num_nonperiods = len(cand) - num_periods + 1
-        with_period, without_period = fdist[cand + "."], fdist[cand]
+        with_period, without_period = fdist.get(cand + ".", 0), fdist.get(cand, 0)
         log_likelihood = _dunning_log_likelihood(with_period + without_period, num_period_toks, with_period, n)
         score = log_likelihood * math.exp(-num_nonperiods) * num_periods \
             * math.pow(num_nonperiods, -without_period)
@@ -224,83 +223,100 @@ def _abbreviations(fdist: Counter, num_period_toks: int, n: int) -> set:
 
 def train(text: str) -> Params:
     """PunktTrainer().train(text, finalize=True).get_params()."""
-    toks, flags = words_of(text)
+    toks, starts = words_of(text)
     n = len(toks)
     counts = Counter(toks)
     if len(_WORDS) > 200_000:
         _WORDS.clear()
-    info = {t: _WORDS.get(t) or word(t) for t in counts}
-    fdist: Counter = Counter()
+    info: dict[str, Word] = {}
+    fdist: dict[str, int] = {}
     num_period_toks = 0
     for t, c in counts.items():
-        w = info[t]
-        fdist[w.type] += c
+        w = info[t] = _WORDS.get(t) or word(t)
+        fdist[w.type] = fdist.get(w.type, 0) + c
         if w.period_final:
             num_period_toks += c
     params = Params()
     abbrevs = params.abbrev_types = _abbreviations(fdist, num_period_toks, n)
 
-    # first pass, then the orthographic contexts of every type
-    note, rows, after = {}, {}, {}
-    sentbreak_count = 0
-    for t, w in info.items():
-        a = w.note
-        if a is None:
-            a = first_pass(w, abbrevs)
-        note[t] = a
-        if a == SENTBREAK:
-            sentbreak_count += counts[t]
-            rows[t] = w.type_no_period
-            after[t] = w.after_break
-        else:
-            rows[t] = w.type
-            after[t] = INTERNAL if a == PLAIN else UNKNOWN
-    # A word's context depends only on the word before it and on whether it starts a line, so
-    # each distinct (context after the word before, line flag, word) needs looking at once.
-    before = [INTERNAL]
-    before += map(after.__getitem__, toks)
+    # First pass. Only words ending in '.', '?' or '!' can be anything but PLAIN.
+    ends = [i for i, t in enumerate(toks) if t[-1] in ".?!"]
+    note: dict[str, int] = {}
+    for i in ends:
+        t = toks[i]
+        if t not in note:
+            w = info[t]
+            note[t] = first_pass(w, abbrevs) if w.note is None else w.note
+    sentbreak_count = sum(1 for i in ends if note[toks[i]] == SENTBREAK)
+
+    def row(t: str, w: Word) -> str:  # the type as the orthographic table knows it
+        return w.type_no_period if w.period_final and note[t] == SENTBREAK else w.type
+
+    # Orthographic contexts. A word is sentence-internal unless it starts a line or follows a
+    # sentence break, abbreviation or ellipsis: look at those few positions one by one, and
+    # give every other word its internal flag once.
+    special = dict(starts)
+    for i in ends:
+        if i + 1 < n and note[toks[i]] != PLAIN:
+            special.setdefault(i + 1, 0)
+    at_special = Counter(toks[i] for i in special)
     ortho = params.ortho_context
-    for context, f, t in set(zip(before, flags, toks)):
-        case = info[t].case
-        if case == NOCASE:
+    for t, c in counts.items():
+        if c > at_special.get(t, 0):
+            w = info[t]
+            if w.case != NOCASE:
+                typ = row(t, w)
+                ortho[typ] = ortho.get(typ, 0) | (MID_UC if w.case == UPPER else MID_LC)
+    for i, f in special.items():
+        t = toks[i]
+        w = info[t]
+        if w.case == NOCASE:
             continue
+        if i == 0:
+            context = INTERNAL
+        else:
+            prev = toks[i - 1]
+            a = note.get(prev, PLAIN)
+            if a == SENTBREAK:
+                context = info[prev].after_break
+            else:
+                context = INTERNAL if a == PLAIN else UNKNOWN
         if f:
             if f & 2 and context != UNKNOWN:
                 context = INITIAL
             if context == INTERNAL:
                 context = UNKNOWN
-        typ = rows[t]
-        ortho[typ] = ortho.get(typ, 0) | _ORTHO_FLAG[context, case]
+        typ = row(t, w)
+        ortho[typ] = ortho.get(typ, 0) | _ORTHO_FLAG[context, w.case]
 
     # pairs whose first word ends in a period: rare abbreviations, sentence starters, collocations
     starters: Counter = Counter()
     collocs: Counter = Counter()
-    for i in [i for i, t in enumerate(toks) if t[-1] == "."]:
-        if i + 1 >= n:
-            continue
-        t1, t2 = toks[i], toks[i + 1]
-        w1, w2 = info[t1], info[t2]
-        if note[t1] != SENTBREAK:
+    for i in ends:
+        t1 = toks[i]
+        if i + 1 >= n or note[t1] != SENTBREAK or t1[-1] != ".":
             continue  # rare abbreviations, sentence starters and collocations all follow a sentence break
+        t2 = toks[i + 1]
+        w1, w2 = info[t1], info[t2]
         typ = w1.type_no_period
-        if typ not in abbrevs and fdist[typ] + fdist[typ[:-1]] < ABBREV_BACKOFF:
+        if typ not in abbrevs and fdist.get(typ, 0) + fdist.get(typ[:-1], 0) < ABBREV_BACKOFF:
             if t2[:1] in INTERNAL_PUNCTUATION:
                 abbrevs.add(typ)
             elif w2.case == LOWER:
-                ctx = ortho.get(rows[t2], 0)
+                ctx = ortho.get(row(t2, w2), 0)
                 if ctx & BEG_UC and not ctx & MID_UC:
                     abbrevs.add(typ)
         if not (w1.is_number or w1.is_initial):
             if w2.is_alpha:
                 starters[w2.type] += 1
         elif w1.is_non_punct and w2.is_non_punct:
-            collocs[w1.type_no_period, rows[t2]] += 1
+            collocs[w1.type_no_period, row(t2, w2)] += 1
 
     # finalize: frequent sentence starters, then collocations
     for typ, at_break in starters.items():
         if not typ:
             continue
-        typ_count = fdist[typ] + fdist[typ + "."]
+        typ_count = fdist.get(typ, 0) + fdist.get(typ + ".", 0)
         if typ_count < at_break:
             continue
         ll = _col_log_likelihood(sentbreak_count, typ_count, at_break, n)
@@ -309,8 +325,8 @@ def train(text: str) -> Params:
     for (typ1, typ2), col_count in collocs.items():
         if typ2 in params.sent_starters:
             continue
-        count1 = fdist[typ1] + fdist[typ1 + "."]
-        count2 = fdist[typ2] + fdist[typ2 + "."]
+        count1 = fdist.get(typ1, 0) + fdist.get(typ1 + ".", 0)
+        count2 = fdist.get(typ2, 0) + fdist.get(typ2 + ".", 0)
         if count1 > 1 and count2 > 1 and MIN_COLLOC_FREQ < col_count <= min(count1, count2):
             ll = _col_log_likelihood(count1, count2, col_count, n)
             if ll >= COLLOCATION and n / count1 > count2 / col_count:
