@@ -6,6 +6,8 @@ itself and seeded with our abbreviation list, so no NLTK data is ever downloaded
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from . import lexicon
@@ -37,6 +39,8 @@ class Token(_TokenFields):
 
 
 _new = tuple.__new__
+_Match = re.Match
+_last = itemgetter(-1)
 # The tokens of the last article's paragraphs: extraction asks for each paragraph twice
 # (attribution, then name collection). Keyed on the text object itself, which it keeps alive.
 _memo: list = [None, {}]
@@ -49,9 +53,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         _memo[0], _memo[1] = text, {}
     cached = _memo[1].get((start, end))
     if cached is None:
-        cached = _memo[1][start, end] = [
-            _new(Token, (g, s, e, g.lower(), g[-1].isalnum()))
-            for m in _TOKEN.finditer(text, start, end) for g, (s, e) in ((m.group(), m.span()),)]
+        # C-level maps, no Python loop per token: tokenizing is a tenth of extraction time
+        found = list(_TOKEN.finditer(text, start, end))
+        words = list(map(_Match.group, found))
+        cached = _memo[1][start, end] = list(map(_new, repeat(Token), zip(
+            words, map(_Match.start, found), map(_Match.end, found), map(str.lower, words),
+            map(str.isalnum, map(_last, words)))))
     return list(cached)
 
 
