@@ -20,6 +20,10 @@ class Cue:
         return source[tokens[self.first].start:tokens[self.last].end]
 
 
+_ARTICLES = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that",
+                       "these", "those", "every", "each", "no"})
+
+
 def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     """Reject nouns that share a verb's spelling ("the claims", "a report", "United States")."""
     tok = tokens[i]
@@ -28,8 +32,8 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     if i == 0:
         return tok.lower not in lexicon.words("noun_forms")
     prev = tokens[i - 1]
-    if prev.lower in lexicon.determiners() or prev.lower.endswith(("’s", "'s")):
-        return False
+    if prev.lower in _ARTICLES or prev.lower.endswith(("’s", "'s")):
+        return False                   # "the claims", "a report", "Trump's remarks" — but "Some said"
     if tok.lower in lexicon.words("noun_forms"):
         # "Capito states", "she reports", "who claims", "will state" — not "a depressed state"
         low = prev.lower

@@ -181,11 +181,13 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
         mention = a.mention
         low = mention.lower()
         if a.inherit:
-            if prev is not None and a.paragraph - prev.paragraph <= 1:
+            if prev is not None and a.paragraph - prev.paragraph <= 2:
                 speaker, stype = prev.speaker, prev.speaker_type
                 mention = prev.mention
-        elif low in lexicon.pronouns():
-            speaker, stype = _resolve_pronoun(low, a, last, names)
+        elif _pronoun_key(low) in lexicon.pronouns():
+            speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
+        elif _is_description(a):
+            speaker, stype = _resolve_description(a, last, names, roles)
         elif a.name:
             honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
                         for w in a.role_words.split())
@@ -207,7 +209,10 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
             orgs[speaker] = org
         org = org or orgs.get(speaker)
         if speaker:
-            last[stype] = (speaker, a.mention_start if a.mention_start >= 0 else a.spans[0][0])
+            where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
+            last[stype] = (speaker, where)
+            if stype == "anonymous" and a.head in lexicon.anonymous_heads() and a.head not in lexicon.document_nouns():
+                last["person"] = (speaker, where)   # "a spokesperson … said. … he said"
         spans = [list(s) for s in a.spans]
         ptext = _context(article, a, spans)
         st = Statement(
@@ -229,6 +234,36 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
         out.append(st)
         prev = st
     return out
+
+
+_AGE = re.compile(r"\d+-year-old$")
+
+
+def _pronoun_key(low: str) -> str:
+    """"we'll" -> "we"; other words unchanged."""
+    head = re.split("[’']", low, maxsplit=1)[0]
+    return head if head != low and head in lexicon.pronouns() else low
+
+
+def _is_description(a: Attribution) -> bool:
+    """"the prime minister", "the 56-year-old", "the Conservative MP": a definite description of a person."""
+    words = a.mention.lower().split()
+    return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head)))
+
+
+def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles: dict[str, str]) -> tuple[str, str]:
+    """The person whose role holds the description's head ("the prime minister" -> the person introduced as
+    "Prime Minister Shigeru Ishiba"); an age description goes to the latest person, like "he"."""
+    head = a.head
+    if not _AGE.match(head):
+        known = {**names.roles, **roles}
+        matches = [n for n, r in known.items() if re.search(rf"\b{re.escape(head)}\b", r.lower())]
+        if matches:
+            return max(matches, key=lambda n: max((off for off, m in names.persons_at if m == n), default=-1)), "person"
+    speaker, stype = _resolve_pronoun("he", a, last, names)
+    if stype == "person":
+        return speaker, stype
+    return a.mention, "anonymous"
 
 
 def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],

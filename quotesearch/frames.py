@@ -2,17 +2,22 @@
 to whom (an outlet after "told"), and where a reported clause begins."""
 from __future__ import annotations
 
+import re
+
 from . import lexicon
 from .cues import Cue
 from .mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
 from .paragraph import Paragraph
 
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge", "ask"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
                                  "while", "with", "to", "near", "behind", "across", "through", "into", "of",
-                                 "about", "regarding", "when", "as"})
+                                 "about", "regarding", "when", "as", "for", "since", "by", "amid", "despite",
+                                 "under", "throughout"})
 _GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
+_DASHES = frozenset({"-", "—", "–"})
 _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
 
 
@@ -109,6 +114,14 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
     if toks[j].lower in _CONJUNCTIONS or (toks[j].text in ",–—" and toks[cue.first].lower.endswith("ing")):
         # "… and says …", "…, saying …": the subject of the main clause
         return main_subject(p, lo, j - 1), False
+    if toks[j].text in _DASHES and j - 1 >= lo:
+        # "The justice -- who has been in a scuffle with him -- said": the subject before the dashes
+        k = j - 1 if toks[j - 1].text in _DASHES else j
+        prev = next((i for i in range(k - 1, max(lo, k - 40) - 1, -1) if toks[i].text in _DASHES), None)
+        if prev is not None:
+            prev -= 1 if prev - 1 >= lo and toks[prev - 1].text in _DASHES else 0
+            m = np_before(toks, prev - 1, lo)
+            return (m if m is not None and can_speak(p, m) else None), False
     if toks[j].text == ",":
         m = speaker_with_appositive(p, j, lo)
         if m is None:
@@ -167,7 +180,8 @@ def skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
             found = None
             for k in range(j + 1, min(hi, j + 6) + 1):
                 lk = toks[k].lower
-                if lk in lexicon.venues() or (lk in lexicon.time_words() and lk not in _PREPOSITIONS):
+                if lk in lexicon.venues() or (lk in lexicon.time_words() and lk not in _PREPOSITIONS) \
+                        or _YEAR.fullmatch(lk):
                     found = k
                 if not toks[k].is_word and toks[k].text not in "-’'":
                     break

@@ -35,13 +35,39 @@ with quiet_whoosh():
     from whoosh import index as whoosh_index
     from whoosh.filedb.filestore import FileStorage
     from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
-    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     # modules whoosh imports lazily while writing and searching: load them here, quietly
     import whoosh.automata.lev, whoosh.classify, whoosh.codec.whoosh3, whoosh.collectors  # noqa: E401,F401
     import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
     import whoosh.sorting, whoosh.writing  # noqa: E401,F401
+    from whoosh.codec import whoosh3
 
-SCHEMA_VERSION = 1
+
+def _patch_whoosh_length_readers() -> None:
+    """whoosh 2.7.5 caches a segment's field-length reader only when the field has one: for every
+    other field (ID, KEYWORD …) each posting written at commit asks the file system again (an
+    os.stat per posting, a seventh of indexing time). Segments never change once written, so
+    remembering "no such column" is safe."""
+    reader_class = whoosh3.W3PerDocReader
+    if getattr(reader_class, "_quotesearch_patched", False):
+        return
+    original = reader_class._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        try:
+            return self._readers[fieldname]
+        except KeyError:
+            reader = self._readers[fieldname] = original(self, fieldname, column)
+            return reader
+
+    reader_class._cached_reader = _cached_reader
+    reader_class._quotesearch_patched = True
+
+
+_patch_whoosh_length_readers()
+
+SCHEMA_VERSION = 2
 META_FILE = "quotesearch.json"
 WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
@@ -88,8 +114,8 @@ def make_schema() -> Schema:
         outlet=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         kind=ID(stored=True, sortable=True, analyzer=lower_id),
         cue=ID(stored=True, analyzer=lower_id),
-        paragraph=NUMERIC(stored=True, sortable=True),
-        start=NUMERIC(stored=True, sortable=True),
+        paragraph=NUMERIC(stored=True, sortable=True, shift_step=0),  # one term, not eight: exact matches only
+        start=COLUMN(NumericColumn("i")),  # for sorting only
         spans=STORED(),
         context=STORED(),
     )
@@ -208,14 +234,13 @@ def source_hash(article: Article, fingerprint: str = "") -> str:
     return h.hexdigest()[:32]
 
 
-def statement_doc(st: Statement, article: Article, digest: str) -> dict:
+def statement_doc(st: Statement, article: Article) -> dict:
+    """A statement's document. The article's title, path and hash live on its source marker only
+    (``title:`` queries are answered through the markers, see search.py)."""
     doc = {k: v for k, v in st.to_dict().items() if v is not None}
     doc.update(
         doctype="statement",
         source=article.id,
-        title=article.title,
-        path=article.path,
-        source_hash=digest,
         spans=json.dumps(st.spans),
         start=st.spans[0][0] if st.spans else 0,
         speaker_key=speaker_key(st.speaker),
@@ -388,6 +413,6 @@ def _write_source(writer, article: Article, statements: list[Statement], digest:
             ids.add(st.id)
             written.append(st)
     for st in written:
-        writer.add_document(**statement_doc(st, article, digest))
+        writer.add_document(**statement_doc(st, article))
     writer.add_document(**source_doc(article, digest, len(written)))
     return written

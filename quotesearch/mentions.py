@@ -280,6 +280,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
                 break
             if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
                 break
+            if last is not None and _pronoun(low):
+                break                          # "voters he’d force …": a new clause begins
             if (low.endswith("ed") and tok.text.islower() and last is not None and not capitalized(tokens[last])
                     and tokens[last].lower not in lexicon.determiners() and not extended):
                 break                          # "his mother refused …": the verb after the noun

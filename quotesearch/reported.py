@@ -2,6 +2,8 @@
 "According to X, …", "As X reported, …", "… was reported by X", "…, saying …"."""
 from __future__ import annotations
 
+import re
+
 from . import lexicon
 from .cues import Cue
 from .frames import after_cue, skip_place, speaker_before
@@ -9,6 +11,7 @@ from .mentions import Mention, np_after
 from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, kind_of,
                         make, tok_range)
 
+_QUESTION_WORDS = frozenset({"if", "whether", "how", "why", "what", "when", "where", "who", "which"})
 _PASSIVE_AUX = frozenset({"was", "were", "is", "are", "been", "be", "being"})
 
 
@@ -31,7 +34,7 @@ def according_speaker(p: Paragraph, j: int, hi: int) -> tuple[Mention | None, in
     return m, end
 
 
-def _statement(p: Paragraph, cue: Cue, m: Mention, tok_spans, outlet=None) -> Attribution | None:
+def _statement(p: Paragraph, cue: Cue, m: Mention | None, tok_spans, outlet=None) -> Attribution | None:
     spans = [clean_span(p, a, b) for a, b in tok_spans if b >= a]
     spans = [s for s in spans if s[1] > s[0]]
     words = sum(p.words_between(*tok_range(p, s)) for s in spans)
@@ -57,6 +60,15 @@ def according_to(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | 
     if after_np <= s_hi and toks[after_np].text == ",":
         spans.append((after_np + 1, extend_over_quotes(p, after_np + 1, s_hi)))
     return _statement(p, cue, m, spans)
+
+
+def _passive(p: Paragraph, cue: Cue, s_lo: int) -> bool:
+    toks = p.tokens
+    j = cue.first - 1
+    while j >= s_lo and (toks[j].lower.endswith("ly") or toks[j].lower in ("also", "not", "never", "reportedly")):
+        j -= 1
+    return (j >= s_lo and toks[j].lower in _PASSIVE_AUX and not toks[cue.first].lower.endswith("ing")
+            and cue.lemma not in ("continue",))
 
 
 def passive_by(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | None:
@@ -101,6 +113,12 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution
     passive = passive_by(p, cue, s_lo, s_hi)
     if passive is not None:
         return passive
+    if _passive(p, cue, s_lo):
+        # "It was reported that …": what was said, by nobody named; "Doria is said to be …": nothing
+        start, outlet = after_cue(p, cue, s_hi, place=False)
+        if start <= s_hi and (toks[start - 1].lower == "that" or toks[start].lower in _QUESTION_WORDS):
+            return _statement(p, cue, None, [(start, extend_over_quotes(p, start, s_hi))], outlet)
+        return None
     m, negated = speaker_before(p, cue, s_lo)
     if negated:
         return None
@@ -127,7 +145,62 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution
         if start <= hi and toks[start].text == "," and rest_words >= 1:
             spans.append((start + 1, hi))                                   # CLAUSE, X said, CLAUSE
         return _statement(p, cue, m, spans, outlet)
-    if rest_words >= MIN_CONTENT_WORDS and toks[start].text not in "," and not tail_only:
+    if rest_words >= MIN_CONTENT_WORDS and toks[start].text not in "," and not tail_only \
+            and _opens_clause(p, cue, start):
+        if toks[start].lower in _PREPOSITIONS and toks[start - 1].lower != "that":
+            start = clause_after_phrase(p, start) or start
         return _statement(p, cue, m, [(start, hi)], outlet)
     return None
+
+
+_PREPOSITIONS = frozenset({"in", "on", "at", "for", "with", "from", "of", "by", "about", "into", "over", "under",
+                           "against",
+                           "after", "before", "during", "since", "until", "against", "among", "between", "through",
+                           "without", "within", "across", "toward", "towards", "onto", "upon"})
+# Verbs whose topic follows a preposition: "argued against intervention", "warned of a crisis".
+_TOPIC_VERBS = frozenset({"argue", "warn", "complain", "testify", "write", "boast", "brag", "caution", "agree",
+                          "insist", "speculate", "comment", "remark", "joke", "concur", "lament", "protest"})
+_INFINITIVE_VERBS = frozenset({"promise", "vow", "pledge", "agree", "threaten", "ask", "urge", "tell", "warn",
+                               "advise", "remind", "propose", "claim", "decline", "refuse", "offer"})
+
+
+_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there"})
+
+
+def clause_after_phrase(p: Paragraph, start: int) -> int | None:
+    """Where a clause begins after a short phrase opened by a preposition: "said in politics | it takes
+    time", "has said for weeks | he's the only one", "said on Twitter | the deal was off"."""
+    toks = p.tokens
+    for k in range(start + 1, min(len(toks), start + 6)):
+        low = toks[k].lower
+        if not toks[k].is_word:
+            return None
+        if re.split("[’']", low, maxsplit=1)[0] in _SUBJECT_PRONOUNS or (
+                k > start + 1 and low in ("the", "a", "an") and toks[k - 1].lower not in _PREPOSITIONS):
+            return k
+    return None
+
+
+def _opens_clause(p: Paragraph, cue: Cue, start: int) -> bool:
+    """What follows a cue is what was said only if it can open a clause: not a preposition
+    ("added to the quarantine list", "asking for prices"), not a bare number ("added 25 points"),
+    and "to" only after verbs of promising or asking ("vowed to fight")."""
+    tok = p.tokens[start]
+    low = tok.lower
+    if p.tokens[start - 1].lower == "that" or p.tokens[start - 1].text == ":":
+        return True
+    if p.quote_of[start] is not None or low in _QUESTION_WORDS:
+        return True
+    if low == "to":
+        return cue.lemma in _INFINITIVE_VERBS
+    if low in _PREPOSITIONS:
+        nxt = p.tokens[start + 1] if start + 1 < len(p.tokens) else None
+        if low in ("about", "over", "under") and nxt is not None and (
+                nxt.text[:1].isdigit() or nxt.lower in lexicon.words("numbers")):
+            return True                # "said about half of the deficit …"
+        return (low in ("against", "about", "on", "with") or cue.lemma in _TOPIC_VERBS and low in ("for", "of")
+                or clause_after_phrase(p, start) is not None)
+    return not (tok.text.replace(",", "").replace(".", "").isdigit() and start + 1 < len(p.tokens)
+                and p.tokens[start + 1].text.islower() and p.tokens[start + 1].lower not in lexicon.auxiliaries()
+                and p.tokens[start + 1].lower not in ("percent", "%", "per"))
 

@@ -123,11 +123,20 @@ class QuoteSearcher:
         errors = _errors(q)
         if errors:
             raise QuerySyntaxError(f"bad query {query!r}: {errors[0]}; {_EXAMPLE}")
-        q = q.normalize()
+        q = self._titles_to_sources(q).normalize()
         if q is NullQuery:
             raise QuerySyntaxError(
                 f"query {query!r} has no searchable words (very common words are not indexed); {_EXAMPLE}")
         return q
+
+    def _titles_to_sources(self, q):
+        """Statement documents carry no title: a ``title:…`` part becomes the sources whose marker matches."""
+        def resolve(part):
+            if part.is_leaf() and getattr(part, "fieldname", None) == "title":
+                markers = self.s.search(And([Term("doctype", "source"), part]), limit=None)
+                return Or([Term("source", hit["source"]) for hit in markers]) if len(markers) else NullQuery
+            return part
+        return q.accept(resolve)
 
     def _words(self, fieldname: str, value: str, option: str) -> list[str]:
         words = list(self.schema[fieldname].process_text(value, mode="query"))
@@ -234,5 +243,6 @@ class QuoteSearcher:
             raise NotFound(f"no statement {statement_id!r} in the index at {self.index_dir}; "
                            "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
         rec = record_from_stored(stored)
-        rec["title"] = stored.get("title", "")
+        marker = self.s.document(doctype="source", source=stored["source"]) or {}
+        rec["title"] = marker.get("title", "")
         return rec

@@ -378,3 +378,17 @@ def test_initials_and_suffixes_stay_in_the_name():
 def test_title_only_speaker_has_no_name():
     one("The Prime Minister said the plan would go ahead.", speaker="The Prime Minister", role=None,
         text="the plan would go ahead")
+
+
+def test_pronoun_after_an_anonymous_speaker():
+    found = extract_text("H\n\nA spokesperson for the union said talks had failed.\n\n“We will strike,” he said.")
+    assert [(s.speaker, s.mention) for s in found] == [
+        ("A spokesperson for the union", "A spokesperson for the union"), ("A spokesperson for the union", "he")]
+
+
+def test_definite_description_resolves_to_the_named_person():
+    found = extract_text("H\n\nPrime Minister Shigeru Ishiba met the envoy.\n\n"
+                         "The prime minister said the talks were useful.")
+    assert [(s.speaker, s.mention) for s in found] == [("Shigeru Ishiba", "The prime minister")]
+    found = extract_text("H\n\nCoach Jose Mourinho was sacked.\n\n“I am calm,” the 56-year-old said.")
+    assert [(s.speaker, s.mention) for s in found] == [("Jose Mourinho", "the 56-year-old")]
