@@ -218,9 +218,12 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     k, adj_outlet = skip_adjuncts(p, k, hi)
     if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS:
         # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
-        that = next((i for i in range(k + 1, min(hi, k + 12) + 1) if p.tokens[i].lower == "that"
-                     or p.tokens[i].text in ",;.!?"), None)
-        if that is not None and p.tokens[that].lower == "that":
+        # commas are passed only before a place name ("in Buffalo, New York, that …")
+        toks = p.tokens
+        that = next((i for i in range(k + 1, min(hi, k + 16) + 1) if toks[i].lower == "that"
+                     or toks[i].text in ";.!?" or toks[i].text == "," and not (
+                         i + 1 <= hi and (capitalized(toks[i + 1]) or toks[i + 1].lower == "that"))), None)
+        if that is not None and toks[that].lower == "that":
             k = that
     if place:
         k = skip_place(p, k, hi)

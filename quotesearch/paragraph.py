@@ -14,7 +14,8 @@ from .segment import Token
 SENTENCE_END = ".!?"
 # "WASHINGTON (Reuters) - ", "PARIS, Aug 31 (AFP) — ", "KYIV, Ukraine – ": not part of the first sentence
 _DATELINE = re.compile(r"[A-Z][A-Z.’'/\- ]{2,}(?:,[ A-Za-z0-9.]{1,30})?(?: ?\([^)]{1,40}\))? ?(?:-|–|—|--) ?")
-MIN_CONTENT_WORDS = 3
+MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
+MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from . import lexicon
 from .cues import Cue
 from .frames import after_cue, skip_place, speaker_before
 from .mentions import Mention, np_after
-from .paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, kind_of,
+from .paragraph import (MIN_CLAUSE_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, kind_of,
                         make, tok_range)
 
 _QUESTION_WORDS = frozenset({"if", "whether", "how", "why", "what", "when", "where", "who", "which"})
@@ -38,7 +38,7 @@ def _statement(p: Paragraph, cue: Cue, m: Mention | None, tok_spans, outlet=None
     spans = [clean_span(p, a, b) for a, b in tok_spans if b >= a]
     spans = [s for s in spans if s[1] > s[0]]
     words = sum(p.words_between(*tok_range(p, s)) for s in spans)
-    if not spans or words < MIN_CONTENT_WORDS:
+    if not spans or words < MIN_CLAUSE_WORDS:
         return None
     return make(p, kind_of(p, spans), spans, cue, m, outlet)
 
@@ -145,7 +145,7 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution
         if start <= hi and toks[start].text == "," and rest_words >= 1:
             spans.append((start + 1, hi))                                   # CLAUSE, X said, CLAUSE
         return _statement(p, cue, m, spans, outlet)
-    if rest_words >= MIN_CONTENT_WORDS and toks[start].text not in "," and not tail_only \
+    if rest_words >= MIN_CLAUSE_WORDS and toks[start].text not in "," and not tail_only \
             and _opens_clause(p, cue, start):
         if toks[start].lower in _PREPOSITIONS and toks[start - 1].lower != "that":
             start = clause_after_phrase(p, start) or start
