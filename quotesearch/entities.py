@@ -111,6 +111,9 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool) ->
         w = lows[0]
         if w in names.by_surname:
             return names.by_surname[w], "person"
+        if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
+                                  or w.endswith(("ers", "ists", "ians", "ants", "ents", "ors"))):
+            return name, "group"                      # "Analysts", "Prosecutors", "Teachers"
         if has_honorific:
             return _strip_possessive(name), "person"
         if w in lexicon.places() or w in lexicon.organization_words() or name.isupper():

@@ -8,7 +8,9 @@ commit, so readers never see it half replaced.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -297,27 +299,112 @@ def index_articles(
     extract: Optional[Callable[[Article], list[Statement]]] = None,
     lock_timeout: Optional[float] = None,
     batch_size: int = 5000,
+    jobs: int = 1,
 ) -> IndexSummary:
     """Add files, Articles or (Article, statements) pairs to the index at ``index_dir``.
 
     Unchanged sources are skipped (before extraction), changed ones replaced.
     Unreadable files and extractor failures are listed in ``summary.errors`` and skipped.
+    With ``jobs`` > 1, files are read and extracted in that many processes while this one
+    writes, in the order given: the index is the same as with one job.
     Raises SchemaMismatch, IndexLocked or QuotesearchError.
     """
-    if extract is None:
-        from . import extract as extract_module
-
-        extract = lambda article: extract_module.extract(article)  # noqa: E731 (looked up late)
+    extract = extract or default_extract
     t0 = time.monotonic()
     lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
     run = _Run(open_for_writing(index_dir, rebuild, lock_timeout), Path(index_dir), extract, lock_timeout, batch_size)
     try:
-        for item in items:
-            _report(progress, _item_name(item), run.add(item))
+        if jobs > 1:
+            for name, status in _parallel(run, items, jobs):
+                _report(progress, name, status)
+        else:
+            for item in items:
+                _report(progress, _item_name(item), run.add(item))
         run.commit()
     finally:
         run.cancel()
     return run.finish(time.monotonic() - t0)
+
+
+def default_extract(article: Article) -> list[Statement]:
+    from . import extract as extract_module  # looked up at call time, so tests can replace it
+
+    return extract_module.extract(article)
+
+
+# One item read, hashed and extracted: (name, source id or None, kind, data) where kind is
+# read-error (data: message), duplicate, unchanged, failed (data: message) or ok (data: (article,
+# digest, statements)). Made by _prepare, in a worker process or not; used by _Run.accept.
+Prepared = tuple
+
+
+def _prepare(item: Item, extract: Callable, known: dict, fingerprint: str, seen=()) -> Prepared:
+    from .read import ReadError, read_article
+
+    name = _item_name(item)
+    try:
+        article = item[0] if isinstance(item, tuple) else item
+        article = article if isinstance(article, Article) else read_article(article)
+    except ReadError as e:
+        return name, None, "read-error", str(e)
+    if article.id in seen:
+        return name, article.id, "duplicate", None
+    digest = source_hash(article, fingerprint)
+    if known.get(article.id) == digest:
+        return name, article.id, "unchanged", None
+    try:
+        statements = list(item[1]) if isinstance(item, tuple) else list(extract(article))
+    except Exception as e:  # an extractor bug must not lose the rest of the run
+        return name, article.id, "failed", f"{name}: extraction failed: {type(e).__name__}: {e}"
+    return name, article.id, "ok", (article, digest, statements)
+
+
+_WORKER: tuple = ()  # (extract, known, fingerprint) in a worker process
+
+
+def _init_worker(extract: Callable, known: dict, fingerprint: str) -> None:
+    global _WORKER
+    _WORKER = (extract, known, fingerprint)
+
+
+def _prepare_in_worker(items: list) -> list[Prepared]:
+    out = []
+    for item in items:
+        name, source, kind, data = _prepare(item, *_WORKER)
+        if kind == "ok":  # the writer needs no text: send less back
+            article, digest, statements = data
+            data = (dataclasses.replace(article, text="", paragraphs=[]), digest, statements)
+        out.append((name, source, kind, data))
+    return out
+
+
+CHUNK = 4  # items per task sent to a worker
+
+
+def _parallel(run: "_Run", items: Iterable[Item], jobs: int) -> Iterator[tuple[str, str]]:
+    """(name, status) per item, in order: workers prepare, this process writes. At most a few
+    chunks wait for the writer, so memory stays flat however long the run."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: forking a process with threads
+        pool = context.Pool(jobs, _init_worker, (run.extract, run.known, run.fingerprint))
+    with pool:
+        pending: collections.deque = collections.deque()
+        chunk: list = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) == CHUNK:
+                pending.append(pool.apply_async(_prepare_in_worker, (chunk,)))
+                chunk = []
+                while len(pending) > 2 * jobs:
+                    yield from run.accept_all(pending.popleft().get())
+        if chunk:
+            pending.append(pool.apply_async(_prepare_in_worker, (chunk,)))
+        while pending:
+            yield from run.accept_all(pending.popleft().get())
 
 
 class _Run:
@@ -334,25 +421,26 @@ class _Run:
 
     def add(self, item: Item) -> str:
         """Index one item; returns its status: indexed, unchanged or error."""
-        from .read import ReadError, read_article
+        return self.accept(_prepare(item, self.extract, self.known, self.fingerprint, self.seen))
 
-        name = _item_name(item)
-        try:
-            article = item[0] if isinstance(item, tuple) else item
-            article = article if isinstance(article, Article) else read_article(article)
-        except ReadError as e:
-            return self._error(str(e))
-        if article.id in self.seen:
-            return self._error(f"{name}: same source id {article.id!r} as {self.seen[article.id]}; skipped")
-        self.seen[article.id] = name
-        digest = source_hash(article, self.fingerprint)
-        if self.known.get(article.id) == digest:
+    def accept_all(self, prepared: list[Prepared]) -> Iterator[tuple[str, str]]:
+        for p in prepared:
+            yield p[0], self.accept(p)
+
+    def accept(self, prepared: Prepared) -> str:
+        """Write one prepared item; returns its status: indexed, unchanged or error."""
+        name, source, kind, data = prepared
+        if kind == "read-error":
+            return self._error(data)
+        if source in self.seen:
+            return self._error(f"{name}: same source id {source!r} as {self.seen[source]}; skipped")
+        self.seen[source] = name
+        if kind == "unchanged":
             self.summary.skipped += 1
             return "unchanged"
-        try:
-            statements = list(item[1]) if isinstance(item, tuple) else list(self.extract(article))
-        except Exception as e:  # an extractor bug must not lose the rest of the run
-            return self._error(f"{name}: extraction failed: {type(e).__name__}: {e}")
+        if kind == "failed":
+            return self._error(data)
+        article, digest, statements = data
         if self.writer is None:
             self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
         written = _write_source(self.writer, article, statements, digest)

@@ -47,6 +47,11 @@ def capitalized(tok: Token) -> bool:
     return tok.is_word and tok.text.lstrip("’")[:1].isupper()
 
 
+def opener(tok: Token) -> bool:
+    """A capitalized word that only opens a sentence and is never a name ("Yesterday", "However")."""
+    return tok.lower in lexicon.words("sentence_openers") or tok.lower in lexicon.time_words()
+
+
 def _pronoun(low: str) -> bool:
     """"he", "she", and contracted forms such as "we'll", "he’s"."""
     return low in lexicon.pronouns() or re.split("[’']", low, maxsplit=1)[0] in lexicon.pronouns() and ("’" in low or "'" in low)
@@ -173,8 +178,9 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 break
             if low in lexicon.auxiliaries() and j != k:
                 break
-            if low in lexicon.time_words() and capitalized(tok) and j != k:
-                break                     # "Sunday", "Tuesday": not part of a name
+            if capitalized(tok) and opener(tok) and low not in lexicon.determiners() and (
+                    low in lexicon.time_words() and j != k or j == 0 or not tokens[j - 1].is_word):
+                break                     # "Sunday", "Yesterday, …", "However, …": not part of a name
             if low in lexicon.stop_words() and (not capitalized(tok) or j == lo or not capitalized(tokens[j - 1])):
                 if _connector_between(tokens, j, lo, k):
                     j -= 1
@@ -252,6 +258,9 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
         return None
     if tokens[j].lower in lexicon.pronouns():
         return Mention(j, j, head=tokens[j].lower)          # "he defended …": the pronoun is the phrase
+    if capitalized(tokens[j]) and opener(tokens[j]) and tokens[j].lower not in lexicon.determiners() and (
+            j == 0 or not tokens[j - 1].is_word):
+        return None
     k = j
     if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
         k += 1

@@ -392,3 +392,11 @@ def test_definite_description_resolves_to_the_named_person():
     assert [(s.speaker, s.mention) for s in found] == [("Shigeru Ishiba", "The prime minister")]
     found = extract_text("H\n\nCoach Jose Mourinho was sacked.\n\n“I am calm,” the 56-year-old said.")
     assert [(s.speaker, s.mention) for s in found] == [("Jose Mourinho", "the 56-year-old")]
+
+
+def test_sentence_openers_are_not_speakers():
+    s = one("Yesterday, Dr Ronald Walcott, managing director of the firm, said the data was safe.",
+            text="the data was safe")
+    assert s.speaker == "Ronald Walcott"
+    one("Analysts say the merger will face scrutiny.", speaker="Analysts", speaker_type="group",
+        text="the merger will face scrutiny")
