@@ -35,7 +35,7 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
         if cue.first in used or any(s <= start < e for s, e in covered):
             continue  # used by a quote, or inside another statement's content
         s_lo, s_hi = p.sentence(cue.first)
-        a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi)
+        a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, cues_at)
         if a is None or not (cue.report or a.kind == "mixed"):
             continue  # quote-only verbs ("called", "described") report only with a quoted fragment
         used.add(cue.first)

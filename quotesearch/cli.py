@@ -146,26 +146,32 @@ def _files(paths) -> list:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @index_option
 @click.option("--rebuild", is_flag=True, help="Start a fresh index instead of updating it.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that extract statements while this one writes the index  [default: number of cores]")
 @user_errors
-def index_cmd(paths, index_dir, rebuild):
+def index_cmd(paths, index_dir, rebuild, jobs):
     """Extract statements from article files and add them to the index.
 
     PATHS are .txt/.md files or folders (searched recursively). Files that did not
     change since the last run are skipped; changed files replace their old statements.
 
+    The result is the same whatever --jobs says.
+
     \b
     Examples:
       quotesearch index seeds/
       quotesearch index --rebuild --index /tmp/idx articles/ more.txt
+      quotesearch index --jobs 1 seeds/
     """
     from .index import index_articles
 
     files = _files(paths)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) // 2))  # a pool is not worth it for one or two files
     if len(files) >= PROGRESS_MIN_FILES:
         with click.progressbar(length=len(files), label="Indexing", file=sys.stderr) as bar:
-            summary = index_articles(index_dir, files, rebuild=rebuild, progress=lambda *_: bar.update(1))
+            summary = index_articles(index_dir, files, rebuild=rebuild, progress=lambda *_: bar.update(1), jobs=jobs)
     else:
-        summary = index_articles(index_dir, files, rebuild=rebuild)
+        summary = index_articles(index_dir, files, rebuild=rebuild, jobs=jobs)
     for error in summary.errors:
         click.echo(f"skipped {error}", err=True)
     click.echo(_summary_line(summary, index_dir))

@@ -178,12 +178,25 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
             continue
         first, last = p.quote_tokens(qi)
         words = p.words_between(first, last)
+        if not outside_words and _heading(p.source[q.start:q.end]):
+            continue
         said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
         opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
         if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
             out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
                                    inherit=True, quotes=[q], open_end=not q.closed))
     return out
+
+
+def _heading(text: str) -> bool:
+    """A quoted subheading: no lowercase letters ("‘WE HAD PLANS’"), or a few Title Case words
+    without a sentence's closing punctuation."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and not any(c.islower() for c in letters):
+        return True
+    words = text.split()
+    return len(words) <= 6 and text.rstrip()[-1:] not in ".!?,…" and all(w[:1].isupper() or not w[:1].isalpha()
+                                                                        for w in words)
 
 
 def colon_headline(p: Paragraph) -> Attribution | None:

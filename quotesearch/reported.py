@@ -107,7 +107,27 @@ def _adjunct_tail(p: Paragraph, start: int, hi: int) -> bool:
                for t in toks[start + 1:hi + 1])
 
 
-def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | None:
+_CLAUSE_LINKS = frozenset({"while", "but", "whereas", "and", "although", "though"})
+
+
+def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cue]) -> int:
+    """"A said X, while B said Y": A's clause ends before ", while B said"."""
+    toks = p.tokens
+    for c in range(start + 2, hi + 1):
+        cue = cues_at.get(c)
+        if cue is None or cue.phrase:
+            continue
+        m, negated = speaker_before(p, cue, start)
+        if m is None or negated:
+            continue
+        b = m.first - 1
+        if b > start and (toks[b].lower in _CLAUSE_LINKS and toks[b - 1].text in ",;" or toks[b].text == ";"):
+            return b - 2 if toks[b].text != ";" else b - 1
+    return hi
+
+
+def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
+                    cues_at: dict[int, Cue] | None = None) -> Attribution | None:
     """X said (that) CLAUSE. / CLAUSE, X said. / CLAUSE, X said, CLAUSE. / …, said X. / As X said, CLAUSE."""
     toks = p.tokens
     passive = passive_by(p, cue, s_lo, s_hi)
@@ -131,6 +151,8 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution
         return None
     start, outlet = after_cue(p, cue, s_hi, place=False)
     hi = extend_over_quotes(p, start, s_hi)
+    if cues_at:
+        hi = cut_at_next_speaker(p, start, hi, cues_at)
     subject_first = min(m.first, m.appositive[0]) if m.appositive else m.first
     before = subject_first - 1
     if before - 1 > s_lo and toks[before].lower == "as" and toks[before - 1].text == ",":

@@ -400,3 +400,14 @@ def test_sentence_openers_are_not_speakers():
     assert s.speaker == "Ronald Walcott"
     one("Analysts say the merger will face scrutiny.", speaker="Analysts", speaker_type="group",
         text="the merger will face scrutiny")
+
+
+def test_second_speaker_in_the_same_sentence():
+    assert texts("Jordan said the settlements were illegal, while the Arab League said the move broke the law.") == [
+        ("indirect", "Jordan", "the settlements were illegal"),
+        ("indirect", "Arab League", "the move broke the law")]
+
+
+def test_quoted_heading_is_not_a_statement():
+    found = extract_text("H\n\nMara Lind said: “We planned everything.”\n\n‘WE HAD PLANS AFTER RETIREMENT’\n\nThe end.")
+    assert [s.text for s in found] == ["We planned everything."]
