@@ -33,6 +33,9 @@ class ArticleNames:
     acronyms: dict[str, str] = field(default_factory=dict)      # ISW -> Institute for the Study of War
     persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
     roles: dict[str, str] = field(default_factory=dict)         # full name -> title seen before it
+    gender: dict[str, str] = field(default_factory=dict)        # full name -> "m"/"f" from "Mr", "Mrs" …
+    all_by_surname: dict[str, list[str]] = field(default_factory=dict)
+    others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
 
 
 
@@ -66,9 +69,16 @@ def collect_names(article: Article) -> ArticleNames:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if _is_subject_position(text, ps, toks[i].start):
                     subjects.append((toks[name[0]].start, words))
+                elif len(words) >= 2:
+                    names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
                 if len(words) >= 2 and _looks_like_person(words):
                     full = _strip_possessive(text_of(toks, name, text))
                     names.by_surname.setdefault(_key(words[-1].text), full)
+                    if full not in names.all_by_surname.setdefault(_key(words[-1].text), []):
+                        names.all_by_surname[_key(words[-1].text)].append(full)
+                    g = title_gender(toks[role[0]:role[1] + 1]) if role else None
+                    if g:
+                        names.gender.setdefault(full, g)
                     if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
                         names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
             i = j + 1
@@ -89,6 +99,12 @@ def _is_subject_position(text: str, para_start: int, offset: int) -> bool:
     return k < para_start or text[k] in ".!?”\"’'"
 
 
+def title_gender(tokens) -> str | None:
+    """"m" or "f" when a title among the tokens tells ("Mrs", "Sir", "spokeswoman")."""
+    return next((lexicon.gendered_titles()[t.lower.rstrip(".")] for t in tokens
+                 if t.lower.rstrip(".") in lexicon.gendered_titles()), None)
+
+
 def _looks_like_person(words: list[Token]) -> bool:
     lows = [w.lower for w in words]
     if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
@@ -100,8 +116,10 @@ def _looks_like_person(words: list[Token]) -> bool:
     return not any(w in lexicon.speech_verbs() for w in lows)
 
 
-def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool) -> tuple[str, str]:
-    """(canonical name, type) for a proper-name mention."""
+def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
+                         gender: str | None = None) -> tuple[str, str]:
+    """(canonical name, type) for a proper-name mention; ``gender`` from its title picks between
+    people who share a surname ("Mr Simons" and "Mrs Simons")."""
     name = re.sub(r"\s*\([^)]*\)$", "", name)
     words = name.split()
     lows = [_key(w) for w in words]
@@ -110,7 +128,8 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool) ->
     if len(words) == 1:
         w = lows[0]
         if w in names.by_surname:
-            return names.by_surname[w], "person"
+            same = [n for n in names.all_by_surname.get(w, []) if gender and names.gender.get(n) == gender]
+            return (same[0] if same else names.by_surname[w]), "person"
         if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
                                   or w.endswith(("ers", "ists", "ians", "ants", "ents", "ors"))):
             return name, "group"                      # "Analysts", "Prosecutors", "Teachers"
@@ -135,6 +154,11 @@ def _clean_role(words_text: str) -> str:
                      or words[0].lower() in lexicon.determiners() | lexicon.stop_words()):
         words.pop(0)
     return " ".join(words)
+
+
+def title_gender_of(words_text: str) -> str | None:
+    return next((lexicon.gendered_titles()[w.lower().rstrip(".")] for w in words_text.split()
+                 if w.lower().rstrip(".") in lexicon.gendered_titles()), None)
 
 
 def _role_text(a: Attribution) -> str:
@@ -194,7 +218,7 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
         elif a.name:
             honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
                         for w in a.role_words.split())
-            speaker, stype = speaker_type_of_name(a.name, names, honor)
+            speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
             role = _role_text(a)
         elif mention:
             speaker, stype = mention, _group_or_anonymous(a)
@@ -278,6 +302,12 @@ def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
         candidates = [(off, n) for off, n in names.persons_at if off < a.mention_start]
         if "person" in last:
             candidates.append((last["person"][1], last["person"][0]))
+        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)
+        if want:   # "she" is not "Mr Simons"
+            candidates = [(off, n) for off, n in candidates if names.gender.get(n, want) == want]
+            if not candidates:   # someone named elsewhere whose title tells the gender
+                candidates = [(off, n) for off, n in names.others_at
+                              if off < a.mention_start and names.gender.get(n) == want]
         if candidates:
             return max(candidates)[1], "person"
         return a.mention, "unknown"

@@ -144,3 +144,9 @@ def speech_phrases() -> dict[tuple[str, ...], str]:
 def discourse_markers() -> frozenset[tuple[str, ...]]:
     """Parenthetical phrases ("for instance", "however") as word tuples."""
     return frozenset(tuple(line.lower().split()) for line in _lines("discourse_markers.txt"))
+
+
+@cache
+def gendered_titles() -> dict[str, str]:
+    """Title -> "m" or "f"."""
+    return {l.split()[0].lower(): l.split()[1] for l in _lines("gendered_titles.txt")}

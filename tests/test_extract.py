@@ -411,3 +411,10 @@ def test_second_speaker_in_the_same_sentence():
 def test_quoted_heading_is_not_a_statement():
     found = extract_text("H\n\nMara Lind said: “We planned everything.”\n\n‘WE HAD PLANS AFTER RETIREMENT’\n\nThe end.")
     assert [s.text for s in found] == ["We planned everything."]
+
+
+def test_pronoun_gender_from_titles():
+    found = extract_text("H\n\nMrs Ninette Simons and Mr Philip Simons met the police.\n\n"
+                         "Ms Simons said they were kind. “We were scared,” he said.")
+    assert [(s.speaker, s.mention) for s in found] == [
+        ("Ninette Simons", "Ms Simons"), ("Philip Simons", "he")]
