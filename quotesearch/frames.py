@@ -151,6 +151,12 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
         return None
+    if outer.name is None and outer.first - 2 >= lo and toks[outer.first - 1].text == ",":
+        # "Chi Onwurah, the Labour MP for Newcastle, who backs the report, said": two appositives
+        named = np_before(toks, outer.first - 2, lo)
+        if named is not None and named.name:
+            named.appositive = (outer.first, app[1])
+            return named
     if outer.name is None and outer.head not in lexicon.pronouns() and toks[app[0]].lower not in ("who", "which") \
             and outer.head not in lexicon.anonymous_heads() | lexicon.group_nouns():
         return None

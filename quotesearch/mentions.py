@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import lexicon
 from .segment import Token
 
-MAX_NP = 12
+MAX_NP = 16
 MAX_APPOSITIVE = 30
 _PARTY_STATE = re.compile(r"^[A-Z]-[A-Z][A-Za-z.]*$")
 _PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to", "on"})
@@ -103,8 +103,9 @@ def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None
         name_end = _paren_open(tokens, name_end, first) - 1
     if name_end < first or not capitalized(tokens[name_end]) or _pronoun(tokens[name_end].lower):
         return ((first, last) if last >= first else None), None
-    if all(is_title(t) for t in tokens[first:name_end + 1] if capitalized(t) and t.lower not in lexicon.determiners()):
-        return (first, last), None                   # "the Prime Minister": a role, no name
+    if all(is_title(t) for t in tokens[first:name_end + 1] if capitalized(t) and t.lower not in lexicon.determiners()) \
+            or (tokens[name_end].text.isupper() and is_title(tokens[name_end])):
+        return (first, last), None                   # "the Prime Minister", "the Labour MP": a role, no name
     # title region: scan left to right, remembering where the last title (plus "of [the] X") ends
     after_title = first
     j = first
@@ -199,8 +200,9 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 break
             j -= 1
             continue
-        if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word):
-            j -= 1
+        if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word) or (
+                tok.text in "’'" and j > lo and tokens[j - 1].lower.endswith("s") and j < k and capitalized(tokens[j + 1])):
+            j -= 1                                # "Colleges Employers’ Association"
             continue
         break
     first = j + 1
@@ -222,15 +224,18 @@ def _head_index(tokens: list[Token], first: int, last: int) -> int:
     """The head word: the last word before a preposition that extends the phrase, else the last word."""
     for j in range(first + 1, last):
         low = tokens[j].lower
-        if low in _PP_EXTEND and not _connector_between(tokens, j, first, last):
+        after_title = low != "of" and is_title(tokens[j - 1])      # "the Labour MP | for Newcastle Central"
+        if low in _PP_EXTEND and (after_title or not _connector_between(tokens, j, first, last)):
             h = j - 1
             if h > first and tokens[h].lower in lexicon.words("speaker_modifiers"):
                 h -= 1                          # "people close to the campaign": head "people"
             return h
     j = last
-    while j > first and not tokens[j].is_word and tokens[j].text != ")":
+    if tokens[j].text == ")":                   # "the Association (UCEA)": the head is before the bracket
+        j = _paren_open(tokens, j, first) - 1
+    while j > first and not tokens[j].is_word:
         j -= 1
-    return j
+    return max(j, first)
 
 
 def _head(tokens: list[Token], first: int, last: int) -> Token:

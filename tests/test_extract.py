@@ -418,3 +418,12 @@ def test_pronoun_gender_from_titles():
                          "Ms Simons said they were kind. “We were scared,” he said.")
     assert [(s.speaker, s.mention) for s in found] == [
         ("Ninette Simons", "Ms Simons"), ("Philip Simons", "he")]
+
+
+def test_two_appositives_and_organizations_with_plural_possessives():
+    s = one("Chi Onwurah, the Labour MP for Newcastle Central, who backs the report, said it showed the problem.",
+            text="it showed the problem")
+    assert s.speaker == "Chi Onwurah" and s.role == "the Labour MP for Newcastle Central, who backs the report"
+    one("A spokesperson for the Colleges Employers’ Association (UCEA) said its members had cut contracts.",
+        speaker="A spokesperson for the Colleges Employers’ Association (UCEA)", speaker_type="anonymous",
+        text="its members had cut contracts")
