@@ -183,6 +183,17 @@ def organization_in(role: str, names: ArticleNames) -> str | None:
     return best
 
 
+_AUTHOR = re.compile(r"\b(?:from|by)\s+(?:the\s+)?(.+)$")
+
+
+def _document_author(a: Attribution) -> str:
+    """The author named in a document phrase: "a statement from the city council" -> "city council"."""
+    if a.head not in lexicon.document_nouns():
+        return ""
+    m = _AUTHOR.search(a.mention)
+    return _strip_possessive(m.group(1).strip()) if m else ""
+
+
 def _group_or_anonymous(a: Attribution) -> str:
     first = a.mention.split()[0].lower() if a.mention else ""
     if first in ("a", "an", "one", "another") or (a.head in lexicon.anonymous_heads() and not a.head.endswith("s")):
@@ -211,6 +222,11 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
             if prev is not None and a.paragraph - prev.paragraph <= 2:
                 speaker, stype = prev.speaker, prev.speaker_type
                 mention = prev.mention
+            else:   # a quote-only paragraph after the person was introduced without a cue
+                a.mention_start = a.spans[0][0]
+                speaker, stype = _resolve_pronoun("he", a, last, names)
+                if stype != "person":
+                    speaker, stype = "", "unknown"
         elif _pronoun_key(low) in lexicon.pronouns():
             speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
         elif _is_description(a):
@@ -222,6 +238,9 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
             role = _role_text(a)
         elif mention:
             speaker, stype = mention, _group_or_anonymous(a)
+            author = _document_author(a)
+            if author:   # "A statement from the council said": the council speaks
+                speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
             if a.appositive:
                 role = a.appositive
         if stype in ("person", "organization") and speaker:

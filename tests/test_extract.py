@@ -427,3 +427,13 @@ def test_two_appositives_and_organizations_with_plural_possessives():
     one("A spokesperson for the Colleges Employers’ Association (UCEA) said its members had cut contracts.",
         speaker="A spokesperson for the Colleges Employers’ Association (UCEA)", speaker_type="anonymous",
         text="its members had cut contracts")
+
+
+def test_quote_only_paragraph_after_an_introduction_without_cue():
+    found = extract_text("H\n\nMayor Jane Holt spoke to reporters on Monday.\n\n“We will rebuild the bridge.”")
+    assert [(s.speaker, s.text) for s in found] == [("Jane Holt", "We will rebuild the bridge.")]
+
+
+def test_document_author_speaks():
+    one("A statement from the City Council said the resolution would pass.",
+        speaker="City Council", speaker_type="organization", text="the resolution would pass")
