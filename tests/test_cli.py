@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALPHA
+from conftest import ALPHA, BETA
 from quotesearch import index as qindex
 from quotesearch.cli import main
 from quotesearch.output import render, wrap
@@ -134,6 +134,22 @@ def test_index_prints_a_summary(run, fake_extract, corpus, index_dir):
     assert result.exit_code == 0
     m = SUMMARY.fullmatch(result.stdout.strip())
     assert m and m.groups() == ("2", "5", "3", None, str(index_dir), "5", "2")
+
+
+def test_index_jobs_give_the_same_results(run, fake_extract, corpus, tmp_path):
+    for i in range(6):
+        (corpus / f"gamma{i}.txt").write_text(BETA.replace("Sanctions", f"Sanctions {i}"), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        folder = tmp_path / f"idx{jobs}"
+        result = run("index", corpus, "--jobs", jobs, "--index", folder)
+        assert result.exit_code == 0
+        summary = re.sub(r"[\d.]+ seconds|idx\d", "", result.stdout)
+        outputs.append([summary] + [run(*args, "--index", folder, "--format", "json").stdout for args in (
+            ("search", "sanctions"), ("search", "--speaker", "lopez"), ("speakers",), ("sources",))])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0].startswith("Indexed 8 files: 17 statements")
+    assert run("index", corpus, "--jobs", "0").exit_code == 2
 
 
 def test_index_again_is_unchanged(run, fake_extract, corpus, index_dir):

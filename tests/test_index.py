@@ -233,3 +233,91 @@ def test_new_extractor_reindexes_unchanged_files(indexed, corpus, monkeypatch):
 def test_speaker_normalization(name, key, tokens):
     assert speaker_key(name) == key
     assert speaker_tokens(name) == tokens
+
+
+# -- parallel extraction (--jobs) and incremental runs ---------------------------------
+
+def stored_docs(index_dir) -> list[dict]:
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        return list(s.all_stored_fields())
+
+
+def summary_fields(summary) -> tuple:
+    return (summary.files, summary.statements, summary.speakers, summary.skipped, summary.errors,
+            summary.total_sources, summary.total_statements)
+
+
+def messy_corpus(corpus, tmp_path):
+    """alpha, beta, a copy of alpha under the same id, an unreadable file and a few more articles."""
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    for i in range(7):
+        (corpus / f"gamma{i}.txt").write_text(BETA.replace("Sanctions", f"Sanctions {i}"), encoding="utf-8")
+    return sorted(corpus.iterdir()) + [tmp_path / "copy" / "alpha.txt"]
+
+
+@pytest.mark.parametrize("batch_size", [5000, 3])
+def test_jobs_give_the_same_index_as_one_job(fake_extract, corpus, tmp_path, batch_size):
+    files = messy_corpus(corpus, tmp_path)
+    runs = {}
+    for jobs in (1, 2, 3):
+        seen = []
+        summary = index_articles(tmp_path / f"idx{jobs}", files, jobs=jobs, batch_size=batch_size,
+                                 progress=lambda name, status: seen.append((name, status)))
+        runs[jobs] = (summary_fields(summary), seen, stored_docs(tmp_path / f"idx{jobs}"))
+    assert runs[2] == runs[1] == runs[3]
+    fields, seen, docs = runs[1]
+    assert fields[0] == 9 and len(fields[4]) == 2  # 9 sources written; the binary file and the copy skipped
+    assert [status for _, status in seen].count("error") == 2
+
+
+def test_jobs_report_extractor_failures_like_one_job(corpus, tmp_path):
+    def explode(article):
+        if article.id == "beta":
+            raise RuntimeError("boom")
+        return fake_statements(article)
+
+    results = [index_articles(tmp_path / f"idx{jobs}", sorted(corpus.iterdir()), extract=explode, jobs=jobs)
+               for jobs in (1, 2)]
+    assert summary_fields(results[0]) == summary_fields(results[1])
+    assert results[1].errors == [f"{corpus / 'beta.txt'}: extraction failed: RuntimeError: boom"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_changed_file_is_the_only_one_extracted_again(corpus, tmp_path, jobs):
+    log = tmp_path / "extracted.log"  # workers are other processes: they tell through a file
+
+    def logging_extract(article):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(article.id + "\n")
+        return fake_statements(article)
+
+    for i in range(6):
+        (corpus / f"gamma{i}.txt").write_text(BETA.replace("Sanctions", f"Sanctions {i}"), encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    first = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert (first.files, first.skipped) == (8, 0)
+    assert sorted(log.read_text().split()) == sorted(p.stem for p in corpus.iterdir())
+
+    log.write_text("")
+    (corpus / "gamma3.txt").write_text(BETA.replace("Sanctions", "Tariffs"), encoding="utf-8")
+    again = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert log.read_text().split() == ["gamma3"]
+    assert (again.files, again.statements, again.skipped) == (1, 2, 7)
+    with QuoteSearcher(index_dir) as qs:
+        assert [r["text"] for r in qs.source("gamma3")][1] == "Tariffs are finally working"
+        assert qs.search("sanctions", source="gamma3").hits == []
+
+    log.write_text("")
+    unchanged = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert (log.read_text(), unchanged.files, unchanged.skipped) == ("", 0, 8)
+
+
+def test_statement_documents_carry_no_article_fields(indexed):
+    for doc in stored_docs(indexed):
+        if doc["doctype"] == "statement":
+            assert not {"title", "path", "source_hash"} & set(doc)
+        else:
+            assert {"title", "path", "source_hash"} <= set(doc)

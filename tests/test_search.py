@@ -46,6 +46,11 @@ def test_phrase_query(qs):
     ("paragraph:2", ["alpha:108", "beta:100"]),
     ("troops NOT source:beta", ["alpha:30"]),
     ("sanction*", ["beta:100"]),
+    ("title:troops", ["alpha:30", "alpha:108", "alpha:205"]),
+    ('title:"advance in the north" AND kind:direct', ["alpha:30", "alpha:108"]),
+    ("pressure OR NOT title:talks", ["alpha:30", "alpha:108", "alpha:205", "beta:29"]),
+    ("title:talk*", ["beta:29", "beta:100"]),
+    ("title:nothing OR collapsing", ["alpha:108"]),
 ])
 def test_field_queries(qs, query, expected):
     assert sorted(ids(qs.search(query))) == sorted(expected)
