@@ -44,12 +44,23 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
             return None
         first = min(m.first, m.appositive[0]) if m.appositive else m.first
         if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
-            return None
+            if not _role_prefix(p, j, first, cues_at):
+                return None
+            # "minister of mines and energy Tom Alweendo told": role words before the phrase found
+            m.role = (j, (m.name[0] - 1) if m.name else m.last)
+            m.first = j
         k, outlet = after_cue(p, cue, hi)
         if k <= hi and (toks[k - 1].lower == "that" or _new_statement(p, qi, k, hi)):
             return None  # "“….” The company said its moves had worked": a statement of its own
         return cue, m, outlet, hi
     return None
+
+
+def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> bool:
+    """Lowercase role words before a speaker phrase, such as "minister of mines and energy"."""
+    toks = p.tokens[j:first]
+    return 0 < len(toks) <= 8 and all(t.is_word and not t.text[:1].isupper() for t in toks) and not any(
+        i in cues_at for i in range(j, first))
 
 
 def _new_statement(p: Paragraph, qi: int, k: int, hi: int) -> bool:

@@ -165,9 +165,12 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
 
 
 def is_outlet(p: Paragraph, m: Mention) -> bool:
+    """"The Post", "CNN", "the BBC's Today programme", "The Namibian": where a statement was given."""
     words = [t for t in p.tokens[m.first:m.last + 1] if t.is_word]
     if not words or not capitalized(words[-1]):
         return False
+    if len(words) >= 2 and words[0].text == "The" and all(capitalized(t) for t in words):
+        return True                          # a person is never "The X"
     return any(t.lower.removesuffix("’s").removesuffix("'s") in lexicon.outlet_words()
                or t.text.isupper() and len(t.text) >= 2 for t in words)
 

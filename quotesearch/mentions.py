@@ -186,8 +186,9 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                 if _connector_between(tokens, j, lo, k):
                     j -= 1
                     continue
-                if low in ("and", "or") and j - 1 >= lo and tokens[j - 1].lower in lexicon.words("role_adjectives"):
-                    j -= 1                     # "current and former officials"
+                if low in ("and", "or") and j - 1 >= lo and (tokens[j - 1].lower in lexicon.words("role_adjectives")
+                                                           or is_title(tokens[j - 1])):
+                    j -= 1                     # "current and former officials", "researcher and NASA scientist"
                     continue
                 if (low in _PP_EXTEND and extended < MAX_PP and j - 1 >= lo and tokens[j - 1].is_word
                         and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))

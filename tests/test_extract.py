@@ -437,3 +437,17 @@ def test_quote_only_paragraph_after_an_introduction_without_cue():
 def test_document_author_speaks():
     one("A statement from the City Council said the resolution would pass.",
         speaker="City Council", speaker_type="organization", text="the resolution would pass")
+
+
+def test_abbreviation_before_a_lowercase_word_does_not_end_the_frame():
+    s = one("“They had a duty,” Geoffrey Berman, the U.S. attorney for the district, said in a news release.",
+            kind="direct", speaker="Geoffrey Berman", text="They had a duty")
+    assert s.role == "the U.S. attorney for the district"
+
+
+def test_lowercase_role_words_before_the_name():
+    s = one("“It is more efficient,” minister of mines and energy Tom Alweendo told The Namibian.",
+            kind="direct", speaker="Tom Alweendo", outlet="The Namibian")
+    assert s.role == "minister of mines and energy"
+    one("“We found water,” lead researcher and NASA scientist Lucas Paganini said.",
+        kind="direct", speaker="Lucas Paganini", role="lead researcher and NASA scientist")
