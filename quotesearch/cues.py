@@ -40,7 +40,8 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
         return prev.is_word and (prev.text[0].isupper() or low in lexicon.pronouns() or low in lexicon.auxiliaries()
                                  or low in ("who", "which", "that") or low in lexicon.group_nouns()
                                  or low in lexicon.anonymous_heads() or low in lexicon.organization_words()
-                                 or low in lexicon.document_nouns() or low.endswith("ly"))
+                                 or low in lexicon.document_nouns() or low in lexicon.titles()
+                                 or low.endswith("ly"))
     return True
 
 
