@@ -112,8 +112,12 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
             return m, False
         return speaker_with_appositive(p, j - 1, lo), False
     if toks[j].lower in _CONJUNCTIONS or (toks[j].text in ",–—" and toks[cue.first].lower.endswith("ing")):
-        # "… and says …", "…, saying …": the subject of the main clause
-        return main_subject(p, lo, j - 1), False
+        # "… and says …", "…, saying …": the subject of the main clause, or the speaker of the
+        # speech verb before ("“…,” Anderson said, adding that …")
+        m = main_subject(p, lo, j - 1)
+        if m is None and toks[cue.first].lower.endswith("ing"):
+            m = _speaker_of_previous_cue(p, lo, j - 1)
+        return m, False
     if toks[j].text in _DASHES and j - 1 >= lo:
         # "The justice -- who has been in a scuffle with him -- said": the subject before the dashes
         k = j - 1 if toks[j - 1].text in _DASHES else j
@@ -133,6 +137,21 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
                 m = None
         return m, False
     return np_before(toks, j, lo), False
+
+
+def _speaker_of_previous_cue(p: Paragraph, lo: int, hi: int) -> Mention | None:
+    toks = p.tokens
+    verbs = lexicon.speech_verbs()
+    for k in range(hi, lo - 1, -1):
+        if p.quote_of[k] is not None:
+            return None
+        if toks[k].text.islower() and toks[k].lower in verbs:
+            before = Cue(k, k, verbs[toks[k].lower], False, True)
+            m, negated = speaker_before(p, before, lo)
+            if m is None and not negated:
+                m = np_after(toks, k + 1, hi)              # "“…,” said Rep. Bobby Scott, adding …"
+            return None if negated else m
+    return None
 
 
 def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None:

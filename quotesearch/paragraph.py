@@ -132,7 +132,7 @@ def _inner_dot(p: Paragraph, k: int) -> bool:
     if toks[k].text != "." or k == 0 or toks[k - 1].end != toks[k].start or k + 1 >= len(toks):
         return False
     nxt = toks[k + 1]
-    if nxt.text == "," or nxt.text[:1].islower():
+    if nxt.text in ",)" or nxt.text[:1].islower():
         return True               # "R-Ky., said", "the U.S. attorney": no sentence starts lowercase
     prev = toks[k - 1].text
     return ((prev.lower() in lexicon.abbreviations() or len(prev) == 1 and prev.isupper())

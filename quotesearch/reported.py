@@ -40,6 +40,10 @@ def _statement(p: Paragraph, cue: Cue, m: Mention | None, tok_spans, outlet=None
     words = sum(p.words_between(*tok_range(p, s)) for s in spans)
     if not spans or words < MIN_CLAUSE_WORDS:
         return None
+    if len(spans) == 1:
+        whole = next((q for q in p.quotes if q.open == spans[0][0] and q.outer_end >= spans[0][1] - 1), None)
+        if whole is not None:   # "adding that “we’ve been …”": the clause is one whole quote
+            return make(p, "direct", [(whole.start, whole.end)], cue, m, outlet, quotes=[whole])
     return make(p, kind_of(p, spans), spans, cue, m, outlet)
 
 
@@ -49,7 +53,7 @@ def according_to(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | 
     m, end = according_speaker(p, cue.last + 1, s_hi)
     if m is None:
         return None
-    if cue.first == s_lo and m.appositive and end >= s_hi - 1:
+    if cue.first == s_lo and m.appositive and (end >= s_hi - 1 or toks[end + 1].text != ","):
         # "According to a poll, the governor leads": what looked like an appositive is the clause
         m.appositive = None
         end = m.last
@@ -57,7 +61,7 @@ def according_to(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | 
     spans = []
     if cue.first - 1 >= s_lo and toks[cue.first - 1].text in ",—–(":
         spans.append((s_lo, cue.first - 1))
-    if after_np <= s_hi and toks[after_np].text == ",":
+    if after_np <= s_hi and toks[after_np].text in ",:":      # "According to HuffPo: “…”"
         spans.append((after_np + 1, extend_over_quotes(p, after_np + 1, s_hi)))
     return _statement(p, cue, m, spans)
 

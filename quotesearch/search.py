@@ -6,6 +6,7 @@ extras where noted (``highlight``, ``score``, ``title``).
 """
 from __future__ import annotations
 
+import heapq
 import os
 import re
 from pathlib import PurePath
@@ -13,12 +14,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .index import QuotesearchError, open_index, quiet_whoosh, record_from_stored, speaker_key, speaker_tokens
+from .index import (QuotesearchError, open_index, quiet_whoosh, read_reading_order, record_from_stored, speaker_key,
+                    speaker_tokens)
 from .records import KINDS
 
 with quiet_whoosh():
     from whoosh import highlight, qparser
-    from whoosh.query import And, NullQuery, Or, Term
+    from whoosh import collectors
+    from whoosh.query import And, AndMaybe, AndNot, ConstantScoreQuery, Every, NullQuery, Or, Term
 
 MARK = "**"  # matched words in ``highlight`` are wrapped in this
 
@@ -92,6 +95,34 @@ def _errors(q) -> list[str]:
     return found
 
 
+def _ZeroTerm(fieldname: str, text: str):  # noqa: N802
+    return Term(fieldname, text, boost=0.0)
+
+
+MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash"}  # what a source marker has
+
+
+def _may_match_markers(q) -> bool:
+    """Whether ``q`` could match a source marker. Most queries cannot (they ask for words of a
+    statement), and leaving out markers costs a check per matching document."""
+    if isinstance(q, (And, Or, AndNot, AndMaybe, ConstantScoreQuery)):
+        children = list(q.children())
+        if isinstance(q, (AndNot, AndMaybe)):
+            children = children[:1]
+        matches = [_may_match_markers(c) for c in children]
+        return all(matches) if isinstance(q, And) else any(matches)
+    if q.is_leaf() and getattr(q, "fieldname", None) is not None and not isinstance(q, Every):
+        return q.fieldname in MARKER_FIELDS
+    return True  # Not, Every and anything unknown: assume so
+
+
+def _statements_only(q):
+    """``q`` without the source markers (everything but them when ``q`` is None)."""
+    if q is not None and not _may_match_markers(q):
+        return q
+    return AndNot(q if q is not None else Every(), Term("doctype", "source"))
+
+
 class QuoteSearcher:
     """All read access to one index. Use as a context manager."""
 
@@ -100,6 +131,7 @@ class QuoteSearcher:
         self.ix = open_index(index_dir)
         self.schema = self.ix.schema
         self.s = self.ix.searcher()
+        self._order = None  # the saved reading order (an array), False when there is none
 
     def __enter__(self) -> "QuoteSearcher":
         return self
@@ -145,8 +177,10 @@ class QuoteSearcher:
         return words
 
     def filters(self, speaker=None, role=None, org=None, source=None, kind=None):
-        """One whoosh query combining the filters (always restricted to statements)."""
-        parts = [Term("doctype", "statement")]
+        """One whoosh query combining the filters, or None when there is none. Its terms weigh
+        nothing: a filter does not change scores."""
+        Term = _ZeroTerm  # noqa: N806
+        parts = []
         if speaker is not None:
             tokens = speaker_tokens(speaker)
             if not tokens:
@@ -163,7 +197,7 @@ class QuoteSearcher:
             if kind.lower() not in KINDS:
                 raise QuerySyntaxError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
             parts.append(Term("kind", kind.lower()))
-        return And(parts)
+        return And(parts) if parts else None
 
     def search(self, query: str = "", speaker: Optional[str] = None, role: Optional[str] = None,
                org: Optional[str] = None, source: Optional[str] = None, kind: Optional[str] = None,
@@ -175,30 +209,49 @@ class QuoteSearcher:
         q = self.parse(query)
         flt = self.filters(speaker, role, org, source, kind)
         if q is None:
-            results = self.s.search(flt, limit=limit or None, sortedby=["source", "start"])
+            hits, total = self._in_reading_order(_statements_only(flt), limit)
+            return SearchResults([dict(rec, highlight=rec["text"], score=None) for rec in hits], total)
         else:
-            results = self.s.search(q, filter=flt, limit=limit or None, terms=True)
+            # The filters as a part of the query whose terms score nothing (whoosh's filter= first
+            # builds a set of every document passing them), source markers left out the same way.
+            # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
+            collector = (collectors.TopCollector(limit, usequality=flt is None) if limit
+                         else collectors.UnlimitedCollector())
+            self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
+            results = collector.results()
             results.fragmenter = highlight.WholeFragmenter()
             results.formatter = _Mark()
         hits = []
         for hit in results:
             rec = record_from_stored(hit.fields())
-            marked = hit.highlights("text", top=1) if q is not None else ""
+            marked = hit.highlights("text", top=1)
             rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
-            rec["score"] = round(hit.score, 3) if q is not None and hit.score is not None else None
+            rec["score"] = round(hit.score, 3) if hit.score is not None else None
             hits.append(rec)
         if not limit or len(hits) < limit:
             return SearchResults(hits, len(hits))
-        # whoosh's len(results) ignores filter= when terms=True, so count the matches ourselves
-        total = sum(1 for _ in self.s.docs_for_query(flt if q is None else And([q, flt])))
-        return SearchResults(hits, total)
+        return SearchResults(hits, len(results))
 
     # -- listings ------------------------------------------------------------------
 
+    def _in_reading_order(self, q, limit: Optional[int]) -> tuple[list[dict], int]:
+        """The first ``limit`` (all if None or 0) statements matching ``q`` by source and start,
+        and how many match."""
+        if self._order is None:
+            self._order = read_reading_order(self.s.reader(), self.index_dir) or False
+        if self._order is False:  # no saved order for this state of the index: whoosh sorts
+            results = self.s.search(q, limit=limit or None, sortedby=["source", "start"])
+            docnums = [hit.docnum for hit in results]
+            total = len(results) if limit and len(docnums) == limit else len(docnums)
+        else:
+            matching = list(self.s.docs_for_query(q))
+            total = len(matching)
+            key = self._order.__getitem__
+            docnums = heapq.nsmallest(limit, matching, key=key) if limit else sorted(matching, key=key)
+        return [record_from_stored(self.s.stored_fields(d)) for d in docnums], total
+
     def _statements(self, q) -> list[dict]:
-        results = self.s.search(And([Term("doctype", "statement"), q]) if q is not None else Term("doctype", "statement"),
-                                limit=None, sortedby=["source", "start"])
-        return [record_from_stored(hit.fields()) for hit in results]
+        return self._in_reading_order(_statements_only(q), None)[0]
 
     def speakers(self) -> list[dict]:
         """Every speaker: name, type, roles, organizations, number of statements (most first)."""

@@ -451,3 +451,16 @@ def test_lowercase_role_words_before_the_name():
     assert s.role == "minister of mines and energy"
     one("“We found water,” lead researcher and NASA scientist Lucas Paganini said.",
         kind="direct", speaker="Lucas Paganini", role="lead researcher and NASA scientist")
+
+
+def test_participle_after_a_quote_frame_takes_that_speaker():
+    found = texts("“He stands for workers,” Marley Anderson said, adding that the senator is “the most trustworthy.”")
+    assert found == [("direct", "Marley Anderson", "He stands for workers"),
+                     ("mixed", "Marley Anderson", "the senator is “the most trustworthy.”")]
+
+
+def test_clause_that_is_one_whole_quote_is_direct():
+    one("According to HuffPo: “The senator has a mixed record.”",
+        kind="direct", speaker="HuffPo", text="The senator has a mixed record.")
+    one("According to The Federalist, the men wore shirts that read “Settle for less.”",
+        kind="mixed", speaker="Federalist", text="the men wore shirts that read “Settle for less.”")
