@@ -51,6 +51,8 @@ def test_phrase_query(qs):
     ("pressure OR NOT title:talks", ["alpha:30", "alpha:108", "alpha:205", "beta:29"]),
     ("title:talk*", ["beta:29", "beta:100"]),
     ("title:nothing OR collapsing", ["alpha:108"]),
+    ("NOT collapsing", ["alpha:30", "alpha:205", "beta:29", "beta:100"]),  # source markers never come back
+    ("source:alpha OR source:beta AND pressure", ["alpha:30", "alpha:108", "alpha:205", "beta:29"]),
 ])
 def test_field_queries(qs, query, expected):
     assert sorted(ids(qs.search(query))) == sorted(expected)
@@ -200,3 +202,33 @@ def test_show(qs):
 def test_missing_index(tmp_path):
     with pytest.raises(NoIndex, match="run `quotesearch index seeds/` first"):
         QuoteSearcher(tmp_path / "none")
+
+
+def test_filters_do_not_change_scores(qs):
+    plain = {h["id"]: h["score"] for h in qs.search("troops OR pressure").hits}
+    filtered = {h["id"]: h["score"] for h in qs.search("troops OR pressure", speaker="lopez").hits}
+    assert filtered and all(plain[i] == score for i, score in filtered.items())
+
+
+def listings(index_dir) -> tuple:
+    with QuoteSearcher(index_dir) as qs:
+        return (qs.search("", limit=2), qs.search("", limit=0), qs.search(speaker="lopez"), qs.source("alpha"),
+                qs.speakers())
+
+
+def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
+    from quotesearch.index import ORDER_FILE, index_articles
+
+    order = indexed / ORDER_FILE
+    expected = listings(indexed)
+    assert [h["id"] for h in expected[1].hits] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+    stale = order.read_bytes()
+    order.unlink()
+    assert listings(indexed) == expected  # whoosh sorts instead
+
+    (corpus / "aardvark.txt").write_text(ALPHA.replace("Troops", "Tanks"), encoding="utf-8")
+    index_articles(indexed, sorted(corpus.iterdir()))
+    order.write_bytes(stale)  # the file of an older state of the index must not be used
+    ids = [h["id"] for h in listings(indexed)[1].hits]
+    assert [i.split(":")[0] for i in ids[:3]] == ["aardvark"] * 3 and len(ids) == 8
+    assert ids[3:] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
