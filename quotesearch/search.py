@@ -19,9 +19,8 @@ from .index import (QuotesearchError, open_index, quiet_whoosh, read_reading_ord
 from .records import KINDS
 
 with quiet_whoosh():
-    from whoosh import highlight, qparser
-    from whoosh import collectors
-    from whoosh.query import And, AndMaybe, AndNot, ConstantScoreQuery, Every, NullQuery, Or, Term
+    from whoosh import collectors, highlight, qparser
+    from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Term
 
 MARK = "**"  # matched words in ``highlight`` are wrapped in this
 
@@ -105,7 +104,7 @@ MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash"}  # what a 
 def _may_match_markers(q) -> bool:
     """Whether ``q`` could match a source marker. Most queries cannot (they ask for words of a
     statement), and leaving out markers costs a check per matching document."""
-    if isinstance(q, (And, Or, AndNot, AndMaybe, ConstantScoreQuery)):
+    if isinstance(q, (And, Or, AndNot, AndMaybe)):
         children = list(q.children())
         if isinstance(q, (AndNot, AndMaybe)):
             children = children[:1]
@@ -211,16 +210,14 @@ class QuoteSearcher:
         if q is None:
             hits, total = self._in_reading_order(_statements_only(flt), limit)
             return SearchResults([dict(rec, highlight=rec["text"], score=None) for rec in hits], total)
-        else:
-            # The filters as a part of the query whose terms score nothing (whoosh's filter= first
-            # builds a set of every document passing them), source markers left out the same way.
-            # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
-            collector = (collectors.TopCollector(limit, usequality=flt is None) if limit
-                         else collectors.UnlimitedCollector())
-            self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
-            results = collector.results()
-            results.fragmenter = highlight.WholeFragmenter()
-            results.formatter = _Mark()
+        # The filters as a part of the query whose terms score nothing (whoosh's filter= first
+        # builds a set of every document passing them), source markers left out the same way.
+        # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
+        collector = collectors.TopCollector(limit, usequality=flt is None) if limit else collectors.UnlimitedCollector()
+        self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
+        results = collector.results()
+        results.fragmenter = highlight.WholeFragmenter()
+        results.formatter = _Mark()
         hits = []
         for hit in results:
             rec = record_from_stored(hit.fields())
