@@ -201,8 +201,8 @@ def skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
     outlet = None
     while j <= hi:
         low = toks[j].lower
-        if low in lexicon.time_words() and low not in _PREPOSITIONS:
-            j += 1
+        if (low in lexicon.time_words() and low not in _PREPOSITIONS) or (low,) in lexicon.discourse_markers():
+            j += 1                                 # "said Tuesday", "did say however that"
             continue
         if low in _PREPOSITIONS:
             found = None
