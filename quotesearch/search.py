@@ -184,8 +184,8 @@ class QuoteSearcher:
             tokens = speaker_tokens(speaker)
             if not tokens:
                 raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
-            parts.append(Or([Term("speaker_key", speaker_key(speaker)),
-                             And([Term("speaker_tokens", t) for t in tokens])]))
+            # every word of the name (a statement whose speaker_key equals the name has them all)
+            parts.append(And([Term("speaker_tokens", t) for t in tokens]))
         if role is not None:
             parts.append(And([Term("role", w) for w in self._words("role", role, "--role")]))
         if org is not None:
