@@ -64,6 +64,9 @@ def collect_names(article: Article) -> ArticleNames:
             while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
+            if i == j and not _is_subject_position(text, ps, toks[i].start):
+                i += 1                      # a lone capitalized word mid-sentence names no one new
+                continue
             role, name = split_name(toks, i, j)
             if name and not any(a <= toks[i].start < b for a, b in quoted):
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]

@@ -152,7 +152,9 @@ def _write_meta(index_dir: Path) -> None:
     from . import __version__
 
     meta = {"schema_version": SCHEMA_VERSION, "quotesearch": __version__}
-    (index_dir / META_FILE).write_text(json.dumps(meta) + "\n", encoding="utf-8")
+    tmp = index_dir / f"{META_FILE}.{os.getpid()}.tmp"  # then renamed: never seen half written
+    tmp.write_text(json.dumps(meta) + "\n", encoding="utf-8")
+    os.replace(tmp, index_dir / META_FILE)
 
 
 def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
@@ -174,7 +176,34 @@ def open_index(index_dir: Union[str, os.PathLike]):
     if not index_exists(index_dir):
         raise NoIndex(f"no index at {index_dir}; run `quotesearch index seeds/` first")
     _check_version(index_dir)
-    return whoosh_index.open_dir(str(index_dir))
+    return _open_dir(index_dir)
+
+
+def _damaged(index_dir: Path, e: Exception) -> QuotesearchError:
+    return QuotesearchError(f"the index at {index_dir} cannot be read ({type(e).__name__}: {e}); "
+                            "run `quotesearch index --rebuild PATH...` to rebuild it")
+
+
+def _open_dir(index_dir: Path, attempts: int = 20):
+    """whoosh's open_dir, tried again when a concurrent commit removed the generation it was
+    reading (whoosh deletes older table-of-contents files at every commit)."""
+    for attempt in range(attempts):
+        try:
+            return whoosh_index.open_dir(str(index_dir))
+        except FileNotFoundError as e:
+            if attempt == attempts - 1:
+                raise _damaged(index_dir, e) from None
+            time.sleep(0.02)
+        except Exception as e:  # a damaged table of contents
+            raise _damaged(index_dir, e) from None
+
+
+def open_searcher(ix, index_dir: Union[str, os.PathLike]):
+    """``ix.searcher()`` (whoosh retries files deleted by a concurrent commit), damage as a QuotesearchError."""
+    try:
+        return ix.searcher()
+    except Exception as e:
+        raise _damaged(Path(index_dir), e) from None
 
 
 def _acquire(lock, timeout: float, index_dir: Path) -> None:
@@ -190,14 +219,27 @@ def _locked(index_dir: Path) -> IndexLocked:
 
 
 def _create(index_dir: Path, lock_timeout: float):
-    """A fresh empty index in ``index_dir`` (other files there are left alone)."""
+    """A fresh empty index in ``index_dir`` (other files there are left alone).
+
+    Safe to interrupt: a new index gets its version file first (no table of contents yet means
+    no index); a rebuilt one gets a new empty generation in one step, so readers see the old
+    index or the new one, never none, and the old files go once nothing needs them.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     storage = FileStorage(str(index_dir))
     lock = storage.lock(WRITELOCK)
     _acquire(lock, lock_timeout, index_dir)
     try:
-        ix = whoosh_index.create_in(str(index_dir), make_schema())
-        _write_meta(index_dir)
+        name = whoosh_index._DEF_INDEX_NAME
+        generation = whoosh_index.TOC._latest_generation(storage, name)
+        if generation < 0:
+            _write_meta(index_dir)
+            ix = whoosh_index.create_in(str(index_dir), make_schema())
+        else:
+            whoosh_index.TOC(make_schema(), [], generation + 1).write(storage, name)
+            whoosh_index.clean_files(storage, name, generation + 1, [])
+            ix = whoosh_index.FileIndex(storage, indexname=name)
+            _write_meta(index_dir)
         with contextlib.suppress(FileNotFoundError):
             (index_dir / ORDER_FILE).unlink()
     finally:
@@ -213,7 +255,7 @@ def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, 
     if rebuild or not index_exists(index_dir):
         return _create(index_dir, lock_timeout)
     _check_version(index_dir)
-    return whoosh_index.open_dir(str(index_dir))
+    return _open_dir(index_dir)
 
 
 # -- documents ----------------------------------------------------------------------
@@ -337,7 +379,8 @@ ORDER_FILE = "quotesearch-order.bin"
 
 
 def _order_header(reader) -> array:
-    return array("q", [reader.generation(), reader.doc_count_all()])
+    generation = reader.generation()  # None for an index with no segment yet
+    return array("q", [-1 if generation is None else generation, reader.doc_count_all()])
 
 
 def write_reading_order(ix, index_dir: Path) -> None:
@@ -461,7 +504,7 @@ class _Run:
     def __init__(self, ix, index_dir: Path, extract: Callable, lock_timeout: float, batch_size: int):
         self.ix, self.index_dir, self.extract = ix, index_dir, extract
         self.lock_timeout, self.batch_size = lock_timeout, batch_size
-        with ix.searcher() as s:
+        with open_searcher(ix, index_dir) as s:
             self.known = {d["source"]: d.get("source_hash") for d in s.documents(doctype="source")}
         self.fingerprint = extractor_fingerprint()
         self.summary, self.seen, self.speakers = IndexSummary(), {}, set()

@@ -44,7 +44,10 @@ def _is_acronym(tok: Token) -> bool:
 
 
 def capitalized(tok: Token) -> bool:
-    return tok.is_word and tok.text.lstrip("’")[:1].isupper()
+    c = tok.text[0]
+    if c == "’":
+        c = tok.text[1:2]
+    return c.isupper() and tok.is_word
 
 
 def opener(tok: Token) -> bool:
@@ -54,7 +57,9 @@ def opener(tok: Token) -> bool:
 
 def _pronoun(low: str) -> bool:
     """"he", "she", and contracted forms such as "we'll", "he’s"."""
-    return low in lexicon.pronouns() or re.split("[’']", low, maxsplit=1)[0] in lexicon.pronouns() and ("’" in low or "'" in low)
+    if low in lexicon.pronouns():
+        return True
+    return ("’" in low or "'" in low) and re.split("[’']", low, maxsplit=1)[0] in lexicon.pronouns()
 
 
 def is_title(tok: Token) -> bool:

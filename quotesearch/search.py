@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional, Union
 
-from .index import (QuotesearchError, open_index, quiet_whoosh, read_reading_order, record_from_stored, speaker_key,
-                    speaker_tokens)
+from .index import (QuotesearchError, open_index, open_searcher, quiet_whoosh, read_reading_order, record_from_stored,
+                    speaker_key, speaker_tokens)
 from .records import KINDS
 
 with quiet_whoosh():
@@ -54,10 +54,18 @@ class _Mark(highlight.Formatter):
         return MARK + highlight.get_text(text, token, replace) + MARK
 
 
+MAX_DEPTH = 50  # parentheses nested deeper than this are refused (whoosh's parser recurses)
+
+
+def _shown(query: str, width: int = 80) -> str:
+    """The query as error messages quote it: cut short when long, so the message stays one short line."""
+    return repr(query if len(query) <= width else query[:width] + "…")
+
+
 def check_syntax(query: str) -> None:
-    """Raise QuerySyntaxError for what whoosh would silently misread."""
+    """Raise QuerySyntaxError for what whoosh would silently misread or fail on."""
     def bad(problem: str) -> QuerySyntaxError:
-        return QuerySyntaxError(f"bad query {query!r}: {problem}; {_EXAMPLE}")
+        return QuerySyntaxError(f"bad query {_shown(query)}: {problem}; {_EXAMPLE}")
 
     if query.count('"') % 2:
         raise bad('a phrase quote (") is not closed')
@@ -67,6 +75,8 @@ def check_syntax(query: str) -> None:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
             raise bad("a ')' has no matching '('")
+        if depth > MAX_DEPTH:
+            raise bad(f"parentheses are nested more than {MAX_DEPTH} deep")
     if depth:
         raise bad("a '(' is not closed")
     if outside.count("[") + outside.count("{") != outside.count("]") + outside.count("}"):
@@ -83,7 +93,8 @@ def check_syntax(query: str) -> None:
             continue
         before = tokens[i - 1] if i else "("
         after = tokens[i + 1] if i + 1 < len(tokens) else ")"
-        if after == ")" or after in _BINARY_OPS or (tok != "NOT" and (before == "(" or before in _BINARY_OPS | {"NOT"})):
+        if (after == ")" or after in _BINARY_OPS or (tok == "NOT" and after == "NOT")
+                or (tok != "NOT" and (before == "(" or before in _BINARY_OPS | {"NOT"}))):
             raise bad(f"{tok} needs a word on {'both sides' if tok != 'NOT' else 'its right'}")
 
 
@@ -128,8 +139,8 @@ class QuoteSearcher:
     def __init__(self, index_dir: Union[str, os.PathLike]):
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
-        self.schema = self.ix.schema
-        self.s = self.ix.searcher()
+        self.s = open_searcher(self.ix, index_dir)
+        self.schema = self.s.schema  # not ix.schema: that reads the table of contents again
         self._order = None  # the saved reading order (an array), False when there is none
 
     def __enter__(self) -> "QuoteSearcher":
@@ -153,11 +164,11 @@ class QuoteSearcher:
         q = parser.parse(query, normalize=False)
         errors = _errors(q)
         if errors:
-            raise QuerySyntaxError(f"bad query {query!r}: {errors[0]}; {_EXAMPLE}")
+            raise QuerySyntaxError(f"bad query {_shown(query)}: {errors[0]}; {_EXAMPLE}")
         q = self._titles_to_sources(q).normalize()
         if q is NullQuery:
             raise QuerySyntaxError(
-                f"query {query!r} has no searchable words (very common words are not indexed); {_EXAMPLE}")
+                f"query {_shown(query)} has no searchable words (very common words are not indexed); {_EXAMPLE}")
         return q
 
     def _titles_to_sources(self, q):
