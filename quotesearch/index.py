@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import time
 import warnings
 from array import array
@@ -394,7 +395,7 @@ def write_reading_order(ix, index_dir: Path) -> None:
         starts = list(reader.column_reader("start"))
     rank = {source: i for i, source in enumerate(sorted(set(sources)))}
     keys = array("q", [rank[source] << 32 | start for source, start in zip(sources, starts)])
-    tmp = index_dir / (ORDER_FILE + ".tmp")
+    tmp = index_dir / f"{ORDER_FILE}.{os.getpid()}.tmp"  # two runs ending at once write their own
     with open(tmp, "wb") as f:
         header.tofile(f)
         keys.tofile(f)
@@ -453,6 +454,7 @@ _WORKER: tuple = ()  # (extract, known, fingerprint) in a worker process
 def _init_worker(extract: Callable, known: dict, fingerprint: str) -> None:
     global _WORKER
     _WORKER = (extract, known, fingerprint)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writer, which stops the pool
     with contextlib.suppress(AttributeError, OSError):
         # The one writer is what a run waits for: when cores are short, it goes first.
         os.nice(10)
@@ -554,8 +556,11 @@ class _Run:
 
     def cancel(self) -> None:
         if self.writer is not None:
-            self.writer.cancel()
-            self.writer = None
+            writer, self.writer = self.writer, None
+            # after a commit interrupted (Ctrl-C) once whoosh released the lock, cancel fails: keep
+            # the interruption, not that failure, as what the user sees
+            with contextlib.suppress(Exception):
+                writer.cancel()
 
     def finish(self, seconds: float) -> IndexSummary:
         summary = self.summary

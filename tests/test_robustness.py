@@ -472,6 +472,30 @@ def test_killed_index_run_keeps_what_it_committed(run, fake_extract, tmp_path, i
     assert open_index(index_dir).doc_count() == 300 * 4
 
 
+@pytest.mark.slow
+def test_ctrl_c_stops_an_index_run_cleanly(run, fake_extract, tmp_path, index_dir, monkeypatch):
+    paths = make_corpus(tmp_path / "articles", 300)
+    env = dict(os.environ, QUOTESEARCH_TEST_BATCH="40", QUOTESEARCH_TEST_DELAY="0.005")
+    env.pop("QUOTESEARCH_INDEX", None)
+    proc = subprocess.Popen([sys.executable, str(TOY_CLI), "index", "--index", str(index_dir), "--jobs", "2",
+                             str(tmp_path / "articles")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while generation(index_dir) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the command and its workers
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert (out, err.splitlines()[-1]) == ("", "Aborted!")
+    assert "Traceback" not in err and "Process" not in err
+    markers = check_complete_sources(index_dir)
+    assert 0 < len(markers) < 300
+    monkeypatch.setattr(qindex, "LOCK_TIMEOUT", 0.0)
+    result = run("index", tmp_path / "articles")
+    assert (result.exit_code, errors_of(result)) == (0, [])
+    assert ids(index_dir) == expected_ids(paths)
+
+
 def test_leftovers_of_a_killed_commit_are_harmless(run, fake_extract, corpus, indexed, monkeypatch):
     # what a writer killed in the middle of a commit leaves behind: a half-written segment, a table
     # of contents not yet renamed into place, an unfinished version file
