@@ -207,12 +207,23 @@ def open_searcher(ix, index_dir: Union[str, os.PathLike]):
         raise _damaged(Path(index_dir), e) from None
 
 
+def _unwritable(index_dir: Path, e: OSError) -> QuotesearchError:
+    return QuotesearchError(f"cannot write to the index at {index_dir}: {e.strerror or e}; pick another --index")
+
+
 def _acquire(lock, timeout: float, index_dir: Path) -> None:
     deadline = time.monotonic() + timeout
-    while not lock.acquire(blocking=False):
+    while not _try_lock(lock, index_dir):
         if time.monotonic() >= deadline:
             raise _locked(index_dir)
         time.sleep(0.05)
+
+
+def _try_lock(lock, index_dir: Path) -> bool:
+    try:
+        return lock.acquire(blocking=False)
+    except OSError as e:  # the lock file cannot be created: a read-only folder
+        raise _unwritable(index_dir, e) from None
 
 
 def _locked(index_dir: Path) -> IndexLocked:
@@ -226,7 +237,10 @@ def _create(index_dir: Path, lock_timeout: float):
     no index); a rebuilt one gets a new empty generation in one step, so readers see the old
     index or the new one, never none, and the old files go once nothing needs them.
     """
-    index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _unwritable(index_dir, e) from None
     storage = FileStorage(str(index_dir))
     lock = storage.lock(WRITELOCK)
     _acquire(lock, lock_timeout, index_dir)
@@ -583,6 +597,8 @@ def _writer(ix, index_dir: Path, lock_timeout: float):
         return ix.writer(timeout=lock_timeout)
     except whoosh_index.LockError:
         raise _locked(index_dir) from None
+    except OSError as e:
+        raise _unwritable(index_dir, e) from None
 
 
 def _write_source(writer, article: Article, statements: list[Statement], digest: str) -> list[Statement]:

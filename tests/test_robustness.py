@@ -533,6 +533,25 @@ def test_damaged_index_asks_for_a_rebuild(run, fake_extract, corpus, indexed):
     assert ids(indexed) == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
 
 
+def test_index_folder_that_cannot_be_made(run, fake_extract, corpus, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = run("index", "--index", tmp_path / "afile" / "idx", corpus)
+    assert result.exit_code == 1
+    assert error_line(result) == (f"Error: cannot write to the index at {tmp_path / 'afile' / 'idx'}: "
+                                  "Not a directory; pick another --index")
+
+
+def test_index_that_cannot_be_written_can_still_be_searched(run, fake_extract, corpus, indexed, monkeypatch):
+    (corpus / "alpha.txt").write_text(ALPHA + "\n“One more,” said Maria Lopez.\n", encoding="utf-8")
+    deny(monkeypatch, indexed / qindex.WRITELOCK)  # as in a read-only folder
+    for args in (("index", corpus), ("index", "--rebuild", corpus)):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert error_line(result) == (f"Error: cannot write to the index at {indexed}: Permission denied; "
+                                      "pick another --index")
+    assert ids(indexed) == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+
+
 # -- concurrent use -----------------------------------------------------------------
 
 def search_while(proc: subprocess.Popen, index_dir: Path, old: dict, new: dict) -> collections.Counter:
