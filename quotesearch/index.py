@@ -159,7 +159,12 @@ def _write_meta(index_dir: Path) -> None:
 
 
 def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
-    return Path(index_dir).is_dir() and whoosh_index.exists_in(str(index_dir))
+    """Whether ``index_dir`` has a whoosh table of contents (looked for, not read: whoosh's exists_in
+    reads it, and fails when a concurrent commit deletes it in between)."""
+    if not Path(index_dir).is_dir():
+        return False
+    storage = FileStorage(str(index_dir), readonly=True)
+    return whoosh_index.TOC._latest_generation(storage, whoosh_index._DEF_INDEX_NAME) >= 0
 
 
 def _check_version(index_dir: Path) -> None:
@@ -230,8 +235,9 @@ def _locked(index_dir: Path) -> IndexLocked:
     return IndexLocked(f"another quotesearch index run is writing to {index_dir}; wait for it to finish")
 
 
-def _create(index_dir: Path, lock_timeout: float):
-    """A fresh empty index in ``index_dir`` (other files there are left alone).
+def _create(index_dir: Path, lock_timeout: float, rebuild: bool = True):
+    """A fresh empty index in ``index_dir`` (other files there are left alone). Without
+    ``rebuild``, an index another run created while this one waited for the lock is opened.
 
     Safe to interrupt: a new index gets its version file first (no table of contents yet means
     no index); a rebuilt one gets a new empty generation in one step, so readers see the old
@@ -247,7 +253,9 @@ def _create(index_dir: Path, lock_timeout: float):
     try:
         name = whoosh_index._DEF_INDEX_NAME
         generation = whoosh_index.TOC._latest_generation(storage, name)
-        if generation < 0:
+        if generation >= 0 and not rebuild:
+            ix = None
+        elif generation < 0:
             _write_meta(index_dir)
             ix = whoosh_index.create_in(str(index_dir), make_schema())
         else:
@@ -255,10 +263,14 @@ def _create(index_dir: Path, lock_timeout: float):
             whoosh_index.clean_files(storage, name, generation + 1, [])
             ix = whoosh_index.FileIndex(storage, indexname=name)
             _write_meta(index_dir)
-        with contextlib.suppress(FileNotFoundError):
-            (index_dir / ORDER_FILE).unlink()
+        if ix is not None:
+            with contextlib.suppress(FileNotFoundError):
+                (index_dir / ORDER_FILE).unlink()
     finally:
         lock.release()
+    if ix is None:
+        _check_version(index_dir)
+        return _open_dir(index_dir)
     return ix
 
 
@@ -268,7 +280,7 @@ def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, 
     if index_dir.exists() and not index_dir.is_dir():
         raise QuotesearchError(f"{index_dir} is a file, not an index folder; pick another --index")
     if rebuild or not index_exists(index_dir):
-        return _create(index_dir, lock_timeout)
+        return _create(index_dir, lock_timeout, rebuild)
     _check_version(index_dir)
     return _open_dir(index_dir)
 

@@ -627,6 +627,21 @@ def test_two_index_runs_at_once_lose_nothing(tmp_path, index_dir):
     assert open_index(index_dir).doc_count() == 240 * 4
 
 
+def test_index_created_by_another_run_meanwhile_is_kept(fake_extract, corpus, index_dir, monkeypatch):
+    """Two first runs at once: the second found no index, then waited for the lock while the first
+    created one and committed; it must add to that index, not start another."""
+    real_acquire = qindex._acquire
+
+    def another_run_first(lock, timeout, folder):
+        monkeypatch.setattr(qindex, "_acquire", real_acquire)
+        index_articles(index_dir, [corpus / "alpha.txt"])
+        real_acquire(lock, timeout, folder)
+
+    monkeypatch.setattr(qindex, "_acquire", another_run_first)
+    index_articles(index_dir, [corpus / "beta.txt"])
+    assert ids(index_dir) == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+
+
 def test_second_writer_waits_for_the_first(fake_extract, corpus, indexed):
     (corpus / "alpha.txt").write_text(ALPHA + "\n“One more,” said Maria Lopez.\n", encoding="utf-8")
     writer = open_index(indexed).writer()  # another run, in the middle of a batch
