@@ -122,12 +122,13 @@ class Word:
 
 
 _WORDS: dict[str, Word] = {}
+MAX_WORDS = 50_000  # distinct words remembered across articles (about 10 MB)
 
 
 def word(tok: str) -> Word:
     w = _WORDS.get(tok)
     if w is None:
-        if len(_WORDS) > 200_000:  # bounded: a long run over many articles
+        if len(_WORDS) > MAX_WORDS:  # bounded: a long run over many articles
             _WORDS.clear()
         w = _WORDS[tok] = Word(tok)
     return w
@@ -226,7 +227,7 @@ def train(text: str) -> Params:
     toks, starts = words_of(text)
     n = len(toks)
     counts = Counter(toks)
-    if len(_WORDS) > 200_000:
+    if len(_WORDS) > MAX_WORDS:
         _WORDS.clear()
     info: dict[str, Word] = {}
     fdist: dict[str, int] = {}
