@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -54,15 +53,14 @@ def test_command_help_has_examples(run, command):
     assert "quotesearch " + command in result.output.split("Example")[1]
 
 
-def test_help_is_fast_and_imports_no_whoosh():
-    code = ("import sys, time; t = time.perf_counter(); from quotesearch.cli import main; "
-            "print(time.perf_counter() - t, 'whoosh' in sys.modules, 'nltk' in sys.modules)")
+def test_cli_import_loads_no_whoosh_or_nltk():
+    """``quotesearch --help`` stays instant because the CLI imports whoosh and nltk only inside
+    the commands that need them (its speed is measured by benchmarks/bench.py, not here)."""
+    code = "import sys; from quotesearch.cli import main; print('whoosh' in sys.modules, 'nltk' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[1:] == ["False", "False"]
-    assert float(out[0]) < 0.3
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "quotesearch.cli", "--help"], capture_output=True, check=False)
-    assert time.perf_counter() - t < 1.0
+    assert out == ["False", "False"]
+    result = subprocess.run([sys.executable, "-m", "quotesearch.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "Commands:" in result.stdout
 
 
 def test_version(run):

