@@ -38,11 +38,6 @@ def text_of(tokens: list[Token], rng: tuple[int, int] | None, source: str) -> st
     return source[tokens[rng[0]].start:tokens[rng[1]].end]
 
 
-def _is_acronym(tok: Token) -> bool:
-    letters = [c for c in tok.text if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def capitalized(tok: Token) -> bool:
     c = tok.text[0]
     if c == "’":
