@@ -34,6 +34,7 @@ class ArticleNames:
     persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
     roles: dict[str, str] = field(default_factory=dict)         # full name -> title seen before it
     gender: dict[str, str] = field(default_factory=dict)        # full name -> "m"/"f" from "Mr", "Mrs" …
+    by_first: dict[str, str] = field(default_factory=dict)      # first name -> full name ("Sir Keir")
     all_by_surname: dict[str, list[str]] = field(default_factory=dict)
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
 
@@ -77,6 +78,7 @@ def collect_names(article: Article) -> ArticleNames:
                 if len(words) >= 2 and _looks_like_person(words):
                     full = _strip_possessive(text_of(toks, name, text))
                     names.by_surname.setdefault(_key(words[-1].text), full)
+                    names.by_first.setdefault(_key(words[0].text), full)
                     if full not in names.all_by_surname.setdefault(_key(words[-1].text), []):
                         names.all_by_surname[_key(words[-1].text)].append(full)
                     g = title_gender(toks[role[0]:role[1] + 1]) if role else None
@@ -109,7 +111,7 @@ def title_gender(tokens) -> str | None:
 
 
 def _looks_like_person(words: list[Token]) -> bool:
-    lows = [w.lower for w in words]
+    lows = [_key(w.text) for w in words]
     if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
         return False
     if any(w.text.isupper() and len(w.text) > 1 for w in words):
@@ -133,6 +135,8 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
         if w in names.by_surname:
             same = [n for n in names.all_by_surname.get(w, []) if gender and names.gender.get(n) == gender]
             return (same[0] if same else names.by_surname[w]), "person"
+        if w in names.by_first and w not in lexicon.places() and w not in lexicon.organization_words():
+            return names.by_first[w], "person"          # "Sir Keir said" -> "Keir Starmer"
         if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
                                   or w.endswith(("ers", "ists", "ians", "ants", "ents", "ors"))):
             return name, "group"                      # "Analysts", "Prosecutors", "Teachers"

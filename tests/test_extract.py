@@ -464,3 +464,8 @@ def test_clause_that_is_one_whole_quote_is_direct():
         kind="direct", speaker="HuffPo", text="The senator has a mixed record.")
     one("According to The Federalist, the men wore shirts that read “Settle for less.”",
         kind="mixed", speaker="Federalist", text="the men wore shirts that read “Settle for less.”")
+
+
+def test_first_name_alone_resolves_to_the_full_name():
+    found = extract_text("H\n\nSir Keir Starmer visited the plant.\n\n“We will act,” Sir Keir said.")
+    assert [(s.speaker, s.mention) for s in found] == [("Keir Starmer", "Sir Keir")]
