@@ -2,6 +2,7 @@
 borrow a speaker. Each rule lives in ``direct`` or ``reported``, named for what it matches."""
 from __future__ import annotations
 
+from . import lexicon
 from .cues import Cue, find_cues
 from .direct import colon_headline, direct_quotes, subject_with_quoted_words, unattributed_quotes
 from .frames import skip_adjuncts
@@ -32,8 +33,8 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
     covered = [s for a in out for s in a.spans]
     for cue in sorted(cues, key=lambda c: (not _closes_frame(p, c), c.first)):
         start = toks[cue.first].start
-        if cue.first in used or any(s <= start < e for s, e in covered):
-            continue  # used by a quote, or inside another statement's content
+        if cue.first in used or any(s <= start < e for s, e in covered) or toks[cue.first].lower in lexicon.frame_verbs():
+            continue  # used by a quote, inside another statement's content, or a verb that only frames quotes
         s_lo, s_hi = p.sentence(cue.first)
         a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, cues_at)
         if a is None or not (cue.report or a.kind == "mixed"):

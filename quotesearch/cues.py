@@ -35,8 +35,11 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     if prev.lower in _ARTICLES or prev.lower.endswith(("’s", "'s")):
         return False                   # "the claims", "a report", "Trump's remarks" — but "Some said"
     if tok.lower in lexicon.words("noun_forms"):
-        # "Capito states", "she reports", "who claims", "will state" — not "a depressed state"
+        # "Capito states", "she reports", "who claims", "will state" — not "a depressed state",
+        # "several questions"
         low = prev.lower
+        if low in lexicon.determiners():
+            return False
         return prev.is_word and (prev.text[0].isupper() or low in lexicon.pronouns() or low in lexicon.auxiliaries()
                                  or low in ("who", "which", "that") or low in lexicon.group_nouns()
                                  or low in lexicon.anonymous_heads() or low in lexicon.organization_words()

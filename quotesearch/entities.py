@@ -310,7 +310,8 @@ def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles:
     head = a.head
     if not _AGE.match(head):
         known = {**names.roles, **roles}
-        matches = [n for n, r in known.items() if re.search(rf"\b{re.escape(head)}\b", r.lower())]
+        people = set(names.by_surname.values())
+        matches = [n for n, r in known.items() if n in people and re.search(rf"\b{re.escape(head)}\b", r.lower())]
         if matches:
             return max(matches, key=lambda n: max((off for off, m in names.persons_at if m == n), default=-1)), "person"
     speaker, stype = _resolve_pronoun("he", a, last, names)

@@ -244,7 +244,7 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     if cue.lemma in TELL_LIKE:
         k, outlet = object_after(p, k, hi)
     k, adj_outlet = skip_adjuncts(p, k, hi)
-    if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS:
+    if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS and p.tokens[k].lower != "to":
         # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
         # commas are passed only before a place name ("in Buffalo, New York, that …")
         toks = p.tokens

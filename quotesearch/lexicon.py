@@ -27,7 +27,7 @@ def _words(name: str) -> frozenset[str]:
 
 @cache
 def _verb_lines() -> list[tuple[list[str], str]]:
-    """(forms, class) per line; class is "report", "quote" or "mixed"."""
+    """(forms, class) per line; class is "report", "quote", "frame" or "mixed"."""
     out = []
     for line in _lines("speech_verbs.txt"):
         forms, _, mark = line.lower().partition("|")
@@ -45,6 +45,12 @@ def speech_verbs() -> dict[str, str]:
 def report_verbs() -> dict[str, str]:
     """The speech verb forms that also introduce reported speech without quote marks."""
     return {form: parts[0] for parts, cls in _verb_lines() if cls == "report" for form in parts}
+
+
+@cache
+def frame_verbs() -> frozenset[str]:
+    """Verbs of manner that only frame a quote ("he snapped", "she continued")."""
+    return frozenset(form for parts, cls in _verb_lines() if cls == "frame" for form in parts)
 
 
 @cache

@@ -202,7 +202,8 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
             j -= 1
             continue
         if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word) or (
-                tok.text in "’'" and j > lo and tokens[j - 1].lower.endswith("s") and j < k and capitalized(tokens[j + 1])):
+                tok.text in "’'" and j > lo and tokens[j - 1].lower.endswith("s") and j < k
+                and capitalized(tokens[j - 1])):
             j -= 1                                # "Colleges Employers’ Association"
             continue
         break

@@ -469,3 +469,9 @@ def test_clause_that_is_one_whole_quote_is_direct():
 def test_first_name_alone_resolves_to_the_full_name():
     found = extract_text("H\n\nSir Keir Starmer visited the plant.\n\n“We will act,” Sir Keir said.")
     assert [(s.speaker, s.mention) for s in found] == [("Keir Starmer", "Sir Keir")]
+
+
+def test_verbs_of_manner_only_frame_quotes():
+    assert texts("Asked whether he would continue to accept gifts, Keir Starmer said that “all MPs get gifts”.") == [
+        ("direct", "Keir Starmer", "all MPs get gifts")]
+    one("“Not again,” she snapped.", kind="direct", cue="snapped", text="Not again")
