@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from . import lexicon
 from .segment import Token
@@ -48,11 +49,20 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     return True
 
 
-def _phrase_matches(tokens: list[Token], phrases: dict[tuple[str, ...], str]):
-    """(first index, last index, value) for every phrase of ``phrases`` (word tuples) in the tokens."""
+@cache
+def _by_first_word(kind: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The phrases of one kind ("source" cues such as "according to", or "verb" phrases) by first word."""
+    phrases = ({tuple(p.split()): p for p in lexicon.cue_phrases()} if kind == "source"
+               else lexicon.speech_phrases())
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for words, value in phrases.items():
         by_first.setdefault(words[0], []).append((words, value))
+    return by_first
+
+
+def _phrase_matches(tokens: list[Token], kind: str):
+    """(first index, last index, value) for every phrase of that kind in the tokens."""
+    by_first = _by_first_word(kind)
     lowers = [t.lower for t in tokens]
     for i, low in enumerate(lowers):
         for words, value in by_first.get(low, ()):
@@ -63,13 +73,12 @@ def _phrase_matches(tokens: list[Token], phrases: dict[tuple[str, ...], str]):
 
 def phrase_cues(tokens: list[Token]) -> list[Cue]:
     """Multi-word cues that name the source after them ("according to")."""
-    phrases = {tuple(p.split()): p for p in lexicon.cue_phrases()}
-    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, phrases)]
+    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, "source")]
 
 
 def verb_phrase_cues(tokens: list[Token]) -> list[Cue]:
     """Speech verbs of several words ("pointed out")."""
-    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, lexicon.speech_phrases())
+    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, "verb")
             if _is_verb_use(tokens, i)]
 
 
