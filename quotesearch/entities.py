@@ -29,16 +29,18 @@ def _key(s: str) -> str:
 class ArticleNames:
     """What the article tells about names: full person names by surname, organizations by acronym."""
 
-    by_surname: dict[str, str] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)      # ISW -> Institute for the Study of War
     persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
     roles: dict[str, str] = field(default_factory=dict)         # full name -> title seen before it
     gender: dict[str, str] = field(default_factory=dict)        # full name -> "m"/"f" from "Mr", "Mrs" …
     by_first: dict[str, str] = field(default_factory=dict)      # first name -> full name ("Sir Keir")
-    all_by_surname: dict[str, list[str]] = field(default_factory=dict)
+    all_by_surname: dict[str, list[str]] = field(default_factory=dict)   # surname key -> full names in order
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
 
-
+    def full_name(self, surname_key: str) -> str | None:
+        """The first full name the article gives for a surname."""
+        names = self.all_by_surname.get(surname_key)
+        return names[0] if names else None
 
 
 def collect_names(article: Article) -> ArticleNames:
@@ -77,7 +79,6 @@ def collect_names(article: Article) -> ArticleNames:
                     names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
                 if len(words) >= 2 and _looks_like_person(words):
                     full = _strip_possessive(text_of(toks, name, text))
-                    names.by_surname.setdefault(_key(words[-1].text), full)
                     names.by_first.setdefault(_key(words[0].text), full)
                     if full not in names.all_by_surname.setdefault(_key(words[-1].text), []):
                         names.all_by_surname[_key(words[-1].text)].append(full)
@@ -89,9 +90,9 @@ def collect_names(article: Article) -> ArticleNames:
             i = j + 1
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
-            names.persons_at.append((offset, names.by_surname[_key(words[-1].text)]))
-        elif len(words) == 1 and _key(words[0].text) in names.by_surname:
-            names.persons_at.append((offset, names.by_surname[_key(words[0].text)]))
+            names.persons_at.append((offset, names.full_name(_key(words[-1].text))))
+        elif len(words) == 1 and names.full_name(_key(words[0].text)):
+            names.persons_at.append((offset, names.full_name(_key(words[0].text))))
     return names
 
 
@@ -132,9 +133,9 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
         return names.acronyms[name], "organization"
     if len(words) == 1:
         w = lows[0]
-        if w in names.by_surname:
-            same = [n for n in names.all_by_surname.get(w, []) if gender and names.gender.get(n) == gender]
-            return (same[0] if same else names.by_surname[w]), "person"
+        if names.full_name(w):
+            same = [n for n in names.all_by_surname[w] if gender and names.gender.get(n) == gender]
+            return (same[0] if same else names.full_name(w)), "person"
         if w in names.by_first and w not in lexicon.places() and w not in lexicon.organization_words():
             return names.by_first[w], "person"          # "Sir Keir said" -> "Keir Starmer"
         if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
@@ -149,8 +150,9 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
             any(w in ("of", "for", "&") for w in lows):
         return _strip_possessive(name), "organization"
     full = _strip_possessive(name)
-    if len(words) == 2 and lows[-1] in names.by_surname and names.by_surname[lows[-1]].split()[0] == words[0]:
-        return names.by_surname[lows[-1]], "person"
+    known = names.full_name(lows[-1])
+    if len(words) == 2 and known and known.split()[0] == words[0]:
+        return known, "person"
     return full, "person"
 
 
@@ -310,7 +312,7 @@ def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles:
     head = a.head
     if not _AGE.match(head):
         known = {**names.roles, **roles}
-        people = set(names.by_surname.values())
+        people = {n for full in names.all_by_surname.values() for n in full}
         matches = [n for n, r in known.items() if n in people and re.search(rf"\b{re.escape(head)}\b", r.lower())]
         if matches:
             return max(matches, key=lambda n: max((off for off, m in names.persons_at if m == n), default=-1)), "person"

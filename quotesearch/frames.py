@@ -10,7 +10,6 @@ from .mentions import Mention, appositive_before, capitalized, np_after, np_befo
 from .paragraph import Paragraph
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
-TELL_LIKE = frozenset({"tell", "inform", "assure", "reassure", "warn", "remind", "advise", "brief", "urge", "ask"})
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
 _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
                                  "while", "with", "to", "near", "behind", "across", "through", "into", "of",
@@ -241,7 +240,7 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     """Where the words governed by a cue begin: past an addressee ("told The Post"), time and venue
     phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
     k, outlet = cue.last + 1, None
-    if cue.lemma in TELL_LIKE:
+    if cue.lemma in lexicon.verb_frames("addressee"):
         k, outlet = object_after(p, k, hi)
     k, adj_outlet = skip_adjuncts(p, k, hi)
     if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS and p.tokens[k].lower != "to":

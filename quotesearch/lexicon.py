@@ -156,3 +156,13 @@ def discourse_markers() -> frozenset[tuple[str, ...]]:
 def gendered_titles() -> dict[str, str]:
     """Title -> "m" or "f"."""
     return {l.split()[0].lower(): l.split()[1] for l in _lines("gendered_titles.txt")}
+
+
+@cache
+def verb_frames(frame: str) -> frozenset[str]:
+    """Lemmas of speech verbs that take ``frame`` ("addressee", "topic" or "infinitive")."""
+    return frozenset(l.split()[0].lower() for l in _lines("verb_frames.txt") if l.split()[1] == frame)
+
+
+def prepositions() -> frozenset[str]:
+    return words("prepositions")

@@ -173,21 +173,10 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
         return _statement(p, cue, m, spans, outlet)
     if rest_words >= MIN_CLAUSE_WORDS and toks[start].text not in "," and not tail_only \
             and _opens_clause(p, cue, start):
-        if toks[start].lower in _PREPOSITIONS and toks[start - 1].lower != "that":
+        if toks[start].lower in lexicon.prepositions() and toks[start - 1].lower != "that":
             start = clause_after_phrase(p, start) or start
         return _statement(p, cue, m, [(start, hi)], outlet)
     return None
-
-
-_PREPOSITIONS = frozenset({"in", "on", "at", "for", "with", "from", "of", "by", "about", "into", "over", "under",
-                           "against",
-                           "after", "before", "during", "since", "until", "against", "among", "between", "through",
-                           "without", "within", "across", "toward", "towards", "onto", "upon"})
-# Verbs whose topic follows a preposition: "argued against intervention", "warned of a crisis".
-_TOPIC_VERBS = frozenset({"argue", "warn", "complain", "testify", "write", "boast", "brag", "caution", "agree",
-                          "insist", "speculate", "comment", "remark", "joke", "concur", "lament", "protest"})
-_INFINITIVE_VERBS = frozenset({"promise", "vow", "pledge", "agree", "threaten", "ask", "urge", "tell", "warn",
-                               "advise", "remind", "propose", "claim", "decline", "refuse", "offer"})
 
 
 _SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there"})
@@ -202,7 +191,7 @@ def clause_after_phrase(p: Paragraph, start: int) -> int | None:
         if not toks[k].is_word:
             return None
         if re.split("[’']", low, maxsplit=1)[0] in _SUBJECT_PRONOUNS or (
-                k > start + 1 and low in ("the", "a", "an") and toks[k - 1].lower not in _PREPOSITIONS):
+                k > start + 1 and low in ("the", "a", "an") and toks[k - 1].lower not in lexicon.prepositions()):
             return k
     return None
 
@@ -218,13 +207,13 @@ def _opens_clause(p: Paragraph, cue: Cue, start: int) -> bool:
     if p.quote_of[start] is not None or low in _QUESTION_WORDS:
         return True
     if low == "to":
-        return cue.lemma in _INFINITIVE_VERBS
-    if low in _PREPOSITIONS:
+        return cue.lemma in lexicon.verb_frames("infinitive")
+    if low in lexicon.prepositions():
         nxt = p.tokens[start + 1] if start + 1 < len(p.tokens) else None
         if low in ("about", "over", "under") and nxt is not None and (
                 nxt.text[:1].isdigit() or nxt.lower in lexicon.words("numbers")):
             return True                # "said about half of the deficit …"
-        return (low in ("against", "about", "on", "with") or cue.lemma in _TOPIC_VERBS and low in ("for", "of")
+        return (low in ("against", "about", "on", "with") or cue.lemma in lexicon.verb_frames("topic") and low in ("for", "of")
                 or clause_after_phrase(p, start) is not None)
     return not (tok.text.replace(",", "").replace(".", "").isdigit() and start + 1 < len(p.tokens)
                 and p.tokens[start + 1].text.islower() and p.tokens[start + 1].lower not in lexicon.auxiliaries()
