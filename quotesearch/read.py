@@ -100,12 +100,17 @@ def _looks_western(text: str) -> bool:
 
 
 def decode(data: bytes, name: str = "") -> str:
+    """The text of ``data``; see decode_with_encoding."""
+    return decode_with_encoding(data, name)[0]
+
+
+def decode_with_encoding(data: bytes, name: str = "") -> tuple[str, str]:
     """Decode the bytes of a text file; raises ReadError (naming ``name``) for anything else.
 
     In order: a byte order mark (UTF-8, UTF-16, UTF-32); UTF-16 without one (every other
     byte NUL); binary data (NUL or control bytes) is refused; UTF-8; UTF-8 with a few broken
     bytes (replaced by U+FFFD); cp1252/Latin-1 when that reads as Latin-script text; else
-    the encoding charset-normalizer finds, when it finds one.
+    the encoding charset-normalizer finds, when it finds one. Returns (text, encoding name).
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -118,28 +123,29 @@ def decode(data: bytes, name: str = "") -> str:
         elif _is_binary(data[:_SAMPLE]):
             raise ReadError(f"{name}: looks like a binary file, not text")
         else:
-            text = _decode_8bit(data, name)
+            text, codec = _decode_8bit(data, name)
     if _is_binary(text[:_SAMPLE].encode("utf-8", errors="replace")):
         raise ReadError(f"{name}: looks like a binary file, not text")
-    return text
+    return text, codec
 
 
-def _decode_8bit(data: bytes, name: str) -> str:
+def _decode_8bit(data: bytes, name: str) -> tuple[str, str]:
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
     if non_ascii - broken >= 4 * broken:  # UTF-8 with a few broken bytes
-        return text
+        return text, "utf-8 (broken bytes replaced)"
+    codec = "cp1252"
     try:
-        text = data.decode("cp1252")
+        text = data.decode(codec)
     except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d)
-        text = data.decode("latin-1")
+        text, codec = data.decode("latin-1"), "latin-1"
     if _looks_western(text[:_SAMPLE * 4]):
-        return text
+        return text, codec
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a dependency, but reading goes on without it
@@ -147,7 +153,7 @@ def _decode_8bit(data: bytes, name: str) -> str:
     best = from_bytes(data).best() if from_bytes else None
     if best is None:
         raise ReadError(f"{name}: not UTF-8 and its text encoding could not be told; save it as UTF-8")
-    return str(best)
+    return str(best), best.encoding
 
 
 def _split_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -203,9 +209,25 @@ def _title(headline: str) -> str:
 
 
 def article_from_text(text: str, id: str, path: str = "", **meta) -> Article:
+    """An article whose first paragraph is its headline (and title)."""
     paras = paragraph_spans(text)
     title = _title(text[paras[0][0]:paras[0][1]]) if paras else ""
     return Article(id=id, text=text, path=path, title=title, paragraphs=paras, **meta)
+
+
+def article_from_parts(body: str, id: str, path: str = "", title: Optional[str] = None, **meta) -> Article:
+    """An article from a title and a body kept apart (archive records, web pages).
+
+    The extractor reads the first paragraph as the headline, so the title is put before the body
+    (a blank line between) unless the body already starts with it; offsets refer to that text.
+    """
+    title = " ".join((title or "").split())
+    head = " ".join(body[:len(title) * 2 + 20].split())
+    text = body if not title or head.startswith(title) else f"{title}\n\n{body}"
+    article = article_from_text(text, id, path, **meta)
+    if title:
+        article.title = _title(title)
+    return article
 
 
 def article_id(path: Path) -> str:
@@ -261,5 +283,5 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 def read_article(path: str | os.PathLike) -> Article:
     """Read one file. Raises ReadError with a one-line reason when it cannot."""
     path = Path(path)
-    text = decode(read_bytes(path), str(path))
-    return article_from_text(text, article_id(path), str(path))
+    text, encoding = decode_with_encoding(read_bytes(path), str(path))
+    return article_from_text(text, article_id(path), str(path), encoding=encoding)

@@ -26,6 +26,19 @@ class Article:
     url: Optional[str] = None
     outlet: Optional[str] = None
     paragraphs: list[Span] = field(default_factory=list)
+    encoding: Optional[str] = None  # how the bytes were decoded (not kept in the index)
+
+
+@dataclass
+class Skipped:
+    """An input that yields no article (an archive record without text, a line that is not JSON ...).
+    ``name`` says where it is ("news.jsonl record 12"), ``message`` why it was skipped."""
+
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
 
 
 @dataclass
