@@ -21,10 +21,9 @@ import zlib
 from contextlib import nullcontext
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
-from urllib.parse import urlsplit
 
 from .dates import MISSING, parse_date
-from .read import ReadError, article_from_parts, decode_with_encoding, max_file_bytes
+from .read import ReadError, article_from_parts, decode_with_encoding, max_file_bytes, url_host
 from .records import Article, Skipped
 
 ARCHIVE_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
@@ -199,17 +198,6 @@ def _value(value):
     return None
 
 
-def _host(url: str) -> Optional[str]:
-    """The host name of ``url`` without "www.", or None."""
-    try:
-        host = urlsplit(url if "//" in url else "//" + url).hostname
-    except ValueError:
-        return None
-    if not host or "." not in host or _SPACE.search(host):
-        return None
-    return host.removeprefix("www.")
-
-
 def _article(record: dict, name: str, stem: str, n: int, encoding: Optional[str]) -> Union[Article, Skipped]:
     values: dict = {}
     for key, value in record.items():
@@ -228,7 +216,7 @@ def _article(record: dict, name: str, stem: str, n: int, encoding: Optional[str]
         return Skipped(f"{name} record {n}", f"text of {size / 1e6:.3g} MB is more than the {limit / 1e6:g} MB "
                                              "one article may have (QUOTESEARCH_MAX_FILE_MB)")
     url = (get("url", str) or "").strip() or None
-    host = _host(url) if url else None
+    host = url_host(url) if url else None
     outlet = (get("outlet", str) or "").strip() or host
     record_id = get("id")
     if record_id is not None:

@@ -11,6 +11,7 @@ from .mentions import capitalized as _cap, split_name, text_of
 from .records import Article, Statement
 from .quotes import find_quotes
 from .segment import Token, tokenize
+from .speakers import speaker_key
 
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
@@ -280,11 +281,16 @@ def resolve(article: Article, attributions: list[Attribution]) -> list[Statement
             speaker_type=stype if speaker else "unknown",
             role=role or None,
             organization=org,
-            outlet=a.outlet,
+            given_to=a.outlet,
             cue=a.cue,
             paragraph=a.paragraph,
             spans=spans,
             context=ptext,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            outlet=article.outlet,
+            speaker_key=speaker_key(speaker, stype if speaker else "unknown", article.id),
         )
         out.append(st)
         prev = st

@@ -12,14 +12,11 @@ import os
 import re
 from pathlib import Path
 from typing import Optional
-from urllib.parse import urlsplit
 
 from . import read
+from .dates import date_only, parse_date
 from .records import Article
 
-HTML_SUFFIXES = (".html", ".htm")
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _WESTERN = {"ascii", "latin-1", "iso8859-1", "cp1252", "utf-8"}  # a cp1252 reading is right for these
 _SETTINGS = dict(
@@ -50,15 +47,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     return data.decode(declared, errors="replace"), declared
 
 
-def _date(value: Optional[str]) -> Optional[str]:
-    return value[:10] if value and _ISO_DATE.match(value) else None
-
-
 def _outlet(sitename: Optional[str], url: Optional[str]) -> Optional[str]:
     if sitename and sitename.strip():
         return sitename.strip()
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    return read.url_host(url) if url else None
 
 
 def read_html(path: str | os.PathLike) -> Article:
@@ -78,5 +70,5 @@ def read_html(path: str | os.PathLike) -> Article:
         raise read.ReadError(f"{path}: no article text found in this web page")
     url = doc.url or None
     return read.article_from_parts(body, read.article_id(path), path=str(path), title=doc.title or "",
-                                   date=_date(doc.date), url=url, outlet=_outlet(doc.sitename, url),
+                                   date=date_only(parse_date(doc.date)), url=url, outlet=_outlet(doc.sitename, url),
                                    encoding=encoding)

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from .records import STATEMENT_FIELDS, Article, Statement
+from .groups import QuoteGroups
+from .records import STATEMENT_FIELDS, Article, Skipped, Statement
+from .speakers import ALIASES_FILE, Aliases, speaker_key as folded_speaker_key
 
 
 @contextlib.contextmanager
@@ -71,12 +73,12 @@ def _patch_whoosh_length_readers() -> None:
 
 _patch_whoosh_length_readers()
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META_FILE = "quotesearch.json"
 WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
 
-Item = Union[str, os.PathLike, Article, tuple]
+Item = Union[str, os.PathLike, Article, tuple, Skipped, Exception]
 
 
 class QuotesearchError(Exception):
@@ -105,17 +107,20 @@ def make_schema() -> Schema:
         path=STORED(),
         source_hash=ID(stored=True),
         count=STORED(),
-        date=STORED(),
+        date=STORED(),   # the article's, ISO 8601: on source markers only, like url and title
         url=STORED(),
+        day=ID(sortable=True),  # YYYY-MM-DD of the article's date, on every document: --since/--until
         text=TEXT(analyzer=StemmingAnalyzer(), stored=True),  # highlights re-read the stored text
         speaker=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         speaker_key=ID(stored=True, sortable=True),
+        quote_group=ID(stored=True),
         speaker_tokens=KEYWORD(lowercase=True),
         mention=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         speaker_type=ID(stored=True, analyzer=lower_id),
         role=TEXT(analyzer=StemmingAnalyzer(), stored=True),
         organization=TEXT(analyzer=StemmingAnalyzer(), stored=True),
-        outlet=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        given_to=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        outlet=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),  # the article's
         kind=ID(stored=True, sortable=True, analyzer=lower_id),
         cue=ID(stored=True, analyzer=lower_id),
         paragraph=NUMERIC(stored=True, sortable=True, shift_step=0),  # one term, not eight: exact matches only
@@ -125,19 +130,13 @@ def make_schema() -> Schema:
     )
 
 
-# -- speaker normalization ---------------------------------------------------------
-
-_NAME_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
-
-
-def speaker_key(name: Optional[str]) -> str:
-    """'  George   Barros ' -> 'george barros' (lowercased, whitespace collapsed)."""
-    return " ".join((name or "").lower().split())
-
+# -- speaker names ------------------------------------------------------------------
 
 def speaker_tokens(name: Optional[str]) -> list[str]:
-    """The lowercased word tokens of a name: 'Mr. George Barros' -> ['mr', 'george', 'barros']."""
-    return _NAME_TOKEN.findall((name or "").lower())
+    """The folded words of a name: 'Mr. Zoë Müller' -> ['mr', 'zoe', 'muller']."""
+    from .speakers import fold
+
+    return fold(name).split()
 
 
 # -- opening ------------------------------------------------------------------------
@@ -290,10 +289,11 @@ def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, 
 NOT_EXTRACTION = {"cli.py", "output.py", "search.py", "index.py", "evaluate.py", "__main__.py"}
 
 
-def extractor_fingerprint() -> str:
-    """A hash of the extractor's code and word lists: a new extractor re-indexes unchanged files."""
+def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:
+    """A hash of the extractor's code, word lists and the aliases: when one changes, unchanged
+    files are indexed again."""
     root = Path(__file__).parent
-    h = hashlib.sha256()
+    h = hashlib.sha256((aliases.fingerprint() if aliases else "").encode())
     files = [p for p in root.glob("*.py") if p.name not in NOT_EXTRACTION] + list(root.glob("lexicons/*.txt"))
     for p in sorted(files):
         h.update(p.name.encode())
@@ -308,33 +308,42 @@ def source_hash(article: Article, fingerprint: str = "") -> str:
     return h.hexdigest()[:32]
 
 
+ARTICLE_FIELDS = ("title", "date", "url", "outlet")  # kept on the source marker, joined when read
+
+
 def statement_doc(st: Statement, article: Article) -> dict:
-    """A statement's document. The article's title, path and hash live on its source marker only
-    (``title:`` queries are answered through the markers, see search.py)."""
-    doc = {k: v for k, v in st.to_dict().items() if v is not None}
+    """A statement's document. The article's title, date, url, outlet, path and hash are stored on
+    its source marker only (``title:`` queries are answered through the markers, see search.py);
+    the date's day and the outlet's words are indexed here too, for filters."""
+    doc = {k: v for k, v in st.to_dict().items() if v is not None and k not in ARTICLE_FIELDS}
     doc.update(
         doctype="statement",
         source=article.id,
         spans=json.dumps(st.spans),
         start=st.spans[0][0] if st.spans else 0,
-        speaker_key=speaker_key(st.speaker),
-        speaker_tokens=" ".join(speaker_tokens(st.speaker)),
+        speaker_tokens=" ".join(speaker_tokens(st.speaker) + st.speaker_key.split("@")[0].split()),
+        day=(article.date or "")[:10],
+        outlet=article.outlet,
     )
-    return {k: v for k, v in doc.items() if v != ""}
+    return {k: v for k, v in doc.items() if v not in (None, "")}
 
 
 def source_doc(article: Article, digest: str, count: int) -> dict:
     doc = dict(doctype="source", source=article.id, title=article.title, path=article.path,
-               source_hash=digest, count=count, date=article.date, url=article.url)
+               source_hash=digest, count=count, date=article.date, url=article.url, outlet=article.outlet,
+               day=(article.date or "")[:10])
     return {k: v for k, v in doc.items() if v not in (None, "")}
 
 
-def record_from_stored(stored: dict) -> dict:
-    """The Statement fields (exactly those) of a stored statement document."""
+def record_from_stored(stored: dict, marker: Optional[dict] = None) -> dict:
+    """The Statement fields (exactly those) of a stored statement document; the article's
+    title, date, url and outlet come from its source ``marker``."""
     rec = {k: stored.get(k) for k in STATEMENT_FIELDS}
     rec["spans"] = json.loads(stored.get("spans") or "[]")
-    for k in ("text", "speaker", "mention", "context"):
+    for k in ("text", "speaker", "mention", "context", "speaker_key"):
         rec[k] = rec[k] or ""
+    for k in ARTICLE_FIELDS:
+        rec[k] = (marker or {}).get(k, "" if k == "title" else None)
     return rec
 
 
@@ -347,7 +356,8 @@ class IndexSummary:
     speakers: int = 0         # distinct speakers among them
     seconds: float = 0.0
     skipped: int = 0          # unchanged sources left as they were
-    errors: list[str] = field(default_factory=list)  # one line per unreadable file
+    errors: list[str] = field(default_factory=list)  # one line per unreadable file or record
+    encodings: list[str] = field(default_factory=list)  # 'NAME: read as cp1252' for text not in UTF-8
     total_sources: int = 0    # in the whole index after this run
     total_statements: int = 0
 
@@ -358,6 +368,8 @@ Progress = Callable[[str, str], None]  # (name, status: indexed|unchanged|error)
 def _item_name(item: Item) -> str:
     if isinstance(item, tuple):
         item = item[0]
+    if isinstance(item, Skipped):
+        return item.name
     if isinstance(item, Article):
         return item.path or item.id
     return str(item)
@@ -372,11 +384,14 @@ def index_articles(
     lock_timeout: Optional[float] = None,
     batch_size: int = 5000,
     jobs: int = 1,
+    aliases: Union[str, os.PathLike, None] = None,
 ) -> IndexSummary:
     """Add files, Articles or (Article, statements) pairs to the index at ``index_dir``.
 
     Unchanged sources are skipped (before extraction), changed ones replaced.
-    Unreadable files and extractor failures are listed in ``summary.errors`` and skipped.
+    Unreadable files, Skipped records, exceptions given as items and extractor failures are
+    listed in ``summary.errors`` and skipped. ``aliases`` is a tab-separated aliases file,
+    copied to INDEX/aliases.tsv (which is used when it is not given).
     With ``jobs`` > 1, files are read and extracted in that many processes while this one
     writes, in the order given: the index is the same as with one job.
     Raises SchemaMismatch, IndexLocked or QuotesearchError.
@@ -384,7 +399,8 @@ def index_articles(
     extract = extract or default_extract
     t0 = time.monotonic()
     lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
-    run = _Run(open_for_writing(index_dir, rebuild, lock_timeout), Path(index_dir), extract, lock_timeout, batch_size)
+    ix = open_for_writing(index_dir, rebuild, lock_timeout)
+    run = _Run(ix, Path(index_dir), extract, lock_timeout, batch_size, _aliases(Path(index_dir), aliases))
     try:
         if jobs > 1:
             for name, status in _parallel(run, items, jobs):
@@ -398,6 +414,24 @@ def index_articles(
     if run.summary.files:
         write_reading_order(run.ix, Path(index_dir))
     return run.finish(time.monotonic() - t0)
+
+
+def _aliases(index_dir: Path, path: Union[str, os.PathLike, None]) -> Aliases:
+    """The aliases of this run: the file given (then kept in the index folder), else the one kept there."""
+    try:
+        if path is None:
+            return Aliases.in_index(index_dir)
+        aliases = Aliases.read(path)
+        data = Path(path).read_bytes()
+    except (OSError, UnicodeDecodeError) as e:
+        raise QuotesearchError(f"cannot read the aliases file {path or index_dir / ALIASES_FILE}: "
+                               f"{getattr(e, 'strerror', None) or e}") from None
+    except ValueError as e:
+        raise QuotesearchError(f"{e}; fix the aliases file") from None
+    tmp = index_dir / f"{ALIASES_FILE}.{os.getpid()}.tmp"
+    tmp.write_bytes(data)
+    os.replace(tmp, index_dir / ALIASES_FILE)
+    return aliases
 
 
 # -- reading order ------------------------------------------------------------------
@@ -457,6 +491,8 @@ def _prepare(item: Item, extract: Callable, known: dict, fingerprint: str, seen=
     from .read import ReadError, read_article
 
     name = _item_name(item)
+    if isinstance(item, (Skipped, Exception)):
+        return name, None, "read-error", str(item)
     try:
         article = item[0] if isinstance(item, tuple) else item
         article = article if isinstance(article, Article) else read_article(article)
@@ -529,14 +565,22 @@ def _parallel(run: "_Run", items: Iterable[Item], jobs: int) -> Iterator[tuple[s
 class _Run:
     """The state of one index_articles call: one writer at a time, committed every batch."""
 
-    def __init__(self, ix, index_dir: Path, extract: Callable, lock_timeout: float, batch_size: int):
+    def __init__(self, ix, index_dir: Path, extract: Callable, lock_timeout: float, batch_size: int,
+                 aliases: Aliases):
         self.ix, self.index_dir, self.extract = ix, index_dir, extract
-        self.lock_timeout, self.batch_size = lock_timeout, batch_size
-        with open_searcher(ix, index_dir) as s:
-            self.known = {d["source"]: d.get("source_hash") for d in s.documents(doctype="source")}
-        self.fingerprint = extractor_fingerprint()
+        self.lock_timeout, self.batch_size, self.aliases = lock_timeout, batch_size, aliases
+        self.searcher = open_searcher(ix, index_dir)  # the index as it was: earlier quote groups
+        self.known = {d["source"]: d.get("source_hash") for d in self.searcher.documents(doctype="source")}
+        self.groups = QuoteGroups(self._earlier_statements if self.known else None)
+        self.fingerprint = extractor_fingerprint(aliases)
         self.summary, self.seen, self.speakers = IndexSummary(), {}, set()
         self.writer, self.pending = None, 0
+
+    def _earlier_statements(self, key: str) -> Iterator[tuple[str, str]]:
+        """(text, quote_group) of the statements of one speaker key indexed before this run."""
+        for docnum in self.searcher.document_numbers(speaker_key=key):
+            stored = self.searcher.stored_fields(docnum)
+            yield stored.get("text", ""), stored.get("quote_group")
 
     def add(self, item: Item) -> str:
         """Index one item; returns its status: indexed, unchanged or error."""
@@ -560,13 +604,18 @@ class _Run:
         if kind == "failed":
             return self._error(data)
         article, digest, statements = data
+        if article.encoding and not article.encoding.startswith(("utf-8", "ascii")):
+            self.summary.encodings.append(f"{name}: read as {article.encoding}")
         if self.writer is None:
             self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
+        for st in statements:
+            st.speaker_key = folded_speaker_key(st.speaker, st.speaker_type, article.id, self.aliases)
+            st.quote_group = self.groups.assign(st.speaker_key, st.text, article.id)
         written = _write_source(self.writer, article, statements, digest)
         self.pending += len(written) + 1
         self.summary.files += 1
         self.summary.statements += len(written)
-        self.speakers.update(speaker_key(st.speaker) for st in written)
+        self.speakers.update(st.speaker_key for st in written)
         if self.pending >= self.batch_size:
             self.commit()
         return "indexed"
@@ -581,6 +630,7 @@ class _Run:
             self.writer, self.pending = None, 0
 
     def cancel(self) -> None:
+        self.searcher.close()
         if self.writer is not None:
             writer, self.writer = self.writer, None
             # after a commit interrupted (Ctrl-C) once whoosh released the lock, cancel fails: keep

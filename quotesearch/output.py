@@ -27,7 +27,7 @@ def render(rows: list[dict], fmt: str, columns: Optional[Columns] = None,
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
     if fmt == "jsonl":
-        return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        return "\n".join(json_line(r) for r in rows)
     if fmt == "csv":
         return _csv(rows)
     if fmt != "table":
@@ -50,6 +50,20 @@ def cell(value) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+def json_line(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False)
+
+
+def csv_writer(out, columns: Sequence[str]):
+    """Write the header line to ``out`` now; returns a function that writes one row (a dict)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+
+    def write(row: dict) -> None:
+        writer.writerow([cell(row.get(k)) for k in columns])
+    return write
 
 
 def _csv(rows: list[dict]) -> str:
@@ -141,6 +155,8 @@ def _widths(natural: list[int], wrappable: list[bool], headers: list[str], avail
 def _table(rows: list[dict], columns: Columns, width: int) -> str:
     if not rows:
         return ""
+    # a column no row has a value for (dates and outlets of plain text files) takes no room
+    columns = [c for i, c in enumerate(columns) if i == 0 or any(cell(r.get(c[0])) for r in rows)]
     cells = [[cell(r.get(k)) for k, _ in columns] for r in rows]
     headers = [h for _, h in columns]
     natural = [max([len(h)] + [visible_len(row[i]) for row in cells]) for i, h in enumerate(headers)]

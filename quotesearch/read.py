@@ -21,6 +21,7 @@ from typing import Iterator, Optional
 from .records import Article
 
 TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")  # read through trafilatura (the html extra), see html.py
 MAX_FILE_MB = 5.0  # default size limit of one file; QUOTESEARCH_MAX_FILE_MB changes it
 MAX_PARAGRAPH = 20_000  # characters; the longest paragraph in the PolNeAR corpus has 16,172
 MAX_TITLE = 300  # characters of the headline kept as the title
@@ -51,8 +52,9 @@ def max_file_bytes() -> int:
     return int(mb * 1_000_000)
 
 
-def find_files(paths: list[str | os.PathLike]) -> Iterator[Path]:
-    """Yield article files under ``paths`` (files as given, folders recursively), sorted.
+def find_files(paths: list[str | os.PathLike], suffixes: tuple[str, ...] = TEXT_SUFFIXES) -> Iterator[Path]:
+    """Yield article files under ``paths`` (files as given, folders recursively: the names ending
+    in one of ``suffixes``), sorted.
 
     A folder that cannot be listed is yielded itself, so that reading it reports why.
     """
@@ -65,7 +67,7 @@ def find_files(paths: list[str | os.PathLike]) -> Iterator[Path]:
                 unlisted.clear()
                 dirs.sort()
                 for name in sorted(files):
-                    if name.lower().endswith(TEXT_SUFFIXES) and not name.startswith("."):
+                    if name.lower().endswith(suffixes) and not name.startswith("."):
                         yield Path(root) / name
             for e in unlisted:
                 yield Path(e.filename)
@@ -230,6 +232,19 @@ def article_from_parts(body: str, id: str, path: str = "", title: Optional[str] 
     return article
 
 
+def url_host(url: str) -> Optional[str]:
+    """The host name of ``url`` without "www." (an archive's or a page's outlet when it names none), or None."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host or any(c.isspace() for c in host):
+        return None
+    return host.removeprefix("www.")
+
+
 def article_id(path: Path) -> str:
     return path.stem
 
@@ -281,7 +296,11 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 
 def read_article(path: str | os.PathLike) -> Article:
-    """Read one file. Raises ReadError with a one-line reason when it cannot."""
+    """Read one file (text, Markdown or a web page). Raises ReadError with a one-line reason when it cannot."""
     path = Path(path)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from .html import read_html
+
+        return read_html(path)
     text, encoding = decode_with_encoding(read_bytes(path), str(path))
     return article_from_text(text, article_id(path), str(path), encoding=encoding)

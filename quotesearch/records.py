@@ -54,11 +54,19 @@ class Statement:
     speaker_type: str
     role: Optional[str]
     organization: Optional[str]
-    outlet: Optional[str]
+    given_to: Optional[str]  # the outlet the statement was given to ("told The Post")
     cue: Optional[str]
     paragraph: int
     spans: list[list[int]]
     context: str
+    # the article's metadata (the source's, not the speaker's)
+    title: str = ""
+    date: Optional[str] = None  # ISO 8601
+    url: Optional[str] = None
+    outlet: Optional[str] = None  # the publication that carried the article
+    # the same person across articles, and the same quote across outlets (set by the indexer)
+    speaker_key: str = ""
+    quote_group: Optional[str] = None
 
     def to_dict(self) -> dict:
         return asdict(self)

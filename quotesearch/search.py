@@ -1,8 +1,9 @@
 """Reading the index: keyword search with filters, highlighting, speaker and source listings.
 
 Open one ``QuoteSearcher`` per command and ask it everything; it holds one whoosh searcher.
-Every statement comes back as a dict with exactly the Statement fields, plus a few
-extras where noted (``highlight``, ``score``, ``title``).
+Every statement comes back as a dict with exactly the Statement fields (the article's title,
+date, url and outlet joined from its source marker), plus a few extras where noted
+(``highlight``, ``score``, ``sources``).
 """
 from __future__ import annotations
 
@@ -12,22 +13,24 @@ import re
 from pathlib import PurePath
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 from .index import (QuotesearchError, open_index, open_searcher, quiet_whoosh, read_reading_order, record_from_stored,
-                    speaker_key, speaker_tokens)
+                    speaker_tokens)
 from .records import KINDS
+from .speakers import Aliases, fold, name_key
 
 with quiet_whoosh():
     from whoosh import collectors, highlight, qparser
-    from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Term
+    from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Term, TermRange
 
 MARK = "**"  # matched words in ``highlight`` are wrapped in this
 
 # Field names accepted in ``field:value`` query syntax, with their aliases.
-QUERY_FIELDS = ("text", "speaker", "mention", "speaker_type", "role", "organization", "outlet",
-                "kind", "cue", "source", "title", "paragraph", "id")
-ALIASES = {"organization": ["org"], "speaker_type": ["type"]}
+QUERY_FIELDS = ("text", "speaker", "mention", "speaker_type", "role", "organization", "given_to", "outlet",
+                "kind", "cue", "source", "title", "paragraph", "id", "speaker_key", "quote_group")
+ALIASES = {"organization": ["org"], "speaker_type": ["type"], "given_to": ["told"]}
+SORTS = ("relevance", "date", "-date")
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(\S?)")
 _EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
@@ -39,6 +42,20 @@ class QuerySyntaxError(QuotesearchError):
 
 class NotFound(QuotesearchError):
     pass
+
+
+@dataclass
+class Filters:
+    """What every listing accepts. Dates are YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."""
+
+    speaker: Optional[str] = None
+    role: Optional[str] = None
+    org: Optional[str] = None
+    source: Optional[str] = None
+    kind: Optional[str] = None
+    since: Optional[str] = None
+    until: Optional[str] = None
+    outlet: Optional[str] = None
 
 
 @dataclass
@@ -109,7 +126,7 @@ def _ZeroTerm(fieldname: str, text: str):  # noqa: N802
     return Term(fieldname, text, boost=0.0)
 
 
-MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash"}  # what a source marker has
+MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash", "day", "outlet"}  # what a source marker has
 
 
 def _may_match_markers(q) -> bool:
@@ -142,6 +159,8 @@ class QuoteSearcher:
         self.s = open_searcher(self.ix, index_dir)
         self.schema = self.s.schema  # not ix.schema: that reads the table of contents again
         self._order = None  # the saved reading order (an array), False when there is none
+        self._markers: dict[str, dict] = {}
+        self._aliases: Optional[Aliases] = None
 
     def __enter__(self) -> "QuoteSearcher":
         return self
@@ -186,124 +205,281 @@ class QuoteSearcher:
             raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
         return words
 
-    def filters(self, speaker=None, role=None, org=None, source=None, kind=None):
-        """One whoosh query combining the filters, or None when there is none. Its terms weigh
-        nothing: a filter does not change scores."""
+    @property
+    def aliases(self) -> Aliases:
+        if self._aliases is None:
+            try:
+                self._aliases = Aliases.in_index(self.index_dir)
+            except (OSError, ValueError):  # reported when indexing; searching goes on without them
+                self._aliases = Aliases()
+        return self._aliases
+
+    def _speaker_filter(self, speaker: str):
+        """Statements whose speaker key is the folded name (after the aliases), or whose name has
+        every word of it: 'zelensky', 'President Volodymyr Zelensky' and 'ZELENSKY' find the same."""
+        tokens = speaker_tokens(speaker)
+        if not tokens:
+            raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
+        key = name_key(speaker)
+        keys = {self.aliases.get(key, key)}
+        keys |= {canonical for alias, canonical in self.aliases.items() if set(tokens) <= set(alias.split())}
+        return Or([And([_ZeroTerm("speaker_tokens", t) for t in tokens])]
+                  + [_ZeroTerm("speaker_key", k) for k in sorted(keys)])
+
+    def filters(self, f: Optional[Filters] = None, **kw):
+        """One whoosh query combining the filters (a Filters, or its fields as keywords), or None
+        when there is none. Its terms weigh nothing: a filter does not change scores."""
+        f = f or Filters(**kw)
         Term = _ZeroTerm  # noqa: N806
         parts = []
-        if speaker is not None:
-            tokens = speaker_tokens(speaker)
-            if not tokens:
-                raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
-            # every word of the name (a statement whose speaker_key equals the name has them all)
-            parts.append(And([Term("speaker_tokens", t) for t in tokens]))
-        if role is not None:
-            parts.append(And([Term("role", w) for w in self._words("role", role, "--role")]))
-        if org is not None:
-            parts.append(And([Term("organization", w) for w in self._words("organization", org, "--org")]))
-        if source is not None:
-            parts.append(Term("source", self._require_source(source)["source"]))
-        if kind is not None:
-            if kind.lower() not in KINDS:
-                raise QuerySyntaxError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
-            parts.append(Term("kind", kind.lower()))
+        if f.speaker is not None:
+            parts.append(self._speaker_filter(f.speaker))
+        if f.role is not None:
+            parts.append(And([Term("role", w) for w in self._words("role", f.role, "--role")]))
+        if f.org is not None:
+            parts.append(And([Term("organization", w) for w in self._words("organization", f.org, "--org")]))
+        if f.outlet is not None:
+            parts.append(And([Term("outlet", w) for w in self._words("outlet", f.outlet, "--outlet")]))
+        if f.source is not None:
+            parts.append(Term("source", self._require_source(f.source)["source"]))
+        if f.kind is not None:
+            if f.kind.lower() not in KINDS:
+                raise QuerySyntaxError(f"--kind {f.kind!r} is not one of {', '.join(KINDS)}")
+            parts.append(Term("kind", f.kind.lower()))
+        if f.since is not None or f.until is not None:
+            since, until = self._bound(f.since, "--since"), self._bound(f.until, "--until", end=True)
+            parts.append(TermRange("day", since, until, boost=0.0))
         return And(parts) if parts else None
 
-    def search(self, query: str = "", speaker: Optional[str] = None, role: Optional[str] = None,
-               org: Optional[str] = None, source: Optional[str] = None, kind: Optional[str] = None,
-               limit: Optional[int] = 20) -> SearchResults:
+    @staticmethod
+    def _bound(value: Optional[str], option: str, end: bool = False) -> Optional[str]:
+        from .dates import parse_bound
+
+        if value is None:
+            return None
+        try:
+            return parse_bound(value, end=end)
+        except ValueError as e:
+            raise QuerySyntaxError(f"{option}: {e}") from None
+
+    def search(self, query: str = "", filters: Optional[Filters] = None, limit: Optional[int] = 20,
+               sort: str = "relevance", group: bool = False, **kw) -> SearchResults:
         """Statements matching ``query`` (whoosh syntax over the quote text) and every filter.
 
-        Best matches first; with a blank query, every statement passing the filters in reading order.
+        Best matches first (``sort`` 'date' or '-date': by the article's date); with a blank
+        query, every statement passing the filters in reading order (or by date). With ``group``,
+        one hit per quote group, with the number of sources carrying it as ``sources``.
         """
+        if sort not in SORTS:
+            raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
         q = self.parse(query)
-        flt = self.filters(speaker, role, org, source, kind)
+        flt = self.filters(filters, **kw)
+        want = None if group else limit  # grouping looks at every match, then keeps ``limit`` groups
         if q is None:
-            hits, total = self._in_reading_order(_statements_only(flt), limit)
-            return SearchResults([dict(rec, highlight=rec["text"], score=None) for rec in hits], total)
+            docnums, total = self._ordered(_statements_only(flt), want, sort)
+            hits = [dict(self.record(d), highlight=None, score=None) for d in docnums]
+            for rec in hits:
+                rec["highlight"] = rec["text"]
+        else:
+            hits, total = self._ranked(q, flt, want, sort)
+        if group:
+            hits = self._one_per_group(hits)
+            total = len(hits)
+            hits = hits[:limit] if limit else hits
+        return SearchResults(hits, total)
+
+    def _ranked(self, q, flt, limit: Optional[int], sort: str) -> tuple[list[dict], int]:
         # The filters as a part of the query whose terms score nothing (whoosh's filter= first
         # builds a set of every document passing them), source markers left out the same way.
         # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
-        collector = collectors.TopCollector(limit, usequality=flt is None) if limit else collectors.UnlimitedCollector()
+        top = limit if sort == "relevance" else None
+        collector = collectors.TopCollector(top, usequality=flt is None) if top else collectors.UnlimitedCollector()
         self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Mark()
+        found = list(results)
+        total = len(results) if top and len(found) == top else len(found)
+        if sort != "relevance":
+            found = self._by_date([hit.docnum for hit in found], sort, limit, hits=found)
         hits = []
-        for hit in results:
-            rec = record_from_stored(hit.fields())
+        for hit in found:
+            rec = self.record(hit.docnum)
             marked = hit.highlights("text", top=1)
             rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
             rec["score"] = round(hit.score, 3) if hit.score is not None else None
             hits.append(rec)
-        if not limit or len(hits) < limit:
-            return SearchResults(hits, len(hits))
-        return SearchResults(hits, len(results))
+        return hits, total
+
+    def _one_per_group(self, hits: list[dict]) -> list[dict]:
+        """The first hit of each quote group, with ``sources``: how many sources carry the group."""
+        out, seen = [], set()
+        source_of = self.s.reader().column_reader("source")
+        for rec in hits:
+            group = rec.get("quote_group") or rec["id"]
+            if group in seen:
+                continue
+            seen.add(group)
+            members = self.s.document_numbers(quote_group=group) if rec.get("quote_group") else ()
+            rec["sources"] = len({source_of[d] for d in members}) or 1
+            out.append(rec)
+        return out
+
+    # -- records -------------------------------------------------------------------
+
+    def marker(self, source: str) -> dict:
+        """The stored source marker of ``source`` (empty when there is none)."""
+        if source not in self._markers:
+            self._markers[source] = self.s.document(doctype="source", source=source) or {}
+        return self._markers[source]
+
+    def record(self, docnum: int) -> dict:
+        stored = self.s.stored_fields(docnum)
+        return record_from_stored(stored, self.marker(stored.get("source", "")))
+
+    def _days(self):
+        return self.s.reader().column_reader("day")
+
+    def _by_date(self, docnums: list[int], sort: str, limit: Optional[int], hits: Optional[list] = None) -> list:
+        """``docnums`` (or the ``hits`` they belong to) by the article's date, newest first for
+        '-date'; undated ones last; ties in reading order."""
+        days, order = self._days(), self._reading_order()
+        ranked = sorted(range(len(docnums)), key=lambda i: order[docnums[i]] if order else docnums[i])
+        dated = [i for i in ranked if days[docnums[i]]]
+        dated.sort(key=lambda i: days[docnums[i]], reverse=sort == "-date")  # stable: ties stay in reading order
+        ranked = (dated + [i for i in ranked if not days[docnums[i]]])[:limit or None]
+        items = hits if hits is not None else docnums
+        return [items[i] for i in ranked]
+
+    def _reading_order(self):
+        if self._order is None:
+            self._order = read_reading_order(self.s.reader(), self.index_dir) or False
+        return self._order or None
 
     # -- listings ------------------------------------------------------------------
 
-    def _in_reading_order(self, q, limit: Optional[int]) -> tuple[list[dict], int]:
-        """The first ``limit`` (all if None or 0) statements matching ``q`` by source and start,
-        and how many match."""
-        if self._order is None:
-            self._order = read_reading_order(self.s.reader(), self.index_dir) or False
-        if self._order is False:  # no saved order for this state of the index: whoosh sorts
+    def _ordered(self, q, limit: Optional[int], sort: str = "relevance") -> tuple[list[int], int]:
+        """The first ``limit`` (all if None or 0) documents matching ``q`` in reading order (by
+        source and start) or by date, and how many match."""
+        order = self._reading_order()
+        if sort != "relevance":
+            matching = list(self.s.docs_for_query(q))
+            return self._by_date(matching, sort, limit), len(matching)
+        if order is None:  # no saved order for this state of the index: whoosh sorts
             results = self.s.search(q, limit=limit or None, sortedby=["source", "start"])
             docnums = [hit.docnum for hit in results]
             total = len(results) if limit and len(docnums) == limit else len(docnums)
-        else:
-            matching = list(self.s.docs_for_query(q))
-            total = len(matching)
-            key = self._order.__getitem__
-            docnums = heapq.nsmallest(limit, matching, key=key) if limit else sorted(matching, key=key)
-        return [record_from_stored(self.s.stored_fields(d)) for d in docnums], total
+            return docnums, total
+        matching = list(self.s.docs_for_query(q))
+        key = order.__getitem__
+        docnums = heapq.nsmallest(limit, matching, key=key) if limit else sorted(matching, key=key)
+        return docnums, len(matching)
 
-    def _statements(self, q) -> list[dict]:
-        return self._in_reading_order(_statements_only(q), None)[0]
+    def statements(self, filters: Optional[Filters] = None, sort: str = "relevance", query: str = "",
+                   **kw) -> Iterator[dict]:
+        """Every statement passing the filters (and matching ``query``), one at a time, in reading
+        order ('relevance': there is no limit to rank for) or by date ('date', '-date')."""
+        q, flt = self.parse(query), self.filters(filters, **kw)
+        both = [part for part in (q, flt) if part is not None]
+        docnums, _ = self._ordered(_statements_only(And(both) if len(both) > 1 else (both or [None])[0]), None, sort)
+        for d in docnums:
+            yield self.record(d)
 
-    def speakers(self) -> list[dict]:
-        """Every speaker: name, type, roles, organizations, number of statements (most first)."""
+    def speakers(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
+        """One row per speaker key: the most used name, type, roles, organizations, number of
+        statements and of articles, first and last date (most statements first)."""
         groups: dict[str, dict] = {}
-        for rec in self._statements(None):
-            g = groups.setdefault(speaker_key(rec["speaker"]), {
-                "names": Counter(), "types": Counter(), "roles": {}, "orgs": {}, "count": 0})
+        for rec in self.statements(filters, **kw):
+            g = groups.setdefault(rec["speaker_key"] or fold(rec["speaker"]), {
+                "names": Counter(), "types": Counter(), "roles": {}, "orgs": {}, "count": 0,
+                "sources": set(), "days": []})
             g["names"][rec["speaker"]] += 1
             g["types"][rec["speaker_type"] or "unknown"] += 1
             for key, value in (("roles", rec["role"]), ("orgs", rec["organization"])):
                 if value:
                     g[key].setdefault(value.lower(), value)
             g["count"] += 1
-        rows = [{"speaker": g["names"].most_common(1)[0][0], "type": g["types"].most_common(1)[0][0],
+            g["sources"].add(rec["source"])
+            if rec["date"]:
+                g["days"].append(rec["date"][:10])
+        rows = [{"speaker": g["names"].most_common(1)[0][0], "key": key, "type": g["types"].most_common(1)[0][0],
                  "roles": list(g["roles"].values()), "organizations": list(g["orgs"].values()),
-                 "count": g["count"]} for g in groups.values()]
-        return sorted(rows, key=lambda r: (-r["count"], r["speaker"].lower()))
+                 "count": g["count"], "articles": len(g["sources"]),
+                 "first": min(g["days"], default=None), "last": max(g["days"], default=None)}
+                for key, g in groups.items()]
+        return sorted(rows, key=lambda r: (-r["count"], r["speaker"].lower(), r["key"]))
 
-    def sources(self) -> list[dict]:
-        """Every indexed source with its title, path and number of statements."""
-        rows = [{"source": d["source"], "title": d.get("title", ""), "count": d.get("count", 0),
-                 "path": d.get("path", "")} for d in self.s.documents(doctype="source")]
+    def sources(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
+        """Every indexed source passing the date and outlet filters, with its title, date, outlet,
+        url, path and number of statements, by id."""
+        f = filters or Filters(**kw)
+        q = Term("doctype", "source")
+        if f.since is not None or f.until is not None:
+            q = And([q, TermRange("day", self._bound(f.since, "--since"), self._bound(f.until, "--until", end=True))])
+        if f.outlet is not None:
+            q = And([q] + [Term("outlet", w) for w in self._words("outlet", f.outlet, "--outlet")])
+        rows = [{"source": d["source"], "title": d.get("title", ""), "date": d.get("date"),
+                 "outlet": d.get("outlet"), "count": d.get("count", 0), "url": d.get("url"),
+                 "path": d.get("path", "")} for d in self.s.search(q, limit=None)]
         return sorted(rows, key=lambda r: r["source"])
 
     def _require_source(self, source: str) -> dict:
         marker = self.s.document(doctype="source", source=source)
-        if marker is None and source.lower().endswith((".txt", ".md")):  # a file name: its id is the stem
+        if marker is None and source.lower().endswith((".txt", ".md", ".html", ".htm")):  # a file name: its id is the stem
             marker = self.s.document(doctype="source", source=PurePath(source).stem)
         if marker is None:
             raise NotFound(f"no source {source!r} in the index at {self.index_dir}; "
                            "list them with `quotesearch sources`")
         return marker
 
-    def source(self, source: str) -> list[dict]:
+    def source(self, source: str, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """All statements of one source in reading order; NotFound if the source is unknown."""
-        return self._statements(Term("source", self._require_source(source)["source"]))
+        f = filters or Filters(**kw)
+        f.source = self._require_source(source)["source"]
+        return list(self.statements(f))
 
     def show(self, statement_id: str) -> dict:
-        """One statement (with its paragraph as ``context``) plus the source ``title``."""
-        stored = self.s.document(doctype="statement", id=statement_id)
-        if stored is None:
+        """One statement (with its paragraph as ``context``) and its article's metadata."""
+        docnum = self._statement_docnum(statement_id)
+        if docnum is None:
             raise NotFound(f"no statement {statement_id!r} in the index at {self.index_dir}; "
                            "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
-        rec = record_from_stored(stored)
-        marker = self.s.document(doctype="source", source=stored["source"]) or {}
-        rec["title"] = marker.get("title", "")
-        return rec
+        return self.record(docnum)
+
+    def _statement_docnum(self, statement_id: str) -> Optional[int]:
+        return next(iter(self.s.document_numbers(doctype="statement", id=statement_id)), None)
+
+    # -- tracing -------------------------------------------------------------------
+
+    def trace(self, text_or_id: str) -> list[dict]:
+        """Every appearance of one quote (its quote group), earliest first (undated last), each
+        with ``same_wording``: whether its words are those of the earliest appearance.
+
+        ``text_or_id`` is a statement id, a quote group id, or words of the quote.
+        """
+        group = self._group_of(text_or_id.strip())
+        members = list(self.s.document_numbers(doctype="statement", quote_group=group))
+        rows = [self.record(d) for d in self._by_date(members, "date", None)]
+        first = fold(rows[0]["text"]) if rows else ""
+        for rec in rows:
+            rec["same_wording"] = fold(rec["text"]) == first
+        return rows
+
+    def _group_of(self, text_or_id: str) -> str:
+        if not text_or_id:
+            raise QuerySyntaxError("trace needs a statement id or words of a quote; e.g. quotesearch trace kursk:1234")
+        docnum = self._statement_docnum(text_or_id)
+        if docnum is not None:
+            return self.s.stored_fields(docnum).get("quote_group") or ""
+        if next(iter(self.s.document_numbers(quote_group=text_or_id)), None) is not None:
+            return text_or_id
+        words = [w for w in self.schema["text"].process_text(text_or_id, mode="query")]
+        if not words:
+            raise NotFound(f"no statement or quote {_shown(text_or_id)} in the index at {self.index_dir}")
+        # the statement sharing most of the words (most of them, not all: wordings differ)
+        q = Or([Term("text", w) for w in dict.fromkeys(words)], scale=0.9)
+        hits = self.s.search(_statements_only(q), limit=1)
+        if not len(hits):
+            raise NotFound(f"no statement like {_shown(text_or_id)} in the index at {self.index_dir}; "
+                           "try fewer words, or a statement id from `quotesearch search`")
+        return hits[0].get("quote_group") or ""

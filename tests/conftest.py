@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from quotesearch.records import Article, Statement
+from quotesearch.speakers import speaker_key
 
 ALPHA = """Troops advance in the north
 
@@ -54,8 +55,9 @@ def fake_statements(article: Article) -> list[Statement]:
                 out.append(Statement(
                     id=Statement.make_id(article.id, start), source=article.id, text=m.group("text"),
                     kind=kind, speaker=speaker, mention=speaker, speaker_type=stype, role=role,
-                    organization=org, outlet=outlet, cue="said", paragraph=number,
-                    spans=[[start, end]], context=para))
+                    organization=org, given_to=outlet, cue="said", paragraph=number,
+                    spans=[[start, end]], context=para, title=article.title, date=article.date,
+                    url=article.url, outlet=article.outlet, speaker_key=speaker_key(speaker, stype, article.id)))
     return sorted(out, key=lambda s: s.spans[0][0])
 
 

@@ -20,7 +20,7 @@ from quotesearch.records import STATEMENT_FIELDS
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "kursk-incursion.txt"
 SEED_TITLE = "Ukraine’s territory gains in Russia in just a week nearly match Moscow’s advances — which took 8 months"
-COMMANDS = ["evaluate", "extract", "index", "search", "show", "source", "sources", "speakers"]
+COMMANDS = ["evaluate", "export", "extract", "index", "search", "show", "source", "sources", "speakers", "trace"]
 SUMMARY = re.compile(r"Indexed (\d+) files?: (\d+) statements?, (\d+) speakers?, [\d.]+ seconds(?: \((.*)\))?\. "
                      r"The index in (.+) now has (\d+) statements? from (\d+) sources?\.")
 
@@ -79,8 +79,10 @@ def test_extract_jsonl_has_exactly_the_record_fields(run, fake_extract, corpus):
         "id": "alpha:205", "source": "alpha", "text": "the Kremlin was caught off guard by the advance",
         "kind": "indirect", "speaker": "George Barros", "mention": "George Barros", "speaker_type": "person",
         "role": "the ISW's Russia team lead", "organization": "Institute for the Study of War (ISW)",
-        "outlet": "The Post", "cue": "said", "paragraph": 3, "spans": [[205, 252]],
-        "context": "George Barros said that the Kremlin was caught off guard by the advance."}
+        "given_to": "The Post", "cue": "said", "paragraph": 3, "spans": [[205, 252]],
+        "context": "George Barros said that the Kremlin was caught off guard by the advance.",
+        "title": "Troops advance in the north", "date": None, "url": None, "outlet": None,
+        "speaker_key": "george barros", "quote_group": None}
 
 
 def test_extract_folder_json_and_table(run, fake_extract, corpus):
@@ -122,7 +124,8 @@ def test_extract_usage_errors(run, tmp_path):
 def test_extract_empty_folder(run, tmp_path):
     result = run("extract", tmp_path)
     assert result.exit_code == 1
-    assert one_error_line(result) == f"Error: no .txt or .md files in {tmp_path}"
+    assert one_error_line(result) == (f"Error: no articles in {tmp_path}; quotesearch reads .txt/.md files, "
+                                      ".html/.htm pages, or .jsonl/.ndjson/.json/.csv archives (also .gz/.bz2)")
 
 
 # -- index --------------------------------------------------------------------------
@@ -314,15 +317,16 @@ def test_missing_index(run, index_dir, args):
 
 def test_speakers_formats(run, indexed):
     table = run("speakers").stdout.splitlines()
-    assert table[0].split() == ["speaker", "type", "roles", "count"]
-    assert table[2].split() == ["George", "Barros", "person", "the", "ISW's", "Russia", "team", "lead", "2"]
+    assert table[0].split() == ["speaker", "type", "roles", "count", "articles"]  # no dates: no first/last
+    assert table[2].split() == ["George", "Barros", "person", "the", "ISW's", "Russia", "team", "lead", "2", "1"]
     rows = json.loads(run("speakers", "--format", "json").stdout)
     assert [(r["speaker"], r["count"]) for r in rows] == [("George Barros", 2), ("Maria Lopez", 2), ("Barros Hill", 1)]
     lines = run("speakers", "--format", "jsonl").stdout.splitlines()
     assert [json.loads(l) for l in lines] == rows
     parsed = list(csv.DictReader(io.StringIO(run("speakers", "--format", "csv").stdout)))
-    assert parsed[0] == {"speaker": "George Barros", "type": "person", "roles": "the ISW's Russia team lead",
-                         "organizations": "Institute for the Study of War (ISW)", "count": "2"}
+    assert parsed[0] == {"speaker": "George Barros", "key": "george barros", "type": "person",
+                         "roles": "the ISW's Russia team lead", "organizations": "Institute for the Study of War (ISW)",
+                         "count": "2", "articles": "1", "first": "", "last": ""}
 
 
 def test_sources_formats(run, indexed, corpus):
@@ -331,8 +335,10 @@ def test_sources_formats(run, indexed, corpus):
     assert table[2].split() == ["alpha", "Troops", "advance", "in", "the", "north", "3"]
     rows = list(csv.DictReader(io.StringIO(run("sources", "--format", "csv").stdout)))
     assert rows == [
-        {"source": "alpha", "title": "Troops advance in the north", "count": "3", "path": str(corpus / "alpha.txt")},
-        {"source": "beta", "title": "Talks stall in the capital", "count": "2", "path": str(corpus / "beta.txt")}]
+        {"source": "alpha", "title": "Troops advance in the north", "date": "", "outlet": "", "count": "3", "url": "",
+         "path": str(corpus / "alpha.txt")},
+        {"source": "beta", "title": "Talks stall in the capital", "date": "", "outlet": "", "count": "2", "url": "",
+         "path": str(corpus / "beta.txt")}]
 
 
 def test_source_lists_reading_order(run, indexed):
@@ -418,7 +424,8 @@ def test_render_formats():
     assert render(rows, "json") == json.dumps(rows, indent=2)
     assert render(rows, "jsonl") == '{"a": 1, "b": ["x", "y"], "c": null, "d": [[1, 2]]}'
     assert render(rows, "csv") == 'a,b,c,d\n1,x; y,,"[[1, 2]]"'
-    assert render(rows, "table").splitlines() == ["a  b     c  d", "-  ----  -  --------", "1  x; y     [[1, 2]]"]
+    # a table leaves out a column without any value (here c)
+    assert render(rows, "table").splitlines() == ["a  b     d", "-  ----  --------", "1  x; y  [[1, 2]]"]
 
 
 # -- end to end on the seed article (real extractor) --------------------------------

@@ -40,7 +40,7 @@ def pred(text: str, *phrases, speaker: str = "", mention: str = "", kind: str = 
     spans = [span(text, *p) if isinstance(p, tuple) else span(text, p) for p in phrases]
     return Statement(id="x", source="x", text=" ".join(text[s:e] for s, e in spans), kind=kind,
                      speaker=speaker, mention=mention, speaker_type="person", role=None,
-                     organization=None, outlet=None, cue=None, paragraph=0, spans=spans,
+                     organization=None, given_to=None, cue=None, paragraph=0, spans=spans,
                      context="")
 
 

@@ -40,7 +40,7 @@ def test_quote_then_pronoun_added_resolves_to_previous_speaker():
 
 def test_name_appositive_told_outlet():
     s = one("“Prices will fall,” retired Adm. Joan Fry, a former naval attache, told The Herald.",
-            speaker="Joan Fry", outlet="The Herald")
+            speaker="Joan Fry", given_to="The Herald")
     assert s.role == "retired Adm., a former naval attache"
 
 
@@ -111,7 +111,7 @@ def test_said_that_clause():
 
 def test_told_outlet_clause():
     one("Kai Moto told the Daily Star the deal was dead.",
-        kind="indirect", speaker="Kai Moto", outlet="the Daily Star", text="the deal was dead")
+        kind="indirect", speaker="Kai Moto", given_to="the Daily Star", text="the deal was dead")
 
 
 def test_trailing_said():
@@ -447,7 +447,7 @@ def test_abbreviation_before_a_lowercase_word_does_not_end_the_frame():
 
 def test_lowercase_role_words_before_the_name():
     s = one("“It is more efficient,” minister of mines and energy Tom Alweendo told The Namibian.",
-            kind="direct", speaker="Tom Alweendo", outlet="The Namibian")
+            kind="direct", speaker="Tom Alweendo", given_to="The Namibian")
     assert s.role == "minister of mines and energy"
     one("“We found water,” lead researcher and NASA scientist Lucas Paganini said.",
         kind="direct", speaker="Lucas Paganini", role="lead researcher and NASA scientist")

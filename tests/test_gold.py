@@ -9,7 +9,7 @@ from quotesearch.read import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = [json.loads(line) for line in (ROOT / "tests/gold/kursk-incursion.jsonl").read_text("utf-8").splitlines()]
-FIELDS = ("kind", "speaker", "speaker_type", "mention", "role", "organization", "outlet", "cue", "paragraph",
+FIELDS = ("kind", "speaker", "speaker_type", "mention", "role", "organization", "given_to", "cue", "paragraph",
           "spans", "text")
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from quotesearch.extract import extract
-from quotesearch.html import HTML_SUFFIXES, read_html
+from quotesearch.html import read_html
+from quotesearch.read import HTML_SUFFIXES
 from quotesearch.read import ReadError, decode_with_encoding
 
 PAGES = Path(__file__).parent / "fixtures" / "html"
