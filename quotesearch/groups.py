@@ -2,9 +2,9 @@
 
 Two statements of one speaker key belong together when their words agree once quote
 marks, case, diacritics and punctuation are folded: the whole text, or (for texts of
-``EDGE`` words or more) the first or the last ``EDGE`` words, so that a copy cut short,
-or with a word changed in the middle or at one end, still joins its group. Short texts
-join only on the whole text.
+``EDGE`` words or more) the first ``EDGE`` words, the last ``EDGE``, or the first and last
+``EDGE // 2`` together, so that a copy cut short at either end, or with a word changed
+anywhere, still joins its group. Short texts join only on the whole text.
 
 Groups are assigned by the single index writer, in input order, so they do not depend on
 the number of jobs. A group's id comes from its first member and never changes.
@@ -29,13 +29,15 @@ def _keys(speaker_key: str, tokens: list[str]) -> list[int]:
     """Hashes of the whole text and of its ends (hashes, not words: a run may see millions)."""
     keys = [hash((speaker_key, "all", tuple(tokens)))]
     if len(tokens) >= EDGE:
-        keys += [hash((speaker_key, "head", tuple(tokens[:EDGE]))), hash((speaker_key, "tail", tuple(tokens[-EDGE:])))]
+        half = EDGE // 2
+        keys += [hash((speaker_key, "head", tuple(tokens[:EDGE]))), hash((speaker_key, "tail", tuple(tokens[-EDGE:]))),
+                 hash((speaker_key, "ends", tuple(tokens[:half] + tokens[-half:])))]
     return keys
 
 
-def group_id(speaker_key: str, tokens: list[str], source: str = "") -> str:
-    """A short stable id for a group founded by this text."""
-    seed = f"{speaker_key}\0{' '.join(tokens)}" + (f"\0{source}" if not tokens else "")
+def group_id(speaker_key: str, tokens: list[str], where: str = "") -> str:
+    """A short stable id for a group founded by this text (``where``: for a group of one statement)."""
+    seed = f"{speaker_key}\0{' '.join(tokens)}\0{where}"
     return "g" + hashlib.sha1(seed.encode("utf-8", "surrogatepass")).hexdigest()[:11]
 
 

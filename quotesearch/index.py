@@ -113,7 +113,7 @@ def make_schema() -> Schema:
         text=TEXT(analyzer=StemmingAnalyzer(), stored=True),  # highlights re-read the stored text
         speaker=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         speaker_key=ID(stored=True, sortable=True),
-        quote_group=ID(stored=True),
+        quote_group=ID(stored=True, sortable=True),  # a column: grouping hits reads no stored fields
         speaker_tokens=KEYWORD(lowercase=True),
         mention=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
         speaker_type=ID(stored=True, analyzer=lower_id),

@@ -150,6 +150,11 @@ def _statements_only(q):
     return AndNot(q if q is not None else Every(), Term("doctype", "source"))
 
 
+def _docnum(item) -> int:
+    """The document number of a whoosh hit, or of a document number."""
+    return item if isinstance(item, int) else item.docnum
+
+
 class QuoteSearcher:
     """All read access to one index. Use as a context manager."""
 
@@ -276,19 +281,20 @@ class QuoteSearcher:
         flt = self.filters(filters, **kw)
         want = None if group else limit  # grouping looks at every match, then keeps ``limit`` groups
         if q is None:
-            docnums, total = self._ordered(_statements_only(flt), want, sort)
-            hits = [dict(self.record(d), highlight=None, score=None) for d in docnums]
-            for rec in hits:
-                rec["highlight"] = rec["text"]
+            found, total = self._ordered(_statements_only(flt), want, sort)
         else:
-            hits, total = self._ranked(q, flt, want, sort)
+            found, total = self._matches(q, flt, want, sort)
+        sources: dict[int, int] = {}
         if group:
-            hits = self._one_per_group(hits)
-            total = len(hits)
-            hits = hits[:limit] if limit else hits
+            found, total, sources = self._first_of_groups(found, limit)
+        hits = [self._hit(item) for item in found]
+        if group:
+            for item, rec in zip(found, hits):
+                rec["sources"] = sources[_docnum(item)]
         return SearchResults(hits, total)
 
-    def _ranked(self, q, flt, limit: Optional[int], sort: str) -> tuple[list[dict], int]:
+    def _matches(self, q, flt, limit: Optional[int], sort: str) -> tuple[list, int]:
+        """whoosh hits for ``q`` and the filters, best first (or by date), and how many match."""
         # The filters as a part of the query whose terms score nothing (whoosh's filter= first
         # builds a set of every document passing them), source markers left out the same way.
         # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
@@ -302,28 +308,39 @@ class QuoteSearcher:
         total = len(results) if top and len(found) == top else len(found)
         if sort != "relevance":
             found = self._by_date([hit.docnum for hit in found], sort, limit, hits=found)
-        hits = []
-        for hit in found:
-            rec = self.record(hit.docnum)
-            marked = hit.highlights("text", top=1)
-            rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
-            rec["score"] = round(hit.score, 3) if hit.score is not None else None
-            hits.append(rec)
-        return hits, total
+        return found, total
 
-    def _one_per_group(self, hits: list[dict]) -> list[dict]:
-        """The first hit of each quote group, with ``sources``: how many sources carry the group."""
-        out, seen = [], set()
+    def _hit(self, item) -> dict:
+        """A search hit's record: from a whoosh hit (highlighted, scored) or a document number."""
+        if isinstance(item, int):
+            rec = self.record(item)
+            return dict(rec, highlight=rec["text"], score=None)
+        rec = self.record(item.docnum)
+        marked = item.highlights("text", top=1)
+        rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
+        rec["score"] = round(item.score, 3) if item.score is not None else None
+        return rec
+
+    def _first_of_groups(self, found: list, limit: Optional[int]) -> tuple[list, int, dict[int, int]]:
+        """The first of ``found`` (hits or document numbers) in each quote group, the first
+        ``limit`` of them, the number of groups, and for each one kept how many sources carry it."""
+        groups = self.s.reader().column_reader("quote_group")
         source_of = self.s.reader().column_reader("source")
-        for rec in hits:
-            group = rec.get("quote_group") or rec["id"]
-            if group in seen:
-                continue
-            seen.add(group)
-            members = self.s.document_numbers(quote_group=group) if rec.get("quote_group") else ()
-            rec["sources"] = len({source_of[d] for d in members}) or 1
-            out.append(rec)
-        return out
+        firsts, seen = [], set()
+        for item in found:
+            docnum = _docnum(item)
+            group = groups[docnum] or f"#{docnum}"
+            if group not in seen:
+                seen.add(group)
+                firsts.append(item)
+        kept = firsts[:limit] if limit else firsts
+        sources = {}
+        for item in kept:
+            docnum = _docnum(item)
+            group = groups[docnum]
+            members = self.s.document_numbers(quote_group=group) if group else [docnum]
+            sources[docnum] = len({source_of[d] for d in members})
+        return kept, len(firsts), sources
 
     # -- records -------------------------------------------------------------------
 
