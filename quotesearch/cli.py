@@ -17,6 +17,7 @@ from .output import FORMATS
 
 DEFAULT_INDEX = "index"
 PROGRESS_MIN_FILES = 4
+TABLE_ROLES = 3  # roles of a speaker shown in a table
 
 SEARCH_COLUMNS = [("id", "id"), ("day", "date"), ("speaker", "speaker"), ("role", "role"), ("highlight", "quote")]
 GROUP_COLUMNS = SEARCH_COLUMNS[:-1] + [("sources", "sources"), ("highlight", "quote")]
@@ -263,7 +264,7 @@ def _plural(n: int, word: str) -> str:
 def _summary_line(s, index_dir) -> str:
     extra = [f"{s.skipped} unchanged"] if s.skipped else []
     extra += [f"{len(s.errors)} skipped with errors"] if s.errors else []
-    return (f"Indexed {_plural(s.files, 'file')}: {_plural(s.statements, 'statement')}, "
+    return (f"Indexed {_plural(s.files, 'article')}: {_plural(s.statements, 'statement')}, "
             f"{_plural(s.speakers, 'speaker')}, {s.seconds:.2f} seconds"
             + (f" ({', '.join(extra)})" if extra else "")
             + f". The index in {index_dir} now has {_plural(s.total_statements, 'statement')} "
@@ -331,6 +332,10 @@ def speakers(speaker, since, until, outlet, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.speakers(_filters(speaker=speaker, since=since, until=until, outlet=outlet))
+    if fmt == "table":  # the most used roles; the other formats list them all
+        rows = [dict(r, roles=r["roles"][:TABLE_ROLES] + ([f"(+{len(r['roles']) - TABLE_ROLES} more)"]
+                                                         if len(r["roles"]) > TABLE_ROLES else []))
+                for r in rows]
     emit(rows, fmt, SPEAKER_COLUMNS, empty="no speakers in the index")
 
 

@@ -403,24 +403,26 @@ class QuoteSearcher:
             yield self.record(d)
 
     def speakers(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
-        """One row per speaker key: the most used name, type, roles, organizations, number of
-        statements and of articles, first and last date (most statements first)."""
+        """One row per speaker key: the most used name, type, roles and organizations (most used
+        first), number of statements and of articles, first and last date (most statements first)."""
         groups: dict[str, dict] = {}
         for rec in self.statements(filters, **kw):
             g = groups.setdefault(rec["speaker_key"] or fold(rec["speaker"]), {
-                "names": Counter(), "types": Counter(), "roles": {}, "orgs": {}, "count": 0,
-                "sources": set(), "days": []})
+                "names": Counter(), "types": Counter(), "roles": Counter(), "orgs": Counter(), "count": 0,
+                "sources": set(), "days": [], "shown": {}})
             g["names"][rec["speaker"]] += 1
             g["types"][rec["speaker_type"] or "unknown"] += 1
             for key, value in (("roles", rec["role"]), ("orgs", rec["organization"])):
                 if value:
-                    g[key].setdefault(value.lower(), value)
+                    g[key][value.lower()] += 1
+                    g["shown"].setdefault(value.lower(), value)
             g["count"] += 1
             g["sources"].add(rec["source"])
             if rec["date"]:
                 g["days"].append(rec["date"][:10])
         rows = [{"speaker": g["names"].most_common(1)[0][0], "key": key, "type": g["types"].most_common(1)[0][0],
-                 "roles": list(g["roles"].values()), "organizations": list(g["orgs"].values()),
+                 "roles": [g["shown"][r] for r, _ in g["roles"].most_common()],
+                 "organizations": [g["shown"][o] for o, _ in g["orgs"].most_common()],
                  "count": g["count"], "articles": len(g["sources"]),
                  "first": min(g["days"], default=None), "last": max(g["days"], default=None)}
                 for key, g in groups.items()]

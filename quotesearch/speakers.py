@@ -51,10 +51,11 @@ def name_key(name: Optional[str]) -> str:
 def speaker_key(speaker: Optional[str], speaker_type: Optional[str] = None, source: str = "",
                 aliases: Optional["Aliases"] = None) -> str:
     """The key that one speaker has in every article ('' for no speaker). Anonymous, group and
-    unknown speakers get a key of their own article: 'a government official@article-id'."""
+    unknown speakers, and speakers named by a description without any capital letter ("the
+    company", "the campaign"), get a key of their own article: 'a government official@article-id'."""
     if not speaker:
         return ""
-    if speaker_type in LOCAL_TYPES:
+    if speaker_type in LOCAL_TYPES or not any(c.isupper() for c in speaker):
         return f"{fold(speaker)}@{source}"
     key = name_key(speaker)
     return aliases.get(key, key) if aliases else key

@@ -21,7 +21,7 @@ from quotesearch.records import STATEMENT_FIELDS
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "kursk-incursion.txt"
 SEED_TITLE = "Ukraine’s territory gains in Russia in just a week nearly match Moscow’s advances — which took 8 months"
 COMMANDS = ["evaluate", "export", "extract", "index", "search", "show", "source", "sources", "speakers", "trace"]
-SUMMARY = re.compile(r"Indexed (\d+) files?: (\d+) statements?, (\d+) speakers?, [\d.]+ seconds(?: \((.*)\))?\. "
+SUMMARY = re.compile(r"Indexed (\d+) articles?: (\d+) statements?, (\d+) speakers?, [\d.]+ seconds(?: \((.*)\))?\. "
                      r"The index in (.+) now has (\d+) statements? from (\d+) sources?\.")
 
 
@@ -149,7 +149,7 @@ def test_index_jobs_give_the_same_results(run, fake_extract, corpus, tmp_path):
         outputs.append([summary] + [run(*args, "--index", folder, "--format", "json").stdout for args in (
             ("search", "sanctions"), ("search", "--speaker", "lopez"), ("speakers",), ("sources",))])
     assert outputs[0] == outputs[1]
-    assert outputs[0][0].startswith("Indexed 8 files: 17 statements")
+    assert outputs[0][0].startswith("Indexed 8 articles: 17 statements")
     assert run("index", corpus, "--jobs", "0").exit_code == 2
 
 

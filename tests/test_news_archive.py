@@ -248,7 +248,7 @@ def test_news_please_archive_from_a_file_and_from_stdin(tmp_path):
     for index, args, kw in ((tmp_path / "a", [path], {}), (tmp_path / "b", ["-"], {"input": news_please_lines()})):
         result = run("index", "--index", index, *args, **kw)
         assert "record 3" in result.stderr and "no text" in result.stderr
-        assert "Indexed 2 files: 2 statements" in result.stdout
+        assert "Indexed 2 articles: 2 statements" in result.stdout
         found = {r["title"]: (r["date"], r["outlet"]) for r in rows("sources", "--index", index)}
         assert found == {"Bridge to reopen": ("2023-11-02T08:15:00", "citynews.example"),
                          "Transit delays": (None, "citynews.example")}

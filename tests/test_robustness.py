@@ -162,7 +162,7 @@ def test_empty_file_is_indexed_with_no_statements(run, fake_extract, tmp_path, i
     (tmp_path / "empty.txt").write_bytes(content)
     result = run("index", tmp_path / "empty.txt")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert summary_of(result).startswith("Indexed 1 file: 0 statements, 0 speakers, ")
+    assert summary_of(result).startswith("Indexed 1 article: 0 statements, 0 speakers, ")
     sources = json.loads(run("sources", "--format", "json").stdout)
     assert [(s["source"], s["title"], s["count"]) for s in sources] == [("empty", "", 0)]
 
@@ -171,7 +171,7 @@ def test_text_without_quotes(run, tmp_path, index_dir):
     (tmp_path / "markets.txt").write_text(NO_QUOTES, encoding="utf-8")
     result = run("index", tmp_path / "markets.txt")  # the real extractor
     assert (result.exit_code, result.stderr) == (0, "")
-    assert summary_of(result).startswith("Indexed 1 file: 0 statements, 0 speakers, ")
+    assert summary_of(result).startswith("Indexed 1 article: 0 statements, 0 speakers, ")
     assert run("search", "pound").stderr == "(no matching statements)\n"
 
 
@@ -181,7 +181,7 @@ def test_hundreds_of_unbalanced_quote_marks(run, tmp_path, index_dir):
     (tmp_path / "marks.txt").write_text(text, encoding="utf-8")
     result = run("index", tmp_path / "marks.txt")  # the real extractor
     assert (result.exit_code, result.stderr) == (0, "")
-    assert summary_of(result).startswith("Indexed 1 file: ")
+    assert summary_of(result).startswith("Indexed 1 article: ")
     hits = json.loads(run("source", "marks", "--format", "json").stdout)
     assert "We are not done" in [h["text"] for h in hits]
     assert all(0 <= s < e <= len(text) for h in hits for s, e in h["spans"])
@@ -195,7 +195,7 @@ def test_one_line_of_one_megabyte(run, tmp_path, index_dir):
     (tmp_path / "line.txt").write_text(text, encoding="utf-8")
     result = run("index", tmp_path / "line.txt")  # the real extractor
     assert (result.exit_code, result.stderr) == (0, "")
-    assert summary_of(result).startswith(f"Indexed 1 file: {n} statements, 1 speaker, ")
+    assert summary_of(result).startswith(f"Indexed 1 article: {n} statements, 1 speaker, ")
     assert len(json.loads(run("sources", "--format", "json").stdout)[0]["title"]) <= qread.MAX_TITLE + 2
 
 
@@ -215,7 +215,7 @@ def test_fifty_megabyte_file_is_skipped_without_reading_it(run, fake_extract, co
     assert result.exit_code == 0
     assert errors_of(result) == [f"skipped {big}: 50.0 MB is more than the 5 MB one article may have; "
                                  "split it into articles, or set QUOTESEARCH_MAX_FILE_MB"]
-    assert summary_of(result).startswith("Indexed 2 files: 5 statements, ")
+    assert summary_of(result).startswith("Indexed 2 articles: 5 statements, ")
     alone = run("index", big)
     assert alone.exit_code == 1
     assert error_line(alone) == "Error: nothing was indexed; check the files named above"
@@ -232,7 +232,7 @@ def test_size_limit_can_be_changed(run, fake_extract, tmp_path, index_dir, monke
     monkeypatch.setenv("QUOTESEARCH_MAX_FILE_MB", "3")
     result = run("index", path)
     assert result.exit_code == 0
-    assert summary_of(result).startswith("Indexed 1 file: 3 statements, ")
+    assert summary_of(result).startswith("Indexed 1 article: 3 statements, ")
 
 
 def test_binary_files_given_by_name(run, fake_extract, tmp_path, index_dir):
@@ -255,7 +255,7 @@ def test_every_encoding_in_one_folder(run, fake_extract, tmp_path, index_dir):
     result = run("index", folder)
     assert result.exit_code == 0
     assert errors_of(result) == [f"skipped {folder / 'image.txt'}: looks like a binary file, not text"]
-    assert summary_of(result).startswith("Indexed 4 files: 12 statements, 2 speakers, ")
+    assert summary_of(result).startswith("Indexed 4 articles: 12 statements, 2 speakers, ")
     with QuoteSearcher(index_dir) as qs:
         texts = {(h["source"], h["text"]) for h in qs.search("troops").hits}
     assert texts == {(f"alpha-{e}", "Russia now has to decide whether to move troops north")
@@ -312,7 +312,7 @@ def test_folder_with_unreadable_files_and_broken_links(run, fake_extract, corpus
         f"skipped {corpus / 'secret.txt'}: Permission denied",
         f"skipped {corpus / 'locked'}: folder cannot be read: Permission denied",
     ]
-    assert summary_of(result).startswith("Indexed 2 files: 5 statements, ")
+    assert summary_of(result).startswith("Indexed 2 articles: 5 statements, ")
     assert summary_of(result).endswith(f"(5 skipped with errors). The index in {index_dir} now has "
                                        "5 statements from 2 sources.")
 
@@ -460,7 +460,7 @@ def test_killed_index_run_keeps_what_it_committed(run, fake_extract, tmp_path, i
     monkeypatch.setattr(qindex, "LOCK_TIMEOUT", 0.0)  # no stale lock to wait for
     result = run("index", tmp_path / "articles")  # no clean-up in between
     assert (result.exit_code, errors_of(result)) == (0, [])
-    assert summary_of(result).startswith(f"Indexed {300 - len(markers)} files: ")
+    assert summary_of(result).startswith(f"Indexed {300 - len(markers)} articles: ")
     assert f"({len(markers)} unchanged)" in summary_of(result)
     assert ids(index_dir) == expected_ids(paths)
     assert open_index(index_dir).doc_count() == 300 * 4

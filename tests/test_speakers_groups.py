@@ -34,6 +34,8 @@ def test_fold():
     ("the Kremlin", "organization", "kremlin"),
     ("a government official", "anonymous", "a government official@art-1"),
     ("Analysts", "group", "analysts@art-1"),
+    ("the company", "organization", "the company@art-1"),   # a description, not a name
+    ("campaign", "person", "campaign@art-1"),
     ("", "unknown", ""),
 ])
 def test_speaker_key_keeps_anonymous_and_group_speakers_in_their_article(speaker, stype, key):
