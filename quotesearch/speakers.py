@@ -35,11 +35,13 @@ def _leading_titles() -> frozenset[str]:
 
 
 def name_key(name: Optional[str]) -> str:
-    """The folded name without the titles and words before them, as long as two words stay:
-    'Ukrainian President Volodymyr Zelensky' -> 'volodymyr zelensky'; 'Major Garrett' stays 'major garrett'."""
+    """The folded name without the titles or possessives and the words before them, as long as two
+    words stay: 'Ukrainian President Volodymyr Zelensky' -> 'volodymyr zelensky', "CNN's Jake Tapper"
+    -> 'jake tapper'; 'Major Garrett' stays 'major garrett'."""
     words = fold(name).split()
     titles = _leading_titles()
-    cut = max((i + 1 for i, w in enumerate(words[:-2]) if w in titles), default=0)
+    # after the last title, or the last possessive ("the Post's Ruth Marcus"), that two words follow
+    cut = max((i + 1 for i, w in enumerate(words[:-2]) if w in titles or w == "s"), default=0)
     words = words[cut:]
     if len(words) == 2 and words[0] in lexicon.honorifics():  # 'Mr Barros' -> 'barros'
         words.pop(0)

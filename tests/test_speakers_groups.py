@@ -19,6 +19,8 @@ from quotesearch.speakers import Aliases, fold, name_key, speaker_key
     ("Major Garrett", "major garrett"),   # a title word as a first name: two words stay
     ("Martin Luther King Jr.", "martin luther king jr"),
     ("The Kremlin", "kremlin"),
+    ("CNN’s Jake Tapper", "jake tapper"),
+    ("the Post's Ruth Marcus", "ruth marcus"),
     ("", ""),
 ])
 def test_name_key_folds_case_accents_and_titles(name, key):
