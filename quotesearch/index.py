@@ -303,7 +303,8 @@ def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:
 
 def source_hash(article: Article, fingerprint: str = "") -> str:
     h = hashlib.sha256(fingerprint.encode())
-    h.update(f"{article.id}\0{article.title}\0".encode())
+    for value in (article.id, article.title, article.date, article.url, article.outlet):  # metadata too
+        h.update(f"{value or ''}\0".encode("utf-8", errors="surrogatepass"))
     h.update(article.text.encode("utf-8", errors="surrogatepass"))
     return h.hexdigest()[:32]
 

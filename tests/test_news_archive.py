@@ -306,3 +306,17 @@ def test_html_without_the_extra_says_what_to_install(tmp_path, monkeypatch):
     result = run("index", "--index", tmp_path / "idx", "--jobs", "1", page, ok=False)
     assert result.exit_code == 1
     assert "quotesearch[html]" in result.output
+
+
+def test_reindexing_an_archive_with_a_corrected_date_updates_it(tmp_path):
+    path = tmp_path / "crawl.jsonl"
+    record = {"id": "bridge", "title": "Bridge to reopen", "date": "None",
+              "text": "“The bridge will reopen in May,” said Tom Okafor, the city engineer."}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    index = tmp_path / "idx"
+    run("index", "--index", index, path)
+    assert "1 unchanged" in run("index", "--index", index, path).stdout
+    path.write_text(json.dumps(dict(record, date="2023-11-02")) + "\n", encoding="utf-8")
+    assert run("index", "--index", index, path).stdout.startswith("Indexed 1 article: 1 statement")
+    assert [r["date"] for r in rows("sources", "--index", index)] == ["2023-11-02"]
+    assert rows("search", "--index", index, "bridge")[0]["date"] == "2023-11-02"
