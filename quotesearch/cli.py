@@ -158,11 +158,10 @@ def extract(paths, fmt):
     from .read import read_article
     from .records import Article
 
-    records, read, failed = [], 0, 0
+    records, read, skipped = [], 0, []
     for item in _items(paths):
         if not isinstance(item, Article) and not hasattr(item, "is_file"):
-            click.echo(f"skipped {item}", err=True)  # a Skipped record or a ReadError
-            failed += 1
+            skipped.append(str(item))  # a Skipped record or a ReadError
             continue
         try:
             article = item if isinstance(item, Article) else read_article(item)
@@ -171,8 +170,9 @@ def extract(paths, fmt):
         except Exception as e:
             if not isinstance(e, _user_error_types()):  # an extractor bug: name the input, keep going
                 e = f"{getattr(item, 'path', item)}: extraction failed: {type(e).__name__}: {e}"
-            click.echo(f"skipped {e}", err=True)
-            failed += 1
+            skipped.append(str(e))
+    _report_skipped(skipped)
+    failed = len(skipped)
     emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found")
     if not read:
         raise click.ClickException("no file could be read" if failed else f"no articles in {', '.join(paths)}")
@@ -250,11 +250,26 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose):
     if verbose:
         for line in summary.encodings:
             click.echo(line, err=True)
-    for error in summary.errors:
-        click.echo(f"skipped {error}", err=True)
+    _report_skipped(summary.errors)
     click.echo(_summary_line(summary, index_dir))
     if not summary.files and not summary.skipped:
         raise click.ClickException("nothing was indexed; check the files named above")
+
+
+HTML_EXTRA = "needs the html extra"
+
+
+def _report_skipped(errors: list[str]) -> None:
+    """One line per input skipped, except web pages skipped for want of the html extra: one line for all."""
+    pages = [e for e in errors if HTML_EXTRA in e]
+    for error in errors:
+        if HTML_EXTRA not in error:
+            click.echo(f"skipped {error}", err=True)
+    if len(pages) == 1:
+        click.echo(f"skipped {pages[0]}", err=True)
+    elif pages:
+        reason = pages[0].split(": ", 1)[1]
+        click.echo(f"skipped {_plural(len(pages), 'web page')} ({pages[0].split(': ', 1)[0]} …): {reason}", err=True)
 
 
 def _plural(n: int, word: str) -> str:

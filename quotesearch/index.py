@@ -322,7 +322,7 @@ def statement_doc(st: Statement, article: Article) -> dict:
         source=article.id,
         spans=json.dumps(st.spans),
         start=st.spans[0][0] if st.spans else 0,
-        speaker_tokens=" ".join(speaker_tokens(st.speaker) + st.speaker_key.split("@")[0].split()),
+        speaker_tokens=" ".join(dict.fromkeys(speaker_tokens(st.speaker) + st.speaker_key.split("@")[0].split())),
         day=(article.date or "")[:10],
         outlet=article.outlet,
     )
@@ -655,13 +655,14 @@ def _report(progress: Optional[Progress], name: str, status: str) -> None:
         progress(name, status)
 
 
-WRITER_MB = 48
+WRITER_MB = 32
 
 
 def _writer(ix, index_dir: Path, lock_timeout: float):
     try:
         # whoosh buffers postings up to limitmb before sorting them to disk: its 128 MB default
-        # took peak memory past 500 MB on 10,000 articles
+        # took peak memory past 500 MB on 10,000 articles (48 MB gave 544-565 MB once quote groups
+        # came, 32 MB 527 MB, at the same speed)
         return ix.writer(timeout=lock_timeout, limitmb=WRITER_MB)
     except whoosh_index.LockError:
         raise _locked(index_dir) from None

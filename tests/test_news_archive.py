@@ -301,11 +301,21 @@ def test_html_without_the_extra_says_what_to_install(tmp_path, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "trafilatura", None)
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>“Hello,” said Ann Lee.</p></body></html>", encoding="utf-8")
-    result = run("index", "--index", tmp_path / "idx", "--jobs", "1", page, ok=False)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("a.html", "b.htm", "c.html"):
+        (pages / name).write_text("<html><body><p>“Hello,” said Ann Lee.</p></body></html>", encoding="utf-8")
+    result = run("index", "--index", tmp_path / "idx", "--jobs", "1", pages / "a.html", ok=False)
     assert result.exit_code == 1
-    assert "quotesearch[html]" in result.output
+    assert result.stderr.splitlines()[0] == (f"skipped {pages / 'a.html'}: reading web pages needs the html extra: "
+                                             "pip install 'quotesearch[html]'")
+    # many pages: one line for all of them
+    result = run("index", "--index", tmp_path / "idx", "--jobs", "1", pages, ok=False)
+    assert [line for line in result.stderr.splitlines() if line.startswith("skipped")] == [
+        f"skipped 3 web pages ({pages / 'a.html'} …): reading web pages needs the html extra: "
+        "pip install 'quotesearch[html]'"]
+    result = run("extract", pages, ok=False)
+    assert result.stderr.splitlines()[0].startswith("skipped 3 web pages")
 
 
 def test_reindexing_an_archive_with_a_corrected_date_updates_it(tmp_path):
