@@ -228,7 +228,7 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose):
       quotesearch index crawl/news-2024.jsonl.gz --aliases aliases.tsv
       zcat dump.jsonl.gz | quotesearch index -
     """
-    from .index import index_articles
+    from .writer import index_articles
 
     from .inputs import STDIN, is_archive
 
@@ -515,7 +515,7 @@ def evaluate(gold, text_dir, fmt, show_errors):
         raise click.ClickException(f"evaluation is not available in this build ({e})")
     try:
         report = evaluate_path(gold, text_dir=text_dir, show_errors=show_errors)
-    except (OSError, ValueError) as e:  # evaluate.EvaluateError is a ValueError
+    except (OSError, ValueError) as e:  # gold.EvaluateError is a ValueError
         raise click.ClickException(f"cannot evaluate {gold}: {e}")
     click.echo(json.dumps(report, indent=2) if fmt == "json" else render_report(report))
 

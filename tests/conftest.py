@@ -90,7 +90,7 @@ def index_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def indexed(fake_extract, corpus, index_dir) -> Path:
     """The toy corpus indexed with the fake extractor; returns the index folder."""
-    from quotesearch.index import index_articles
+    from quotesearch.writer import index_articles
 
     summary = index_articles(index_dir, sorted(corpus.iterdir()))
     assert summary.errors == [] and summary.files == 2

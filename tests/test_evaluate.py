@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from quotesearch.evaluate import (EvaluateError, evaluate_path, has_quote_marks, is_direct,
-                                  is_speech_cue, render_report, speaker_agrees)
+from quotesearch.evaluate import evaluate_path, render_report, speaker_agrees
+from quotesearch.gold import EvaluateError, has_quote_marks, is_direct, is_speech_cue
 from quotesearch.records import Statement
 
 FIX = Path(__file__).parent / "fixtures" / "evaluate"

@@ -7,11 +7,12 @@ import pytest
 
 from conftest import ALPHA, BETA, fake_statements
 from quotesearch import index as qindex
-from quotesearch.index import (IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, index_articles,
-                               open_index, record_from_stored, speaker_tokens)
+from quotesearch.index import (IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, open_index, record_from_stored,
+                               speaker_tokens)
 from quotesearch.read import article_from_text
 from quotesearch.records import Statement
 from quotesearch.search import QuoteSearcher
+from quotesearch.writer import index_articles
 
 ALPHA_IDS = ["alpha:30", "alpha:108", "alpha:205"]
 BETA_IDS = ["beta:29", "beta:100"]

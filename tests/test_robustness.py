@@ -25,9 +25,10 @@ import pytest
 from conftest import ALPHA, BETA, fake_statements
 from quotesearch import index as qindex
 from quotesearch import read as qread
-from quotesearch.index import IndexLocked, index_articles, open_index
+from quotesearch.index import IndexLocked, open_index
 from quotesearch.read import ReadError, article_from_text, decode, read_article
 from quotesearch.search import QuoteSearcher
+from quotesearch.writer import index_articles
 
 TOY_CLI = Path(__file__).resolve().parent / "toy_cli.py"
 # a PNG header, a JPEG header and random bytes: the start of real image files

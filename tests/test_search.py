@@ -222,7 +222,8 @@ def listings(index_dir) -> tuple:
 
 
 def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
-    from quotesearch.index import ORDER_FILE, index_articles
+    from quotesearch.index import ORDER_FILE
+    from quotesearch.writer import index_articles
 
     order = indexed / ORDER_FILE
     expected = listings(indexed)

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import fake_statements  # noqa: E402
 
 import quotesearch.extract  # noqa: E402
-import quotesearch.index  # noqa: E402
+import quotesearch.writer  # noqa: E402
 
 
 def slow_fake_statements(article):
@@ -31,8 +31,8 @@ def slow_fake_statements(article):
 
 quotesearch.extract.extract = slow_fake_statements
 if os.environ.get("QUOTESEARCH_TEST_BATCH"):
-    quotesearch.index.index_articles = functools.partial(quotesearch.index.index_articles,
-                                                         batch_size=int(os.environ["QUOTESEARCH_TEST_BATCH"]))
+    quotesearch.writer.index_articles = functools.partial(quotesearch.writer.index_articles,
+                                                          batch_size=int(os.environ["QUOTESEARCH_TEST_BATCH"]))
 
 from quotesearch.cli import main  # noqa: E402
 
