@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import lexicon
 from .cues import Cue, find_cues
 from .direct import colon_headline, direct_quotes, subject_with_quoted_words, unattributed_quotes
-from .frames import skip_adjuncts
+from .frames import after_cue, skip_adjuncts
 from .paragraph import Attribution, Paragraph, build_paragraph
 from .reported import according_to, reported_clause
 
@@ -21,6 +21,15 @@ def _closes_frame(p: Paragraph, cue: Cue) -> bool:
     return k >= len(p.tokens) or p.tokens[k].text in ",.!?;"
 
 
+def _says_that(p: Paragraph, cue: Cue, s_hi: int) -> int | None:
+    """Where the clause starts when the cue governs it through an explicit "that" ("joked that …",
+    "recalled that …"), else None: verbs that otherwise only frame or introduce quotes report such a clause."""
+    start, _ = after_cue(p, cue, s_hi, place=False)
+    if cue.last + 1 < start <= s_hi and p.tokens[start - 1].lower == "that":
+        return p.tokens[start].start
+    return None
+
+
 def attribute_paragraph(p: Paragraph) -> list[Attribution]:
     """All attributions of one paragraph, in reading order."""
     toks = p.tokens
@@ -33,12 +42,15 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
     covered = [s for a in out for s in a.spans]
     for cue in sorted(cues, key=lambda c: (not _closes_frame(p, c), c.first)):
         start = toks[cue.first].start
-        if cue.first in used or any(s <= start < e for s, e in covered) or toks[cue.first].lower in lexicon.frame_verbs():
-            continue  # used by a quote, inside another statement's content, or a verb that only frames quotes
+        if cue.first in used or any(s <= start < e for s, e in covered):
+            continue  # used by a quote, or inside another statement's content
         s_lo, s_hi = p.sentence(cue.first)
+        that = None if cue.report or cue.phrase else _says_that(p, cue, s_hi)
+        if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
+            continue  # a verb that only frames quotes ("he snapped")
         a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, cues_at)
-        if a is None or not (cue.report or a.kind == "mixed"):
-            continue  # quote-only verbs ("called", "described") report only with a quoted fragment
+        if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
+            continue  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
         used.add(cue.first)
         for qi, q in enumerate(p.quotes):
             if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans):

@@ -1,0 +1,27 @@
+"""Cue verbs whose class depends on what they govern, and colon labels that are not speakers."""
+import pytest
+
+from quotesearch.extract import extract_text
+
+
+def texts(text):
+    return [(s.kind, s.speaker, s.text) for s in extract_text("Headline\n\n" + text)]
+
+
+@pytest.mark.parametrize("sentence, speaker, text", [
+    ("Clinton reiterated that she did not want combat troops in Syria.", "Clinton",
+     "she did not want combat troops in Syria"),                                        # a quote-class verb
+    ("The campaign responded that the claims were false.", "The campaign", "the claims were false"),
+    ("Ana Ruiz joked that the weather was better in Iowa.", "Ana Ruiz", "the weather was better in Iowa"),  # manner
+])
+def test_quote_and_manner_verbs_report_a_clause_after_that(sentence, speaker, text):
+    assert texts(sentence) == [("indirect", speaker, text)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ana Ruiz recalled the night of the fire.",      # no clause
+    "Ana Ruiz joked about the weather all evening.",
+    "She shouted at the crowd for an hour.",
+])
+def test_quote_and_manner_verbs_without_that_report_nothing(sentence):
+    assert texts(sentence) == []
