@@ -220,7 +220,7 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     m = np_after(toks, 0, colon - 1, appositive=False)
     if m is None or m.last != colon - 1 or not any(t.is_word and t.text[0].isupper() for t in toks[:colon]):
         return None
-    if toks[0].lower in lexicon.words("rubrics") or any(t.text in lexicon.speech_verbs() for t in toks[:colon]):
+    if _rubric(toks[:colon]) or any(t.text in lexicon.speech_verbs() for t in toks[:colon]):
         return None
     hi = len(toks) - 1
     spans = [(toks[colon + 1].start, toks[hi].end)]
@@ -232,6 +232,14 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     a.cue = ":"
     return a
 
+
+
+def _rubric(label: list) -> bool:
+    """A section label ("The Latest", "Analysis", "BOOM"), not a speaker."""
+    words = [t.lower for t in label if t.is_word]
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return bool(words) and words[0] in lexicon.words("rubrics")
 
 
 def _title_case(p: Paragraph, first: int, last: int) -> bool:

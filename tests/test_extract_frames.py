@@ -25,3 +25,17 @@ def test_quote_and_manner_verbs_report_a_clause_after_that(sentence, speaker, te
 ])
 def test_quote_and_manner_verbs_without_that_report_nothing(sentence):
     assert texts(sentence) == []
+
+
+@pytest.mark.parametrize("headline", [
+    "The Latest: Sanders wins Minnesota caucuses",
+    "BOOM: Trump Just Fired A Five-Word Missile At His Rival",
+    "Revealed: The Delegates Planning To Block The Nominee",
+])
+def test_headline_section_labels_are_not_speakers(headline):
+    assert [s.speaker for s in extract_text(headline + "\n\nThe count went on all night.")] == []
+
+
+def test_headline_name_before_a_colon_is_a_speaker():
+    found = extract_text("Lynch: No outside influence on the inquiry\n\nLoretta Lynch spoke on Tuesday.")
+    assert [(s.speaker, s.text) for s in found] == [("Loretta Lynch", "No outside influence on the inquiry")]
