@@ -108,6 +108,27 @@ def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     return None
 
 
+def _clause_after_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]) -> int | None:
+    """The last token of words that go on the quoted clause after its closing mark, up to the end
+    of the sentence ("… “I have not heard that concern” from law enforcement officials."), or None:
+    when the quote ends its sentence, when a comma, a conjunction ("and left"), another quote or
+    another cue follows."""
+    toks = p.tokens
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.start:q.end].rstrip()[-1:] in (".", "?", "!", ","):
+        return None
+    k = p.quote_tokens(qi)[1] + 1
+    hi = p.sentence(k - 1)[1]
+    hi = next((i - 1 for i in range(k, hi + 1) if toks[i].text in ("—", "–", ";", "(")), hi)  # an aside ends it
+    while hi >= k and not toks[hi].is_word:
+        hi -= 1
+    if hi < k or toks[k].text in ",;:—–-(" or toks[k].lower in lexicon.words("clause_links"):
+        return None
+    if any(p.quote_of[i] is not None or i in cues_at for i in range(k, hi + 1)):
+        return None
+    return hi if p.words_between(k, hi) >= 2 else None
+
+
 def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
     lo = p.sentence(open_tok)[0]
     return all(not t.is_word for t in p.tokens[lo:open_tok])
@@ -150,6 +171,10 @@ def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], do
             cue, m, outlet = hit
             used_cues.add(cue.first)
             done.add(qi)
+            tail = _clause_after_quote(p, qi, cues_at)
+            if tail is not None:  # 'X said “it gets me mad” every time he thinks of it': the whole clause
+                out.append(make(p, "mixed", [(q.open, toks[tail].end)], cue, m, outlet, quotes=[q]))
+                continue
             out.append(make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed))
             continue
         m = colon_quote(p, qi)

@@ -39,3 +39,15 @@ def test_headline_section_labels_are_not_speakers(headline):
 def test_headline_name_before_a_colon_is_a_speaker():
     found = extract_text("Lynch: No outside influence on the inquiry\n\nLoretta Lynch spoke on Tuesday.")
     assert [(s.speaker, s.text) for s in found] == [("Loretta Lynch", "No outside influence on the inquiry")]
+
+
+@pytest.mark.parametrize("sentence, kind, text", [
+    ("Ann Lee said “it gets me mad” every time she thinks about it.", "mixed",
+     "“it gets me mad” every time she thinks about it"),                       # the clause goes on after the quote
+    ("Ann Lee said, “I have not heard that concern” from the police – a point others made too.", "mixed",
+     "“I have not heard that concern” from the police"),                      # up to an aside
+    ("Ann Lee said “thank you very much” and left the room.", "direct", "thank you very much"),  # a new predicate
+    ("Ann Lee said “we will see.” Then she left.", "direct", "we will see."),
+])
+def test_words_after_a_quote_that_go_on_its_clause(sentence, kind, text):
+    assert texts(sentence) == [(kind, "Ann Lee", text)]
