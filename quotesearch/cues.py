@@ -41,6 +41,9 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
         low = prev.lower
         if low in lexicon.determiners():
             return False
+        nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        if nxt in lexicon.titles() or nxt in lexicon.organization_words() or nxt in lexicon.group_nouns():
+            return False               # a noun before its head: "Oklahoma state senator", "Pentagon report officials"
         return prev.is_word and (prev.text[0].isupper() or low in lexicon.pronouns() or low in lexicon.auxiliaries()
                                  or low in ("who", "which", "that") or low in lexicon.group_nouns()
                                  or low in lexicon.anonymous_heads() or low in lexicon.organization_words()

@@ -51,3 +51,8 @@ def test_headline_name_before_a_colon_is_a_speaker():
 ])
 def test_words_after_a_quote_that_go_on_its_clause(sentence, kind, text):
     assert texts(sentence) == [(kind, "Ann Lee", text)]
+
+
+def test_noun_forms_of_speech_verbs_before_their_head_are_not_cues():
+    assert texts("Oklahoma state senator Ann Lee voted against the bill.") == []
+    assert texts("Capito states that the bill will pass.") == [("indirect", "Capito", "the bill will pass")]
