@@ -69,9 +69,15 @@ def _new_statement(p: Paragraph, qi: int, k: int, hi: int) -> bool:
     q = p.quotes[qi]
     if not q.closed or p.source[q.end - 1:q.end] != ".":
         return False
+    return _clause_follows(p, k, hi)
+
+
+def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
+    """Whether the cue's own clause starts at ``k``: more than four words before a comma, not opened
+    by a function word ("when asked", "of the plan")."""
     words = 0
     for t in p.tokens[k:hi + 1]:
-        if t.text in ",;:":
+        if t.text in ",;:—–-":
             break
         words += t.is_word
     return words > 4 and p.tokens[k].lower not in lexicon.stop_words()
@@ -146,6 +152,8 @@ def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], do
             cue, m, outlet, hi = hit
             open_tok = p.quote_tokens(qi)[0]
             if not _opens_sentence(p, open_tok) and not _after_intro(p, open_tok):
+                if m.first < cue.first and _clause_follows(p, after_cue(p, cue, hi)[0], hi):
+                    continue  # "On Fox's “Sunday Futures,” Rep. Issa said Democrats …": the cue has its own clause
                 # "… placed a note in a “burn bag,” the Times reported.": the whole clause
                 lo = p.sentence(open_tok)[0]
                 spans = [(toks[lo].start, q.end)]

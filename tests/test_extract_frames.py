@@ -56,3 +56,11 @@ def test_words_after_a_quote_that_go_on_its_clause(sentence, kind, text):
 def test_noun_forms_of_speech_verbs_before_their_head_are_not_cues():
     assert texts("Oklahoma state senator Ann Lee voted against the bill.") == []
     assert texts("Capito states that the bill will pass.") == [("indirect", "Capito", "the bill will pass")]
+
+
+def test_a_quoted_title_before_a_cue_with_its_own_clause_is_not_the_statement():
+    found = texts("On Fox News’s “Sunday Morning Futures,” Rep. Ann Lee said the budget office had lied about the costs.")
+    assert found == [("indirect", "Ann Lee", "the budget office had lied about the costs")]
+    # without a clause of its own, the cue still frames the quote's clause
+    assert texts("He put the memo in a “burn bag,” the Times reported.") == [
+        ("mixed", "Times", "He put the memo in a “burn bag")]
