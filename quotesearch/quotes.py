@@ -60,8 +60,9 @@ def _make(text: str, open_: int, close: int | None, end: int, mark: str, close_w
     return Quote(open_, close, s, e, mark, close_width)
 
 
-# Double marks, with ASCII typists' two apostrophes '' or two backticks `` (Penn Treebank style).
-_DOUBLE_MARK = re.compile(r"''|``|[\"“”„«»]")
+# Double marks, with ASCII typists' two apostrophes '' or two backticks `` (Penn Treebank style);
+# three apostrophes are a double and a single mark together (… 'a special case,''' he said).
+_DOUBLE_MARK = re.compile(r"'''|''|``|[\"“”„«»]")
 
 
 def has_double_marks(text: str, start: int = 0, end: int | None = None) -> bool:
@@ -75,6 +76,8 @@ def double_quotes(text: str, start: int, end: int) -> list[Quote]:
     open_mark = ""
     for m in _DOUBLE_MARK.finditer(text, start, end):
         i, mark = m.start(), m.group()
+        if len(mark) == 3:  # the double mark is the outer one: the first two when opening, the last two closing
+            i, mark = (i, "''") if open_at is None else (i + 1, "''")
         if open_at is None:
             if mark in DOUBLE_CLOSE and i > start and not _opens_here(text, i):
                 continue  # a stray closing mark (e.g. after an unmarked continuation)

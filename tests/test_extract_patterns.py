@@ -1,4 +1,5 @@
-"""Cue verbs whose class depends on what they govern, and colon labels that are not speakers."""
+"""More patterns, one small article each: verbs whose class depends on what they govern, headline labels,
+clauses that go on after a quote, quoted titles before a cue, three ASCII apostrophes."""
 import pytest
 
 from quotesearch.extract import extract_text
@@ -64,3 +65,8 @@ def test_a_quoted_title_before_a_cue_with_its_own_clause_is_not_the_statement():
     # without a clause of its own, the cue still frames the quote's clause
     assert texts("He put the memo in a “burn bag,” the Times reported.") == [
         ("mixed", "Times", "He put the memo in a “burn bag")]
+
+
+def test_three_apostrophes_close_a_single_and_a_double_quote():
+    assert texts("''We are told that the region is a case apart, 'it is a special case,''' Ann Lee said.") == [
+        ("direct", "Ann Lee", "We are told that the region is a case apart, 'it is a special case,'")]
