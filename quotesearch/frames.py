@@ -64,6 +64,9 @@ def sentence_start(p: Paragraph, lo: int, hi: int) -> int | None:
     return lo
 
 
+_TIME_AFTER = frozenset({"later", "earlier", "ago"})     # "A few minutes later, Murphy …": no subject
+
+
 def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
     """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping one
     leading phrase set off by a comma ("On Monday, Trump …")."""
@@ -73,7 +76,8 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
         if start is None or start > hi:
             continue
         m = np_after(toks, start, hi, appositive=False)
-        if m is not None and can_speak(p, m):
+        if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
+                                                     and toks[m.last + 2].text == ","):
             return m
     return None
 
@@ -102,7 +106,16 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
         if j - 2 >= lo and toks[j - 1].lower == "on" and toks[j - 2].lower in _GO_ON:
             j, negated = skip_aux_back(p, j - 3, lo)
             return (np_before(toks, j, lo) if j >= lo and not negated else None), negated
-        return None, True
+        return _infinitive_speaker(p, cue, j, lo)
+    if toks[cue.first].lower.endswith("ing") and j > lo and all(t.text.islower() for t in toks[j + 1:cue.first]) and (
+            toks[j].lower in _ING_PREPOSITIONS or toks[j].lower == "to" and toks[j - 1].lower == "addition"):
+        # "He ended by saying …", "Obama was magnanimous in declaring …": the subject of the clause
+        if not says_something(p, cue):
+            return None, False                                 # "by admitting more students"
+        m = main_subject(p, lo, j - 1)
+        if m is None:
+            m = _speaker_of_previous_cue(p, lo, j - 1)         # "“…,” Cruz replied, before adding …"
+        return m, False
     if toks[j].lower in ("who", "which") and j - 1 >= lo:
         if toks[j - 1].text != ",":
             return np_before(toks, j - 1, lo), False     # "Donald Trump Jr who wrote"
@@ -136,6 +149,149 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
                 m = None
         return m, False
     return np_before(toks, j, lo), False
+
+
+_ING_PREPOSITIONS = frozenset({"by", "upon", "in"})     # "after", "while", "before": see _CONJUNCTIONS
+_BE = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re", "'m", "’m"})
+_DEGREE = frozenset({"more", "less", "most", "least", "so", "too", "very", "all", "even", "also", "still", "just",
+                     "then", "always", "enough"})
+_EXPLETIVES = frozenset({"it", "there", "this", "that"})
+_CLAUSE_OPENERS = frozenset({"if", "whether", "how", "why", "what", "when", "where", "who", "which",
+                             "i", "he", "she", "it", "we", "they", "you", "there"})
+_INFINITIVE_SPAN = 8
+_OBJECT_PREPOSITIONS = frozenset({"for", "of", "to", "with", "by", "from", "in", "on", "at", "about", "into", "among",
+                                  "against", "between"})
+
+
+def _verb_like(p: Paragraph, k: int, lo: int) -> bool:
+    """A lowercase word that can be a finite verb or participle: "continues", "tweeted", "took",
+    "continuing" — not an auxiliary, nor a noun after an article or a possessive ("the leaders")."""
+    tok = p.tokens[k]
+    low = tok.lower
+    if not tok.is_word or not tok.text.islower() or low in lexicon.stop_words() or low in lexicon.auxiliaries() \
+            or low in lexicon.determiners() or low in lexicon.prepositions():
+        return False
+    if k - 1 >= lo and (p.tokens[k - 1].lower in lexicon.determiners() or p.tokens[k - 1].lower.endswith(("’s", "'s"))):
+        return False
+    return low.endswith(("ed", "ing")) or low in lexicon.words("irregular_past") or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is")))
+
+
+def says_something(p: Paragraph, cue: Cue) -> bool:
+    """What follows a cue is a clause or holds a quote ("to say that …", "by saying he …", "to add: “…”",
+    "by calling him “dopey”"), not a bare object ("to ask a question", "by admitting more students", "to maintain a lead")."""
+    toks = p.tokens
+    hi = p.sentence(cue.first)[1]
+    k, _ = after_cue(p, cue, hi)
+    if k > hi:
+        return False
+    if toks[k - 1].lower == "that" or toks[k - 1].text == ":" or p.quote_of[k] is not None:
+        return True
+    if any(p.quote_of[i] is not None for i in range(k, min(hi, k + 12) + 1)):
+        return True                                        # "was prompted to say, ''…''", "by calling him “dopey”"
+    if re.split("[’']", toks[k].lower, maxsplit=1)[0] in _CLAUSE_OPENERS:
+        return True
+    m = np_after(toks, k, hi, appositive=False, any_head=True)
+    if m is None:
+        return False
+    nxt = m.last + 1
+    return nxt <= hi and (toks[nxt].lower in lexicon.auxiliaries() or _verb_like(p, nxt, k) and not toks[nxt].lower.endswith("ing"))
+
+
+def _unrealised_before(p: Paragraph, k: int, lo: int) -> bool:
+    """A modal or a negation among the auxiliaries before ``k`` ("will continue to", "did not want to")."""
+    toks = p.tokens
+    i = k - 1
+    while i >= lo and (toks[i].lower in lexicon.auxiliaries() or toks[i].lower in lexicon.negations()
+                       or toks[i].lower in lexicon.unrealised_before_to()
+                       or toks[i].lower.endswith("ly") and toks[i].text.islower()):
+        if toks[i].lower in lexicon.negations() or toks[i].lower in lexicon.unrealised_before_to():
+            return True
+        i -= 1
+    return False
+
+
+def _governing_verb(p: Paragraph, to: int, lo: int) -> int | None:
+    """The verb (or the "be" of "be" + adjective) that a "to" before a cue depends on, or None when that
+    verb is one of refusing, wishing or planning ("declined to say", "is expected to announce"), stands
+    after a modal or a negation, or cannot be found."""
+    toks = p.tokens
+    blocked = lexicon.unrealised_before_to()
+    i = to - 1
+    while i >= lo and toks[i].text.islower() and (toks[i].lower.endswith("ly") or toks[i].lower in _DEGREE
+                                                  or toks[i].lower in lexicon.negations()):
+        if toks[i].lower in lexicon.negations() or toks[i].lower == "too":
+            return None                                         # "careful not to mention", "too soon to say"
+        i -= 1
+    if i - 2 >= lo and toks[i].lower == "as" and toks[i - 1].lower == "far" and toks[i - 2].lower == "so":
+        i -= 3                                                  # "went so far as to say"
+    if i < lo or toks[i].lower in blocked:
+        return None
+    # "be" + adjective or participle: "was quick to add", "are slightly more likely to say", "was prompted to say"
+    b = i - 1
+    while b >= lo and toks[b].text.islower() and (toks[b].lower.endswith("ly") or toks[b].lower in _DEGREE):
+        if toks[b].lower == "too":
+            return None
+        b -= 1
+    if b >= lo and toks[b].lower in _BE and toks[i].is_word and toks[i].text.islower():
+        governor = b
+    else:
+        # a verb right before "to", or with a phrase of place, time or means between: "took to Twitter to
+        # say", "tweeted on Friday to say", "held a press briefing to brag"; not with an object that could
+        # speak ("led Republicans to say", "told him to say"), nor a nested "to" ("scrambled to throw … to")
+        governor = None
+        for k in range(i, max(lo, i - _INFINITIVE_SPAN) - 1, -1):
+            tok = toks[k]
+            if not tok.is_word or p.quote_of[k] is not None:
+                return None
+            low = tok.lower
+            if low in lexicon.stop_words() and low not in lexicon.prepositions() and low != "to":
+                return None
+            if low == "to" and not (k - 1 >= lo and _verb_like(p, k - 1, lo) and k + 1 <= i
+                                    and (capitalized(toks[k + 1]) or toks[k + 1].lower in lexicon.determiners())):
+                return None
+            if not _verb_like(p, k, lo):
+                continue
+            if k < i:
+                nxt = toks[k + 1].lower
+                if not (nxt in lexicon.prepositions() or nxt in lexicon.determiners() or nxt == "to"
+                        or nxt in lexicon.time_words()):
+                    return None
+                obj = np_after(toks, k + 1, i, appositive=False) if nxt in lexicon.determiners() else None
+                if obj is not None and can_speak(p, obj):
+                    return None
+            elif low.endswith("s") and not low.endswith("ed"):
+                # "continues to": a present tense needs a speaker right before it ("news accounts to" is a noun)
+                m = np_before(toks, skip_aux_back(p, k - 1, lo)[0], lo) if k - 1 >= lo else None
+                if m is None or not can_speak(p, m):
+                    return None
+            governor = k
+            break
+        if governor is None:
+            return None
+    if toks[governor].lower in blocked or _unrealised_before(p, governor, lo):
+        return None
+    return governor
+
+
+def _infinitive_speaker(p: Paragraph, cue: Cue, to: int, lo: int) -> tuple[Mention | None, bool]:
+    """The speaker of a cue after "to": the subject of the verb it depends on ("He continues to insist
+    that …", "Trump tweeted on Friday to say …", "She was quick to add that …", "He went so far as to
+    say: “…”"). Nobody, and the cue is no statement, after a verb of refusing, wishing or planning, a
+    modal or a negation ("declined to say", "is expected to announce", "will continue to insist"),
+    after an expletive ("it is hard to say"), or when no clause or quote follows the cue."""
+    governor = _governing_verb(p, to, lo)
+    if governor is None:
+        return None, True
+    toks = p.tokens
+    m, negated = speaker_before(p, Cue(governor, governor, toks[governor].lower, False, True), lo)
+    if negated or m is None or not can_speak(p, m) or toks[m.first].lower in _EXPLETIVES and m.first == m.last:
+        return None, True
+    if m.first - 1 >= lo and toks[m.first - 1].lower in _OBJECT_PREPOSITIONS:
+        return None, True                       # "for news accounts to portray": the object of "for", no subject
+    if not says_something(p, cue):
+        return None, True
+    return m, False
 
 
 def _speaker_of_previous_cue(p: Paragraph, lo: int, hi: int) -> Mention | None:

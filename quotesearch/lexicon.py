@@ -166,3 +166,10 @@ def verb_frames(frame: str) -> frozenset[str]:
 
 def prepositions() -> frozenset[str]:
     return words("prepositions")
+
+
+@cache
+def unrealised_before_to() -> frozenset[str]:
+    """Words before "to" + speech verb that make the speech one not made ("declined to say",
+    "is expected to announce"); every word of every line of ``lexicons/unrealised_before_to.txt``."""
+    return frozenset(w.lower() for line in _lines("unrealised_before_to.txt") for w in line.split())

@@ -475,3 +475,55 @@ def test_verbs_of_manner_only_frame_quotes():
     assert texts("Asked whether he would continue to accept gifts, Keir Starmer said that “all MPs get gifts”.") == [
         ("direct", "Keir Starmer", "all MPs get gifts")]
     one("“Not again,” she snapped.", kind="direct", cue="snapped", text="Not again")
+
+
+# -- a speech verb after "to", "by", "in" ------------------------------------------------
+
+def test_infinitive_after_a_verb_of_continuing_takes_its_subject():
+    one("Senator Ruth Ames continues to insist that the plan works.",
+        kind="indirect", speaker="Ruth Ames", cue="insist", text="the plan works")
+
+
+def test_infinitive_after_a_phrase_of_time_or_place_takes_the_subject():
+    one("Mayor Dan Ortiz tweeted on Friday to say he had never backed the tax.",
+        kind="indirect", speaker="Dan Ortiz", cue="say", text="he had never backed the tax")
+    one("Mayor Dan Ortiz took to Twitter to say he had never backed the tax.",
+        kind="indirect", speaker="Dan Ortiz", cue="say", text="he had never backed the tax")
+
+
+def test_infinitive_after_be_and_an_adjective_takes_the_subject():
+    one("Coach Lena Bright was quick to add that the team had improved.",
+        kind="indirect", speaker="Lena Bright", cue="add", text="the team had improved")
+
+
+def test_went_so_far_as_to_say_frames_a_quote():
+    one("The columnist Omar Reyes went so far as to say: “The league as we know it is over.”",
+        kind="direct", speaker="Omar Reyes", cue="say", text="The league as we know it is over.")
+
+
+def test_infinitive_after_refusing_planning_or_a_modal_is_no_statement():
+    for frame in ("declined to say", "is expected to announce", "was unable to explain", "did not want to say",
+                  "will continue to insist", "tried to explain", "was asked to explain"):
+        assert texts(f"Senator Ruth Ames {frame} that the plan works.") == [], frame
+    assert texts("It is hard to say whether the plan works.") == []
+    assert texts("The vote led some to speculate that the plan works.") == []
+
+
+def test_infinitive_with_a_bare_object_is_no_statement():
+    assert texts("Senator Ruth Ames continued to maintain a wide lead in the polls.") == []
+
+
+def test_ing_cue_after_by_takes_the_subject_of_the_clause():
+    one("Governor Sam Price ended his speech by saying the state would recover.",
+        kind="indirect", speaker="Sam Price", cue="saying", text="the state would recover")
+    one("Governor Sam Price was blunt in declaring that the state would recover.",
+        kind="indirect", speaker="Sam Price", cue="declaring", text="the state would recover")
+
+
+def test_ing_cue_after_by_with_a_bare_object_is_no_statement():
+    assert texts("Public colleges cut costs by admitting more students from abroad.") == []
+
+
+def test_time_phrase_before_the_comma_is_not_the_subject():
+    one("A few minutes later, Senator Ruth Ames followed up, saying the vote had been rigged.",
+        kind="indirect", speaker="Ruth Ames", cue="saying", text="the vote had been rigged")
