@@ -32,7 +32,7 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     if j > hi:
         return None
     cue = cues_at.get(j)
-    if cue is not None:                                   # inverted: said Barros
+    if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
         m = _inverted_speaker(p, cue, hi)
         return (cue, m, None, hi) if m is not None else None
     for c in range(j, min(hi, j + 45) + 1):
@@ -60,7 +60,7 @@ def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> b
     """Lowercase role words before a speaker phrase, such as "minister of mines and energy"."""
     toks = p.tokens[j:first]
     return 0 < len(toks) <= 8 and all(t.is_word and not t.text[:1].isupper() for t in toks) and not any(
-        i in cues_at for i in range(j, first))
+        i in cues_at for i in range(j, first)) and toks[0].lower not in lexicon.words("clause_links")
 
 
 def _new_statement(p: Paragraph, qi: int, k: int, hi: int) -> bool:

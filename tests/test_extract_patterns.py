@@ -70,3 +70,11 @@ def test_a_quoted_title_before_a_cue_with_its_own_clause_is_not_the_statement():
 def test_three_apostrophes_close_a_single_and_a_double_quote():
     assert texts("''We are told that the region is a case apart, 'it is a special case,''' Ann Lee said.") == [
         ("direct", "Ann Lee", "We are told that the region is a case apart, 'it is a special case,'")]
+
+
+def test_an_ing_cue_after_a_quote_is_no_inverted_frame():
+    found = texts("Ann Lee blamed the gaffe on a “bad earpiece,” claiming he had previously disavowed the group.")
+    assert [(kind, speaker) for kind, speaker, _ in found] == [("mixed", "Ann Lee")]
+    assert found[0][2].endswith("claiming he had previously disavowed the group")
+
+
