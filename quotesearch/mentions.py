@@ -258,6 +258,17 @@ def _mention(tokens: list[Token], first: int, last: int) -> Mention:
     return m
 
 
+def _role_then_name(tokens: list[Token], k: int, hi: int) -> bool:
+    """Lowercase words from ``k`` that hold a title and lead to a name: "Clinton | campaign manager Robby
+    Mook", "Montclair State University | political scientist Brigid Harrison"."""
+    titled = False
+    m = k
+    while m <= hi and m - k < 4 and tokens[m].is_word and not capitalized(tokens[m]):
+        titled = titled or tokens[m].lower in lexicon.titles()
+        m += 1
+    return titled and m <= hi and m > k and tokens[m].is_word and capitalized(tokens[m])
+
+
 def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_head: bool = False) -> Mention | None:
     """The noun phrase starting at token ``j``, not reaching past ``hi`` (inclusive). With ``any_head``
     the phrase need not look like a speaker (after "according to" anything can be a source)."""
@@ -304,7 +315,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
             if (last is not None and k > j
                     and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
                     and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)
-                    and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()):
+                    and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()
+                    and not _role_then_name(tokens, k, hi)):
                 break  # a name ends where lowercase words begin: "Reid | caucused", "ProPublica | obtained"
             seen_lower = seen_lower or not capitalized(tok)
             last = k

@@ -78,3 +78,13 @@ def test_an_ing_cue_after_a_quote_is_no_inverted_frame():
     assert found[0][2].endswith("claiming he had previously disavowed the group")
 
 
+
+
+@pytest.mark.parametrize("sentence, speaker, role", [
+    ("“We are ahead,” said Clinton campaign manager Robby Mook.", "Robby Mook", "Clinton campaign manager"),
+    ("“It was a bad night,” said Montclair State University political scientist Brigid Harrison.",
+     "Brigid Harrison", "Montclair State University political scientist"),
+])
+def test_a_name_before_a_lowercase_role_and_a_name_is_part_of_the_role(sentence, speaker, role):
+    found = extract_text("Headline\n\n" + sentence)
+    assert [(s.speaker, s.role) for s in found] == [(speaker, role)]
