@@ -72,6 +72,12 @@ def _noun_like(tok: Token) -> bool:
             or low in lexicon.document_nouns() or low.endswith(("’s", "'s")))
 
 
+def _partitive_of(tokens: list[Token], i: int) -> bool:
+    """"half | of voters", "a slew | of RNC leaders": a word for a part of a group before "of"."""
+    return (tokens[i].lower in lexicon.words("partitives") and i + 1 < len(tokens)
+            and tokens[i + 1].lower in ("of", "for"))
+
+
 def _connector_between(tokens: list[Token], j: int, lo: int, hi: int) -> bool:
     """Is tokens[j] a lowercase connector inside a capitalized name?"""
     if tokens[j].lower not in lexicon.name_connectors() or capitalized(tokens[j]) and tokens[j].lower != "&":
@@ -171,7 +177,8 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
             if low in lexicon.determiners() and low != "that":
                 if (extended < MAX_PP and j - 2 >= lo and tokens[j - 1].lower in _PP_EXTEND
                         and tokens[j - 2].is_word and tokens[j - 2].lower not in lexicon.pronouns()
-                        and (_noun_like(tokens[j - 2]) or tokens[j - 2].lower in lexicon.words("speaker_modifiers"))):
+                        and (_noun_like(tokens[j - 2]) or tokens[j - 2].lower in lexicon.words("speaker_modifiers")
+                             or _partitive_of(tokens, j - 2))):
                     extended += 1              # "a doctor on the scene", "people briefed on the talks"
                     j -= 2
                     continue
@@ -191,7 +198,8 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
                     j -= 1                     # "current and former officials", "researcher and NASA scientist"
                     continue
                 if (low in _PP_EXTEND and extended < MAX_PP and j - 1 >= lo and tokens[j - 1].is_word
-                        and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers"))
+                        and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers")
+                             or _partitive_of(tokens, j - 1))
                         and tokens[j - 1].lower not in lexicon.pronouns()):
                     extended += 1
                     j -= 1

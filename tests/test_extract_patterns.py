@@ -88,3 +88,11 @@ def test_an_ing_cue_after_a_quote_is_no_inverted_frame():
 def test_a_name_before_a_lowercase_role_and_a_name_is_part_of_the_role(sentence, speaker, role):
     found = extract_text("Headline\n\n" + sentence)
     assert [(s.speaker, s.role) for s in found] == [(speaker, role)]
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("A producer for Yahoo Studios told the newspaper that the show was canceled.", "A producer for Yahoo Studios"),
+    ("A slew of party leaders said the convention would go on.", "A slew of party leaders"),
+])
+def test_a_part_of_a_group_heads_the_speaker_phrase(sentence, speaker):
+    assert [s for _, s, _ in texts(sentence)] == [speaker]
