@@ -69,6 +69,7 @@ def _noun_like(tok: Token) -> bool:
         return True                        # "47% say", "One in five say", "43 said"
     return (low in lexicon.group_nouns() or low in lexicon.anonymous_heads()
             or low in lexicon.organization_words() or low in lexicon.titles()
+            or low.endswith("s") and low[:-1] in lexicon.titles()  # "rivals", "aides"
             or low in lexicon.document_nouns() or low.endswith(("’s", "'s")))
 
 

@@ -96,3 +96,8 @@ def test_a_name_before_a_lowercase_role_and_a_name_is_part_of_the_role(sentence,
 ])
 def test_a_part_of_a_group_heads_the_speaker_phrase(sentence, speaker):
     assert [s for _, s, _ in texts(sentence)] == [speaker]
+
+
+def test_a_plural_title_heads_a_speaker_phrase_with_a_prepositional_phrase():
+    assert [s for _, s, _ in texts("His rivals for the party nomination said the race was far from over.")] == [
+        "His rivals for the party nomination"]
