@@ -67,19 +67,74 @@ def sentence_start(p: Paragraph, lo: int, hi: int) -> int | None:
 _TIME_AFTER = frozenset({"later", "earlier", "ago"})     # "A few minutes later, Murphy …": no subject
 
 
-def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
-    """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping one
-    leading phrase set off by a comma ("On Monday, Trump …")."""
+_FRONTED_AUX = frozenset({"having", "being"})
+
+
+def _finite_after(p: Paragraph, k: int, hi: int) -> bool:
+    """A word after ``k`` (past adverbs) that looks like a finite verb: "Beijing considers", "Connolly
+    began", "Kelly also said" — so the word at ``k`` is a subject."""
     toks = p.tokens
-    starts = [sentence_start(p, lo, hi), next((k + 1 for k in range(lo, min(hi, lo + 12)) if toks[k].text == ","), None)]
-    for start in starts:
-        if start is None or start > hi:
-            continue
+    i = k + 1
+    while i <= hi and toks[i].text.islower() and (toks[i].lower.endswith("ly") or toks[i].lower in _DEGREE
+                                                   or toks[i].lower in lexicon.negations()):
+        i += 1
+    if i > hi or not toks[i].text.islower():
+        return False
+    low = toks[i].lower
+    if low in lexicon.auxiliaries() or low in lexicon.words("irregular_past") or low.endswith("ed"):
+        return True
+    return (low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in lexicon.words("numbers")
+            and low not in lexicon.stop_words())
+
+
+def _fronted_opener(p: Paragraph, k: int, hi: int) -> bool:
+    """A capitalized first word that opens a fronted adjunct rather than a subject: a participle or an
+    adverb before a word that is no finite verb ("Facing mounting criticism, …", "Hastily politicizing …,
+    Trump …", "Early in his campaign, …", "Rallying hundreds of …, Hillary Clinton …", "Having announced
+    that …, Judge Berman …"); not a name such as "Beijing considers" or "Connolly began"."""
+    toks = p.tokens
+    tok = toks[k]
+    low = tok.lower
+    if not capitalized(tok) or k + 1 > hi or not toks[k + 1].is_word or not toks[k + 1].text.islower():
+        return False
+    if low in _FRONTED_AUX:
+        return True
+    return len(low) > 4 and low.endswith(("ing", "ly")) and low.isalpha() and not _finite_after(p, k, hi)
+
+
+def _place_after_comma(p: Paragraph, comma: int, m: Mention, hi: int) -> bool:
+    """"in Ames, Iowa, on Sunday": a name between two commas after a capitalized word is the state or
+    country of a place, not a subject."""
+    toks = p.tokens
+    before = toks[comma - 1] if comma - 1 >= 0 else None
+    return (m.name is not None and m.first == comma + 1 and m.last + 1 <= hi and toks[m.last + 1].text == ","
+            and before is not None and capitalized(before) and before.lower not in lexicon.time_words()
+            and before.lower not in lexicon.words("months"))
+
+
+def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
+    """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping leading
+    phrases set off by commas ("On Monday, Trump …", "At an event in Ames, Iowa, on Sunday, Mrs. Clinton …",
+    "Facing criticism, Trump …")."""
+    toks = p.tokens
+    start = sentence_start(p, lo, hi)
+    if start is not None and start <= hi and not _fronted_opener(p, start, hi):
         m = np_after(toks, start, hi, appositive=False)
         if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
                                                      and toks[m.last + 2].text == ","):
             return m
-    return None
+    # the fronted phrases: each comma within a few words of the last one
+    k = lo
+    while True:
+        comma = next((i for i in range(k, min(hi, k + 12)) if toks[i].text == ","), None)
+        if comma is None:
+            return None
+        if k > lo and any(p.quote_of[i] is not None for i in range(lo, comma + 1)):
+            return None                               # commas inside a quote set off no fronted phrase
+        m = np_after(toks, comma + 1, hi, appositive=False)
+        if m is not None and can_speak(p, m) and not _place_after_comma(p, comma, m, hi):
+            return m
+        k = comma + 1
 
 
 def can_speak(p: Paragraph, m: Mention) -> bool:
@@ -127,6 +182,11 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
         # "… and says …", "…, saying …": the subject of the main clause, or the speaker of the
         # speech verb before ("“…,” Anderson said, adding that …")
         m = main_subject(p, lo, j - 1)
+        if m is not None and toks[cue.first].lower.endswith("ing"):
+            verb = _verb_before_document(p, m, lo)
+            if verb is not None and verb > m.first:
+                # "A spokesperson of the committee issued a statement Friday, saying …": the phrase before the verb
+                m = np_after(toks, m.first, verb - 1, appositive=False)
         if m is None and toks[cue.first].lower.endswith("ing"):
             m = _speaker_of_previous_cue(p, lo, j - 1)
         return m, False
@@ -148,7 +208,33 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
             if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not can_speak(p, m):
                 m = None
         return m, False
-    return np_before(toks, j, lo), False
+    m = np_before(toks, j, lo)
+    if m is not None and toks[cue.first].lower.endswith("ing"):
+        verb = _verb_before_document(p, m, lo)
+        if verb is not None:
+            # "the Trump campaign issued a statement saying …": the subject of "issued"
+            subject, negated = speaker_before(p, Cue(verb, verb, toks[verb].lower, False, True), lo)
+            if subject is not None and not negated and can_speak(p, subject):
+                return subject, False
+    return m, False
+
+
+def _verb_before_document(p: Paragraph, m: Mention, lo: int) -> int | None:
+    """The verb whose object is a document ("issued a statement", "released a statement Wednesday",
+    "put out a statement"), when ``m`` ends in a document noun; else None."""
+    toks = p.tokens
+    doc = next((i for i in range(m.last, m.first - 1, -1) if toks[i].lower in lexicon.document_nouns()), None)
+    if doc is None or any(toks[i].lower not in lexicon.time_words() for i in range(doc + 1, m.last + 1)):
+        return None
+    det = next((i for i in range(doc - 1, max(m.first, doc - 3) - 1, -1) if toks[i].lower in lexicon.determiners()), None)
+    if det is None:
+        return None
+    verb = det - 1
+    if verb - 1 >= lo and toks[verb].lower == "out":
+        verb -= 1                                   # "put out a statement"
+    if verb < lo or verb < m.first - 2 or not _verb_like(p, verb, lo) or toks[verb].lower.endswith("ing"):
+        return None
+    return verb
 
 
 _ING_PREPOSITIONS = frozenset({"by", "upon", "in"})     # "after", "while", "before": see _CONJUNCTIONS

@@ -101,3 +101,30 @@ def test_a_part_of_a_group_heads_the_speaker_phrase(sentence, speaker):
 def test_a_plural_title_heads_a_speaker_phrase_with_a_prepositional_phrase():
     assert [s for _, s, _ in texts("His rivals for the party nomination said the race was far from over.")] == [
         "His rivals for the party nomination"]
+
+
+@pytest.mark.parametrize("sentence, speaker, text", [
+    ("Facing mounting criticism from Democrats, Mr. Trump released a new statement on Saturday night, saying that "
+     "the soldier was a hero.", "Trump", "the soldier was a hero"),                    # a fronted participle
+    ("At a campaign event in Ames, Iowa, on Sunday, Mrs. Clinton tried to clarify her remarks, saying that the "
+     "country should lead.", "Clinton", "the country should lead"),                    # ", Place," and a date
+    ("Walking to the next house, Ebeling talked about her childhood, and said the war changed her views.",
+     "Ebeling", "the war changed her views"),
+])
+def test_a_fronted_adjunct_is_no_subject(sentence, speaker, text):
+    assert texts(sentence) == [("indirect", speaker, text)]
+
+
+def test_a_name_ending_in_ing_before_a_verb_is_a_subject():
+    assert [s for _, s, _ in texts("Beijing considers the island part of its territory, calling the drills "
+                                   "a “stern warning” to separatist forces.")] == ["Beijing"]
+
+
+@pytest.mark.parametrize("sentence, speaker, text", [
+    ("Minutes later, the Trump campaign issued a statement saying that Trump meant gun owners are unified.",
+     "the Trump campaign", "Trump meant gun owners are unified"),
+    ("A spokesperson for the committee issued a statement Friday, saying the talks would not resume.",
+     "A spokesperson for the committee", "the talks would not resume"),
+])
+def test_a_document_issued_is_no_speaker(sentence, speaker, text):
+    assert texts(sentence) == [("indirect", speaker, text)]
