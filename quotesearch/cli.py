@@ -129,6 +129,9 @@ def main():
       quotesearch search troops                # keyword search over quote text
       quotesearch search --speaker barros      # everything one speaker said
       quotesearch source kursk-incursion       # all statements of one article
+      quotesearch index news.jsonl.gz          # archives, web pages; - reads standard input
+      quotesearch trace "we will not back down"  # every appearance of a quote, earliest first
+      quotesearch export --format csv -o all.csv # everything, for a spreadsheet
 
     The index lives in ./index unless --index DIR or QUOTESEARCH_INDEX says otherwise.
     """
@@ -326,7 +329,7 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 
 
-@main.command()
+@main.command(short_help="List every speaker with statements, articles, first and last date.")
 @filter_options("speaker", "since", "until", "outlet")
 @index_option
 @output_options()
@@ -354,7 +357,7 @@ def speakers(speaker, since, until, outlet, index_dir, fmt):
     emit(rows, fmt, SPEAKER_COLUMNS, empty="no speakers in the index")
 
 
-@main.command(short_help="List every source with its date, outlet, title and number of statements.")
+@main.command(short_help="List every source with its date, outlet, title and count.")
 @filter_options("since", "until", "outlet")
 @index_option
 @output_options()
@@ -397,7 +400,7 @@ def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
     emit(rows, fmt, STATEMENT_COLUMNS, empty=f"no statements in {source_id}")
 
 
-@main.command()
+@main.command(short_help="Show one statement in context, with its article's metadata.")
 @click.argument("statement_id")
 @index_option
 @output_options()
