@@ -161,6 +161,9 @@ def extract(paths, fmt):
     from .read import read_article
     from .records import Article
 
+    from .output import json_line
+
+    stream = fmt == "jsonl"  # one article's records at a time: an archive may hold millions
     records, read, skipped = [], 0, []
     for item in _items(paths):
         if not isinstance(item, Article) and not hasattr(item, "is_file"):
@@ -168,15 +171,21 @@ def extract(paths, fmt):
             continue
         try:
             article = item if isinstance(item, Article) else read_article(item)
-            records += [st.to_dict() for st in extractor.extract(article)]
+            found = [st.to_dict() for st in extractor.extract(article)]
             read += 1
+            if stream:
+                for rec in found:
+                    click.echo(json_line(rec))
+            else:
+                records += found
         except Exception as e:
             if not isinstance(e, _user_error_types()):  # an extractor bug: name the input, keep going
                 e = f"{getattr(item, 'path', item)}: extraction failed: {type(e).__name__}: {e}"
             skipped.append(str(e))
     _report_skipped(skipped)
     failed = len(skipped)
-    emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found")
+    if not stream:
+        emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found")
     if not read:
         raise click.ClickException("no file could be read" if failed else f"no articles in {', '.join(paths)}")
 
