@@ -229,8 +229,10 @@ class QuoteSearcher:
         key = name_key(speaker)
         keys = {self.aliases.get(key, key)}
         keys |= {canonical for alias, canonical in self.aliases.items() if set(tokens) <= set(alias.split())}
-        return Or([And([_ZeroTerm("speaker_tokens", t) for t in tokens])]
-                  + [_ZeroTerm("speaker_key", k) for k in sorted(keys)])
+        words = And([_ZeroTerm("speaker_tokens", t) for t in tokens])
+        # a key holding every word is found by the words already (statements carry their key's words)
+        keys = sorted(k for k in keys if not set(tokens) <= set(k.split()))
+        return Or([words] + [_ZeroTerm("speaker_key", k) for k in keys]) if keys else words
 
     def filters(self, f: Optional[Filters] = None, **kw):
         """One whoosh query combining the filters (a Filters, or its fields as keywords), or None
