@@ -10,7 +10,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import time
 import warnings
 from array import array
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from .records import STATEMENT_FIELDS, Article, Statement
-from .speakers import Aliases
+from .speakers import Aliases, fold
 
 
 @contextlib.contextmanager
@@ -125,8 +124,6 @@ def make_schema() -> Schema:
 
 def speaker_tokens(name: Optional[str]) -> list[str]:
     """The folded words of a name: 'Mr. Zoë Müller' -> ['mr', 'zoe', 'muller']."""
-    from .speakers import fold
-
     return fold(name).split()
 
 

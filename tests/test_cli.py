@@ -14,7 +14,6 @@ import pytest
 
 from conftest import ALPHA, BETA
 from quotesearch import index as qindex
-from quotesearch.cli import main
 from quotesearch.output import render, wrap
 from quotesearch.records import STATEMENT_FIELDS
 
