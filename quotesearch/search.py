@@ -15,15 +15,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from .index import (QuotesearchError, open_index, open_searcher, quiet_whoosh, read_reading_order, record_from_stored,
-                    speaker_tokens)
+from .index import (QuotesearchError, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
+                    record_from_stored, speaker_tokens)
 from .records import KINDS
 from .speakers import Aliases, fold, name_key
 
 with quiet_whoosh():
     from whoosh import collectors, highlight, qparser
     from whoosh.query import And, AndMaybe, AndNot, Every, NullQuery, Or, Term, TermRange
-    from whoosh.reading import TermNotFound
 
 MARK = "**"  # matched words in ``highlight`` are wrapped in this
 
@@ -341,7 +340,7 @@ class QuoteSearcher:
         for item in kept:
             docnum = _docnum(item)
             group = groups[docnum]
-            members = self.s.document_numbers(quote_group=group) if group else [docnum]
+            members = docs_with_term(self.s, "quote_group", group) if group else [docnum]
             sources[docnum] = len({source_of[d] for d in members})
         return kept, len(firsts), sources
 
@@ -356,11 +355,7 @@ class QuoteSearcher:
     def _find_marker(self, source: str) -> dict:
         """The marker among the documents of ``source``, read from its posting list (a search per
         statement shown took half of a query's time); the writer adds it after the statements."""
-        try:
-            docnums = list(self.s.reader().postings("source", source).all_ids())
-        except TermNotFound:
-            return {}
-        for docnum in reversed(docnums):
+        for docnum in reversed(docs_with_term(self.s, "source", source)):
             stored = self.s.stored_fields(docnum)
             if stored.get("doctype") == "source":
                 return stored
@@ -482,7 +477,7 @@ class QuoteSearcher:
         return self.record(docnum)
 
     def _statement_docnum(self, statement_id: str) -> Optional[int]:
-        return next(iter(self.s.document_numbers(doctype="statement", id=statement_id)), None)
+        return next(iter(docs_with_term(self.s, "id", statement_id)), None)  # only statements have ids
 
     # -- tracing -------------------------------------------------------------------
 
@@ -493,7 +488,7 @@ class QuoteSearcher:
         ``text_or_id`` is a statement id, a quote group id, or words of the quote.
         """
         group = self._group_of(text_or_id.strip())
-        members = list(self.s.document_numbers(doctype="statement", quote_group=group))
+        members = docs_with_term(self.s, "quote_group", group)
         rows = [self.record(d) for d in self._by_date(members, "date", None)]
         first = fold(rows[0]["text"]) if rows else ""
         for rec in rows:
@@ -506,7 +501,7 @@ class QuoteSearcher:
         docnum = self._statement_docnum(text_or_id)
         if docnum is not None:
             return self.s.stored_fields(docnum).get("quote_group") or ""
-        if next(iter(self.s.document_numbers(quote_group=text_or_id)), None) is not None:
+        if docs_with_term(self.s, "quote_group", text_or_id):
             return text_or_id
         words = [w for w in self.schema["text"].process_text(text_or_id, mode="query")]
         if not words:

@@ -217,7 +217,7 @@ class _Run:
 
     def _earlier_statements(self, key: str) -> Iterator[tuple[str, str]]:
         """(text, quote_group) of the statements of one speaker key indexed before this run."""
-        for docnum in self.searcher.document_numbers(speaker_key=key):
+        for docnum in index.docs_with_term(self.searcher, "speaker_key", key):
             stored = self.searcher.stored_fields(docnum)
             yield stored.get("text", ""), stored.get("quote_group")
 
