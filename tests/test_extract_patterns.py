@@ -128,3 +128,8 @@ def test_a_name_ending_in_ing_before_a_verb_is_a_subject():
 ])
 def test_a_document_issued_is_no_speaker(sentence, speaker, text):
     assert texts(sentence) == [("indirect", speaker, text)]
+
+
+def test_a_noun_form_after_an_appositive_comma_is_the_verb():
+    assert texts("Ann Lee, the mayor, claims the city is safe.") == [("indirect", "Ann Lee", "the city is safe")]
+    assert texts("They made votes, calls and visits all week.") == []
