@@ -73,6 +73,13 @@ def _noun_like(tok: Token) -> bool:
             or low in lexicon.document_nouns() or low.endswith(("’s", "'s")))
 
 
+def _plural_speaker_noun(tok: Token) -> bool:
+    """"strategists", "officials", "analysts": a plural noun that heads a group of speakers."""
+    low = tok.lower
+    return (tok.text.islower() and low.endswith("s") and (low in lexicon.group_nouns() or low[:-1] in lexicon.titles()
+                                                          or low in lexicon.anonymous_heads()))
+
+
 def _partitive_of(tokens: list[Token], i: int) -> bool:
     """"half | of voters", "a slew | of RNC leaders": a word for a part of a group before "of"."""
     return (tokens[i].lower in lexicon.words("partitives") and i + 1 < len(tokens)
@@ -321,6 +328,10 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
             if (low.endswith("ed") and tok.text.islower() and last is not None and not capitalized(tokens[last])
                     and tokens[last].lower not in lexicon.determiners() and not extended):
                 break                          # "his mother refused …": the verb after the noun
+            if last is not None and tok.text.islower() and _plural_speaker_noun(tokens[last]) and not (
+                    _noun_like(tok) or low in lexicon.words("speaker_modifiers")
+                    or low in lexicon.words("role_adjectives")):
+                break                          # "Democratic strategists | fear …": a plural head, then its verb
             if (last is not None and k > j
                     and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
                     and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)

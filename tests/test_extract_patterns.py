@@ -133,3 +133,10 @@ def test_a_document_issued_is_no_speaker(sentence, speaker, text):
 def test_a_noun_form_after_an_appositive_comma_is_the_verb():
     assert texts("Ann Lee, the mayor, claims the city is safe.") == [("indirect", "Ann Lee", "the city is safe")]
     assert texts("They made votes, calls and visits all week.") == []
+
+
+def test_a_plural_speaker_noun_ends_before_its_verb():
+    assert texts("Some Democratic strategists fear that turnout will drop and warn that the party is not ready.") == [
+        ("indirect", "Some Democratic strategists", "the party is not ready")]
+    assert [s for _, s, _ in texts("Senior administration officials familiar with the talks said the deal was close.")] \
+        == ["Senior administration officials familiar with the talks"]
