@@ -121,6 +121,8 @@ def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cu
         cue = cues_at.get(c)
         if cue is None or cue.phrase:
             continue
+        if c - 2 > start and toks[c - 1].lower in ("then", "and") and toks[c - 2].text == "," and cue.report:
+            return c - 3  # "A offered X a job, then says Y": a second statement of the same speaker
         m, negated = speaker_before(p, cue, start)
         if m is None or negated:
             continue

@@ -140,3 +140,8 @@ def test_a_plural_speaker_noun_ends_before_its_verb():
         ("indirect", "Some Democratic strategists", "the party is not ready")]
     assert [s for _, s, _ in texts("Senior administration officials familiar with the talks said the deal was close.")] \
         == ["Senior administration officials familiar with the talks"]
+
+
+def test_a_second_cue_after_comma_and_is_a_second_statement():
+    assert texts("Ann Lee said the plan would fail, and warned that costs had doubled.") == [
+        ("indirect", "Ann Lee", "the plan would fail"), ("indirect", "Ann Lee", "costs had doubled")]
