@@ -330,3 +330,23 @@ def test_reindexing_an_archive_with_a_corrected_date_updates_it(tmp_path):
     assert run("index", "--index", index, path).stdout.startswith("Indexed 1 article: 1 statement")
     assert [r["date"] for r in rows("sources", "--index", index)] == ["2023-11-02"]
     assert rows("search", "--index", index, "bridge")[0]["date"] == "2023-11-02"
+
+
+def test_trace_by_group_id_and_grouped_listing_without_a_query(archive_index):
+    group = budget_quotes(archive_index)[0]["quote_group"]
+    assert [t["source"] for t in rows("trace", "--index", archive_index, group)] == [
+        "ap-0304", "herald-0305", "gazette-0307", "blog-undated"]
+    listing = rows("search", "--index", archive_index, "--group", "--speaker", "muller", "--limit", "0")
+    assert [h["sources"] for h in listing if h["quote_group"] == group] == [4]
+    assert len({h["quote_group"] for h in listing}) == len(listing)  # one hit per group
+
+
+def test_extract_reads_archives_and_standard_input():
+    lines = run("extract", NEWS / "eastbrook.jsonl").stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert {r["source"] for r in records} == {"ap-0304", "herald-0305", "gazette-0307", "blog-undated"}
+    herald = next(r for r in records if r["source"] == "herald-0305" and r["kind"] == "direct")
+    assert (herald["date"], herald["outlet"], herald["speaker_key"], herald["quote_group"]) == (
+        "2024-03-05", "The Eastbrook Herald", "zoe muller", None)
+    piped = run("extract", "-", input=(NEWS / "eastbrook.jsonl").read_text(encoding="utf-8")).stdout.splitlines()
+    assert piped == lines
