@@ -10,14 +10,12 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
 
-from .archive import ARCHIVE_SUFFIXES, is_archive, read_archive
+from .archive import ARCHIVE_SUFFIXES, COMPRESSIONS, STDIN, is_archive, read_archive
 from .read import HTML_SUFFIXES, TEXT_SUFFIXES, ReadError, find_files
 from .records import Article, Skipped
 
-COMPRESSED = (".gz", ".bz2")
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + ARCHIVE_SUFFIXES + tuple(
-    s + c for s in ARCHIVE_SUFFIXES for c in COMPRESSED)
-STDIN = "-"
+    s + c for s in ARCHIVE_SUFFIXES for c in COMPRESSIONS)
 
 Item = Union[Path, Article, Skipped, ReadError]
 

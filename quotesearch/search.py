@@ -443,11 +443,9 @@ class QuoteSearcher:
         """Every indexed source passing the date and outlet filters, with its title, date, outlet,
         url, path and number of statements, by id."""
         f = filters or Filters(**kw)
-        q = Term("doctype", "source")
-        if f.since is not None or f.until is not None:
-            q = And([q, TermRange("day", self._bound(f.since, "--since"), self._bound(f.until, "--until", end=True))])
-        if f.outlet is not None:
-            q = And([q] + [Term("outlet", w) for w in self._words("outlet", f.outlet, "--outlet")])
+        # markers carry the day and the outlet's words too: the statements' filters select them
+        flt = self.filters(Filters(since=f.since, until=f.until, outlet=f.outlet))
+        q = Term("doctype", "source") if flt is None else And([Term("doctype", "source"), flt])
         rows = [{"source": d["source"], "title": d.get("title", ""), "date": d.get("date"),
                  "outlet": d.get("outlet"), "count": d.get("count", 0), "url": d.get("url"),
                  "path": d.get("path", "")} for d in self.s.search(q, limit=None)]
