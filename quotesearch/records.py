@@ -32,10 +32,14 @@ class Article:
 @dataclass
 class Skipped:
     """An input that yields no article (an archive record without text, a line that is not JSON ...).
-    ``name`` says where it is ("news.jsonl record 12"), ``message`` why it was skipped."""
+    ``name`` says where it is ("news.jsonl record 12"), ``message`` why it was skipped, ``code`` the
+    kind of reason (no-text, bad-json, too-big, not-an-article ...), by which repeated skips are counted
+    in one line, and ``count`` how many inputs this one stands for."""
 
     name: str
     message: str
+    code: str = ""
+    count: int = 1
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"
