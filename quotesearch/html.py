@@ -53,8 +53,9 @@ def _outlet(sitename: Optional[str], url: Optional[str]) -> Optional[str]:
     return read.url_host(url) if url else None
 
 
-def read_html(path: str | os.PathLike) -> Article:
-    """Read one saved web page; raises read.ReadError with a one-line reason when it cannot."""
+def read_html(path: str | os.PathLike, id: Optional[str] = None) -> Article:
+    """Read one saved web page (source id ``id``, else the file name without extension); raises
+    read.ReadError with a one-line reason when it cannot."""
     path = Path(path)
     try:
         import trafilatura
@@ -69,6 +70,6 @@ def read_html(path: str | os.PathLike) -> Article:
     if not body:
         raise read.ReadError(f"{path}: no article text found in this web page")
     url = doc.url or None
-    return read.article_from_parts(body, read.article_id(path), path=str(path), title=doc.title or "",
+    return read.article_from_parts(body, id or read.article_id(path), path=str(path), title=doc.title or "",
                                    date=date_only(parse_date(doc.date)), url=url, outlet=_outlet(doc.sitename, url),
                                    encoding=encoding)

@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -246,7 +247,35 @@ def url_host(url: str) -> Optional[str]:
 
 
 def article_id(path: Path) -> str:
+    """The source id of a file read alone: its name without extension (see inputs.py for folders)."""
     return path.stem
+
+
+@dataclass(frozen=True)
+class ArticleFile:
+    """A file to read as one article, with the source id it gets (see inputs.input_files) and the
+    metadata a sidecar gives it: ((field, value), ...) for title, date, url and outlet. ``skip`` is
+    why it is not read at all (e.g. a README found in a folder), with its code."""
+
+    path: Path
+    id: str
+    meta: tuple = ()
+    skip: Optional[tuple[str, str]] = None  # (code, reason)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+def with_metadata(article: Article, meta: tuple) -> Article:
+    """The article with a sidecar's values in place of its own (the user's metadata wins)."""
+    for field_name, value in meta:
+        setattr(article, field_name, _title(value) if field_name == "title" else value)
+    if article.url and not article.outlet:
+        article.outlet = url_host(article.url)
+    return article
 
 
 def _open_error(path: Path, e: OSError) -> ReadError:
@@ -296,11 +325,15 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 
 def read_article(path: str | os.PathLike) -> Article:
-    """Read one file (text, Markdown or a web page). Raises ReadError with a one-line reason when it cannot."""
-    path = Path(path)
+    """Read one file (text, Markdown or a web page), or an ArticleFile with its id and metadata.
+    Raises ReadError with a one-line reason when it cannot."""
+    given = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), article_id(Path(path)))
+    path = given.path
     if path.suffix.lower() in HTML_SUFFIXES:
         from .html import read_html
 
-        return read_html(path)
-    text, encoding = decode_with_encoding(read_bytes(path), str(path))
-    return article_from_text(text, article_id(path), str(path), encoding=encoding)
+        article = read_html(path, given.id)
+    else:
+        text, encoding = decode_with_encoding(read_bytes(path), str(path))
+        article = article_from_text(text, given.id, str(path), encoding=encoding)
+    return with_metadata(article, given.meta)
