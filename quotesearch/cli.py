@@ -5,6 +5,7 @@ Heavy modules (whoosh, nltk, the extractor) are imported inside the commands, so
 """
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import os
@@ -137,11 +138,23 @@ def main():
     """
 
 
+def input_options(fn):
+    """The options of ``index`` and ``extract`` that say how inputs are named and described."""
+    fn = click.option("--global-ids", is_flag=True,
+                      help="Archive record ids are unique across archives: keep them as they are (by default a "
+                           "record's id is put in its archive's: news-2024/17).")(fn)
+    return click.option("--metadata", type=click.Path(exists=True, dir_okay=False),
+                        help="Table (.tsv/.csv/.jsonl) of the articles' date, outlet, url, title, one row per file, "
+                             "keyed by its name without extension (column name, filename or id); a metadata.tsv "
+                             "beside the files is read without this.")(fn)
+
+
 @main.command(short_help="Print the statements found in articles.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @output_options(default="jsonl")
+@input_options
 @user_errors
-def extract(paths, fmt):
+def extract(paths, fmt, metadata, global_ids):
     """Print the statements found in articles, without touching any index.
 
     PATHS are .txt/.md files, .html/.htm pages, .jsonl/.ndjson/.json/.csv archives
@@ -165,8 +178,8 @@ def extract(paths, fmt):
 
     stream = fmt == "jsonl"  # one article's records at a time: an archive may hold millions
     records, read, skipped = [], 0, []
-    for item in _items(paths):
-        if not isinstance(item, Article) and not hasattr(item, "is_file"):
+    for item in _items(paths, metadata=metadata, global_ids=global_ids):
+        if not isinstance(item, Article) and not hasattr(item, "__fspath__"):
             skipped.append(str(item))  # a Skipped record or a ReadError
             continue
         try:
@@ -190,20 +203,20 @@ def extract(paths, fmt):
         raise click.ClickException("no file could be read" if failed else f"no articles in {', '.join(paths)}")
 
 
-def _input_files(paths) -> list:
+def _input_files(paths, metadata=None) -> list:
     from .inputs import STDIN, input_files
 
-    files = input_files(paths)
+    files = input_files(paths, metadata)
     if not files and STDIN not in paths:
         raise click.ClickException(f"no articles in {', '.join(paths)}; quotesearch reads {INPUTS}")
     return files
 
 
-def _items(paths, files=None):
+def _items(paths, files=None, metadata=None, global_ids=False):
     from .inputs import STDIN, items
 
-    files = _input_files(paths) if files is None else files
-    return items(files, sys.stdin.buffer if STDIN in paths else None)
+    files = _input_files(paths, metadata) if files is None else files
+    return items(files, sys.stdin.buffer if STDIN in paths else None, global_ids)
 
 
 @main.command("index")
@@ -215,16 +228,25 @@ def _items(paths, files=None):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that extract statements while this one writes the index  [default: number of cores]")
 @click.option("--verbose", "-v", is_flag=True, help="Also say which files were not UTF-8 and how they were read.")
+@input_options
 @user_errors
-def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose):
+def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, global_ids):
     """Extract statements from articles and add them to the index.
 
     PATHS are .txt/.md files, .html/.htm pages (needs `pip install
     'quotesearch[html]'`), .jsonl/.ndjson/.json/.csv archives with one article per
     record (also .gz/.bz2), folders of them (searched recursively), or - for a JSON
     Lines archive on standard input. Archive fields are found by their usual names
-    (text/maintext/body/content, title/headline, date/date_publish/published,
-    url/link, outlet/publication/source_domain/sitename, id/article_id/guid).
+    (text/maintext/body/content, title/headline, date/date_publish/published/
+    publication_date, url/link, outlet/publication/publisher/source_domain/sitename,
+    id/article_id/guid).
+
+    Source ids: a file's path under the folder given, without extension
+    (seeds/kursk-incursion.txt: kursk-incursion; crawl/a/story.txt: a/story), a
+    file given by name its name; a record's id within its archive's (news/17)
+    unless --global-ids. README, LICENSE ... files in folders are left out. A
+    metadata.tsv/.csv/.jsonl in a folder given (or beside it) gives the files'
+    date, outlet, url and title by the same names; --metadata names one elsewhere.
 
     Articles that did not change since the last run are skipped; changed ones replace
     their old statements. The result is the same whatever --jobs says.
@@ -244,12 +266,12 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose):
 
     from .inputs import STDIN, is_archive
 
-    files = _input_files(paths)
+    files = _input_files(paths, metadata)
     streaming = STDIN in paths or any(is_archive(f) for f in files)
     count = None if streaming else len(files)
     # a pool is not worth it for one or two articles
     jobs = max(1, min(jobs or os.cpu_count() or 1, 64 if streaming else len(files) // 2))
-    stream = _items(paths, files)
+    stream = _items(paths, files, global_ids=global_ids)
     run = functools.partial(index_articles, index_dir, rebuild=rebuild, jobs=jobs, aliases=aliases)
     if streaming:  # the number of records is not known before they are read: count them as they are
         with click.progressbar(stream, label="Indexing", file=sys.stderr, show_pos=True) as bar:
@@ -271,11 +293,23 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose):
 HTML_EXTRA = "needs the html extra"
 
 
+SKIPS_EACH = 3  # inputs skipped for one reason named one by one; more are one line
+
+
 def _report_skipped(errors: list[str]) -> None:
-    """One line per input skipped, except web pages skipped for want of the html extra: one line for all."""
+    """One line per input skipped, except when more than SKIPS_EACH share a reason (then one line names
+    the first and counts them), and web pages skipped for want of the html extra: one line for all."""
     pages = [e for e in errors if HTML_EXTRA in e]
+    reasons = collections.Counter(e.split(": ", 1)[-1] for e in errors if HTML_EXTRA not in e)
+    told = set()
     for error in errors:
-        if HTML_EXTRA not in error:
+        reason = error.split(": ", 1)[-1]
+        if HTML_EXTRA in error or reason in told:
+            continue
+        if reasons[reason] > SKIPS_EACH:
+            told.add(reason)
+            click.echo(f"skipped {reasons[reason]:,} inputs ({error.split(': ', 1)[0]} …): {reason}", err=True)
+        else:
             click.echo(f"skipped {error}", err=True)
     if len(pages) == 1:
         click.echo(f"skipped {pages[0]}", err=True)
