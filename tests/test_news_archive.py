@@ -50,18 +50,18 @@ def budget_quotes(index) -> list[dict]:
 
 def test_sources_list_date_outlet_url_and_title(archive_index):
     assert [(r["source"], r["date"], r["outlet"], r["url"], r["title"]) for r in rows("sources", "--index", archive_index)] == [
-        ("ap-0304", "2024-03-04T10:00:00+00:00", "Associated Press", "https://apnews.example/article/eastbrook-budget-0304",
+        ("eastbrook/ap-0304", "2024-03-04T10:00:00+00:00", "Associated Press", "https://apnews.example/article/eastbrook-budget-0304",
          "Council rejects budget cuts"),
-        ("blog-undated", None, "Eastbrook Notes", None, "Budget row"),
-        ("gazette-0307", "2024-03-07", "Valley Gazette", "https://gazette.example/eastbrook-budget",
+        ("eastbrook/blog-undated", None, "Eastbrook Notes", None, "Budget row"),
+        ("eastbrook/gazette-0307", "2024-03-07", "Valley Gazette", "https://gazette.example/eastbrook-budget",
          "Eastbrook budget fight goes on"),
-        ("herald-0305", "2024-03-05", "The Eastbrook Herald", "https://herald.example/news/libraries-spared",
+        ("eastbrook/herald-0305", "2024-03-05", "The Eastbrook Herald", "https://herald.example/news/libraries-spared",
          "Libraries spared in Eastbrook budget"),
     ]
 
 
 def test_every_statement_carries_its_articles_metadata(archive_index):
-    hit = next(h for h in budget_quotes(archive_index) if h["source"] == "herald-0305")
+    hit = next(h for h in budget_quotes(archive_index) if h["source"] == "eastbrook/herald-0305")
     assert {k: hit[k] for k in ("title", "date", "url", "outlet", "speaker", "speaker_key", "role")} == {
         "title": "Libraries spared in Eastbrook budget", "date": "2024-03-05",
         "url": "https://herald.example/news/libraries-spared", "outlet": "The Eastbrook Herald",
@@ -71,12 +71,12 @@ def test_every_statement_carries_its_articles_metadata(archive_index):
 
 
 @pytest.mark.parametrize("args, sources", [
-    (["--since", "2024-03-05"], ["gazette-0307", "herald-0305"]),
-    (["--until", "2024-03-04"], ["ap-0304"]),
-    (["--since", "2024-03", "--until", "2024-03"], ["ap-0304", "gazette-0307", "herald-0305"]),
+    (["--since", "2024-03-05"], ["eastbrook/gazette-0307", "eastbrook/herald-0305"]),
+    (["--until", "2024-03-04"], ["eastbrook/ap-0304"]),
+    (["--since", "2024-03", "--until", "2024-03"], ["eastbrook/ap-0304", "eastbrook/gazette-0307", "eastbrook/herald-0305"]),
     (["--since", "2025"], []),
-    (["--outlet", "herald"], ["herald-0305"]),
-    (["--outlet", "Eastbrook"], ["blog-undated", "herald-0305"]),
+    (["--outlet", "herald"], ["eastbrook/herald-0305"]),
+    (["--outlet", "Eastbrook"], ["eastbrook/blog-undated", "eastbrook/herald-0305"]),
 ])
 def test_date_and_outlet_filters(archive_index, args, sources):
     assert sorted({h["source"] for h in rows("search", "--index", archive_index, "--limit", "0", *args)}) == sources
@@ -96,10 +96,10 @@ def test_sort_by_date(archive_index):
     assert len(oldest) == 4
     by_date = rows("search", "--index", archive_index, "libraries", "--sort", "date")
     assert [h["source"] for h in by_date if BUDGET_QUOTE in h["text"]] == [
-        "ap-0304", "herald-0305", "gazette-0307", "blog-undated"]
+        "eastbrook/ap-0304", "eastbrook/herald-0305", "eastbrook/gazette-0307", "eastbrook/blog-undated"]
     newest = rows("search", "--index", archive_index, "libraries", "--sort", "-date")
     assert [h["source"] for h in newest if BUDGET_QUOTE in h["text"]] == [
-        "gazette-0307", "herald-0305", "ap-0304", "blog-undated"]
+        "eastbrook/gazette-0307", "eastbrook/herald-0305", "eastbrook/ap-0304", "eastbrook/blog-undated"]
 
 
 # -- one speaker across articles ------------------------------------------------------
@@ -157,7 +157,7 @@ def test_anonymous_speakers_are_never_merged_across_articles(tmp_path):
 
 def test_one_quote_in_four_sources_shares_a_group(archive_index):
     quotes = budget_quotes(archive_index)
-    assert [q["source"] for q in quotes] == ["ap-0304", "blog-undated", "gazette-0307", "herald-0305"]
+    assert [q["source"] for q in quotes] == ["eastbrook/ap-0304", "eastbrook/blog-undated", "eastbrook/gazette-0307", "eastbrook/herald-0305"]
     assert len({q["quote_group"] for q in quotes}) == 1
     others = rows("search", "--index", archive_index, "--limit", "0", "--speaker", "patel")
     assert quotes[0]["quote_group"] not in {o["quote_group"] for o in others}
@@ -176,10 +176,10 @@ def test_trace_lists_every_appearance_earliest_first(archive_index):
     for how in (first_id, "balance this budget on the backs of our libraries"):
         trail = rows("trace", "--index", archive_index, how)
         assert [(t["source"], t["outlet"], t["date"], t["same_wording"]) for t in trail] == [
-            ("ap-0304", "Associated Press", "2024-03-04T10:00:00+00:00", True),
-            ("herald-0305", "The Eastbrook Herald", "2024-03-05", False),
-            ("gazette-0307", "Valley Gazette", "2024-03-07", False),
-            ("blog-undated", "Eastbrook Notes", None, True),
+            ("eastbrook/ap-0304", "Associated Press", "2024-03-04T10:00:00+00:00", True),
+            ("eastbrook/herald-0305", "The Eastbrook Herald", "2024-03-05", False),
+            ("eastbrook/gazette-0307", "Valley Gazette", "2024-03-07", False),
+            ("eastbrook/blog-undated", "Eastbrook Notes", None, True),
         ]
         assert trail[1]["text"] == "We will not balance this budget on the backs of our libraries and parks"
     table = run("trace", "--index", archive_index, first_id).stdout.splitlines()
@@ -202,7 +202,7 @@ def test_export_csv_has_the_spreadsheet_columns_and_every_row(archive_index, tmp
     assert list(EXPORT_COLUMNS[:11]) == ["speaker", "role", "organization", "text", "kind", "date", "outlet",
                                          "title", "url", "source", "quote_group"]
     assert len(table) == sum(r["count"] for r in rows("sources", "--index", archive_index))
-    herald = next(r for r in table if r["source"] == "herald-0305" and r["kind"] == "direct")
+    herald = next(r for r in table if r["source"] == "eastbrook/herald-0305" and r["kind"] == "direct")
     assert (herald["speaker"], herald["date"], herald["outlet"], herald["title"]) == (
         "Zoe Muller", "2024-03-05", "The Eastbrook Herald", "Libraries spared in Eastbrook budget")
 
@@ -335,7 +335,7 @@ def test_reindexing_an_archive_with_a_corrected_date_updates_it(tmp_path):
 def test_trace_by_group_id_and_grouped_listing_without_a_query(archive_index):
     group = budget_quotes(archive_index)[0]["quote_group"]
     assert [t["source"] for t in rows("trace", "--index", archive_index, group)] == [
-        "ap-0304", "herald-0305", "gazette-0307", "blog-undated"]
+        "eastbrook/ap-0304", "eastbrook/herald-0305", "eastbrook/gazette-0307", "eastbrook/blog-undated"]
     listing = rows("search", "--index", archive_index, "--group", "--speaker", "muller", "--limit", "0")
     assert [h["sources"] for h in listing if h["quote_group"] == group] == [4]
     assert len({h["quote_group"] for h in listing}) == len(listing)  # one hit per group
@@ -344,9 +344,11 @@ def test_trace_by_group_id_and_grouped_listing_without_a_query(archive_index):
 def test_extract_reads_archives_and_standard_input():
     lines = run("extract", NEWS / "eastbrook.jsonl").stdout.splitlines()
     records = [json.loads(line) for line in lines]
-    assert {r["source"] for r in records} == {"ap-0304", "herald-0305", "gazette-0307", "blog-undated"}
-    herald = next(r for r in records if r["source"] == "herald-0305" and r["kind"] == "direct")
+    assert {r["source"] for r in records} == {"eastbrook/ap-0304", "eastbrook/herald-0305", "eastbrook/gazette-0307", "eastbrook/blog-undated"}
+    herald = next(r for r in records if r["source"] == "eastbrook/herald-0305" and r["kind"] == "direct")
     assert (herald["date"], herald["outlet"], herald["speaker_key"], herald["quote_group"]) == (
         "2024-03-05", "The Eastbrook Herald", "zoe muller", None)
     piped = run("extract", "-", input=(NEWS / "eastbrook.jsonl").read_text(encoding="utf-8")).stdout.splitlines()
-    assert piped == lines
+    assert piped == [line.replace('"eastbrook/', '"stdin/') for line in lines]  # record ids scoped to "stdin"
+    global_ids = run("extract", "--global-ids", "-", input=(NEWS / "eastbrook.jsonl").read_text(encoding="utf-8"))
+    assert global_ids.stdout.splitlines() == [line.replace('"eastbrook/', '"') for line in lines]
