@@ -283,13 +283,10 @@ def _json_type(value) -> str:
 
 
 def _json_records(f: BinaryIO, name: str) -> Iterator[tuple[Record, Optional[str]]]:
-    cap, parts, size = max_json_bytes(), [], 0
-    while size <= cap and (chunk := f.read(CHUNK)):
-        parts.append(chunk)
-        size += len(chunk)
-    data = b"".join(parts)
-    del parts
-    if size > cap:
+    cap, data = max_json_bytes(), bytearray()
+    while len(data) <= cap and (chunk := f.read(CHUNK)):
+        data += chunk
+    if len(data) > cap:
         yield Skipped(name, f"holds more than {cap / 1e6:g} MB of JSON, the most a .json file may hold (it is read "
                             "whole); make it JSON Lines, or set QUOTESEARCH_MAX_JSON_MB", "too-big"), None
         return

@@ -240,3 +240,16 @@ def test_the_shared_corpora_get_their_dates_and_outlets(corpus, texts):
     whole = input_files([CORPORA / corpus])
     assert {f.path.name for f in whole if f.skip} <= {"README.md"}
     assert not any(f.path.name.startswith("metadata") for f in whole)
+
+
+def test_files_skipped_for_one_reason_are_one_line(tmp_path):
+    for n in range(5):
+        (tmp_path / f"img{n}.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+        (tmp_path / f"d{n}").mkdir()
+        (tmp_path / f"d{n}" / "README.md").write_text("# About\n", encoding="utf-8")
+    (tmp_path / "strike.txt").write_text(article("Strike ends"), encoding="utf-8")
+    result = run("index", "--index", tmp_path / "idx", tmp_path)
+    assert result.stderr.splitlines()[-2:] == [  # after the progress bar
+        f"skipped 5 inputs ({tmp_path / 'img0.txt'} …): looks like a binary file, not text",
+        f"skipped 5 files ({tmp_path / 'd0' / 'README.md'}, {tmp_path / 'd1' / 'README.md'}, …): not a news article "
+        "(README, LICENSE … files in a folder are left out; name the file to index it)"]
