@@ -52,6 +52,9 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 _KEYS = {field: tuple(name.lower() for name in names) for field, names in FIELDS.items()}
+NO_TEXT = f"no text (looked for {', '.join(FIELDS['text'])})"
+# a JSON Lines record without one of these keys has no text: it is skipped without being parsed
+_TEXT_KEY = re.compile(rb'"\s*(?:' + b"|".join(re.escape(k.encode()) for k in _KEYS["text"]) + rb')\s*"|\\u', re.I)
 _SPACE = re.compile(r"\s+")
 _GENERIC = re.compile(r" \(|:")  # the reason before its details: "not valid JSON (...)"
 _SURROGATE = re.compile("[\ud800-\udfff]")  # from "\ud800" escapes without their pair
@@ -177,19 +180,21 @@ class _Skips:
         self.name, self.kinds = name, {}
 
     def add(self, n: int, code: str, message: str) -> None:
-        kind = self.kinds.setdefault(code, [0, message, [], True, []])
+        kind = self.kinds.get(code)
+        if kind is None:
+            kind = self.kinds[code] = [0, message, [], True, []]
         kind[0] += 1
-        if len(kind[2]) <= SHOWN:
+        if kind[0] <= SHOWN + 1:
             kind[2].append(n)
-        if len(kind[4]) <= EACH:
             kind[4].append(message)
-        kind[3] = kind[3] and message == kind[1]
+        if message is not kind[1] and message != kind[1]:
+            kind[3] = False
 
     def __iter__(self) -> Iterator[Skipped]:
         kinds, self.kinds = self.kinds, {}
         for code, (count, message, numbers, same, messages) in kinds.items():
             if count <= EACH:
-                for n, one in zip(numbers, messages):
+                for n, one in zip(numbers, messages[:EACH]):
                     yield Skipped(f"{self.name} record {n}", one, code)
                 continue
             shown = ", ".join(map(str, numbers[:SHOWN])) + (", …" if count > SHOWN else "")
@@ -255,6 +260,9 @@ def _jsonl_records(f: BinaryIO, name: str) -> Iterator[tuple[Record, Optional[st
             if line.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise ReadError(f"{name}: UTF-16 text; save it as UTF-8")
             line, first = line.removeprefix(b"\xef\xbb\xbf"), False
+        if not _TEXT_KEY.search(line) and line.strip().startswith(b"{") and line.rstrip().endswith(b"}"):
+            yield ("no-text", NO_TEXT), None  # an object without text (e.g. millions of "{}" lines)
+            continue
         try:
             text, encoding = line.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -375,7 +383,7 @@ def _article(record: dict, name: str, stem: str, n: int, encoding: Optional[str]
 
     text = get("text", str)
     if text is None:
-        return Skipped(f"{name} record {n}", f"no text (looked for {', '.join(FIELDS['text'])})", "no-text")
+        return Skipped(f"{name} record {n}", NO_TEXT, "no-text")
     size, limit = len(text.encode("utf-8")), max_file_bytes()
     if size > limit:
         return Skipped(f"{name} record {n}", f"text of {size / 1e6:.3g} MB is more than the {limit / 1e6:g} MB "
