@@ -28,7 +28,7 @@ import os
 from pathlib import Path
 from typing import BinaryIO, Iterator, Optional, Union
 
-from .archive import ARCHIVE_SUFFIXES, COMPRESSIONS, EACH, STDIN, _split_name, is_archive, read_archive
+from .archive import ARCHIVE_SUFFIXES, COMPRESSIONS, STDIN, _split_name, is_archive, read_archive
 from .metadata import SIDECARS, Sidecar, find_sidecar, read_sidecar
 from .read import HTML_SUFFIXES, TEXT_SUFFIXES, ArticleFile, ReadError, find_files
 from .records import Article, Skipped
@@ -136,15 +136,13 @@ def _metadata(i: _Input, given: Optional[Sidecar], found: dict) -> tuple:
 
 
 def items(files: list, stdin: Optional[BinaryIO] = None, global_ids: bool = False) -> Iterator[Item]:
-    """Each article file as itself, each archive record as an Article or a Skipped, an archive that
-    cannot be opened as its ReadError; then standard input's records. Files skipped for one reason
-    more than a few times come last, counted in one Skipped."""
-    left_out: dict[str, list[Skipped]] = collections.defaultdict(list)
+    """Each article file as itself (one left out as its Skipped), each archive record as an Article
+    or a Skipped, an archive that cannot be opened as its ReadError; then standard input's records."""
     for f in files:
         if not isinstance(f, ArticleFile):
             f = ArticleFile(Path(f), Path(f).stem)
         if f.skip:
-            left_out[f.skip[0]].append(Skipped(str(f.path), f.skip[1], f.skip[0]))
+            yield Skipped(str(f.path), f.skip[1], f.skip[0])
         elif is_archive(f.path):
             try:
                 yield from read_archive(f.path, scope=None if global_ids else f.id)
@@ -157,9 +155,3 @@ def items(files: list, stdin: Optional[BinaryIO] = None, global_ids: bool = Fals
             yield from read_archive(STDIN, stream=stdin, scope=None if global_ids else "stdin")
         except ReadError as e:
             yield e
-    for code, skips in left_out.items():
-        if len(skips) <= EACH:
-            yield from skips
-        else:
-            names = ", ".join(s.name for s in skips[:2])
-            yield Skipped(f"{len(skips):,} files ({names}, …)", skips[0].message, code, len(skips))
