@@ -316,7 +316,8 @@ def _table(rows: list[dict], columns: Columns, width: int, style: bool = True) -
     available = width - len(GAP) * (len(columns) - 1)
 
     def measure():
-        natural = [max([len(h)] + [text_width(row[i][0]) for row in cells]) for i, h in enumerate(headers)]
+        natural = [max([len(h)] + [text_width(" ".join(row[i][0].split())) for row in cells])
+                   for i, h in enumerate(headers)]
         words = [max([len(h)] + [text_width(w) for row in cells for w in row[i][0].split(" ")])
                  for i, h in enumerate(headers)]
         return natural, words
@@ -326,7 +327,7 @@ def _table(rows: list[dict], columns: Columns, width: int, style: bool = True) -
     if sum(natural[1:]) > available - min(natural[0], max(30, available // 2)):
         for i, (key, _) in enumerate(columns):
             if key in SHORTENED:
-                room = max(MIN_ID, available // 6)
+                room = max(MIN_ID, available // 4)
                 short = shorten_ids([row[i][0] for row in cells], room)
                 for row, text in zip(cells, short):
                     row[i] = (text, [False] * len(text))
