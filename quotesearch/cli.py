@@ -440,8 +440,9 @@ def _why_no_hits(qs, query: str, filters) -> str:
     import dataclasses
 
     given = _described(**dataclasses.asdict(filters))
-    message = f"no statement matches {query!r}" + (f" with {given}" if given else "") if query.strip() \
-        else f"no statement matches {given}"
+    if not query.strip():
+        return f"no statement matches {given}" if given else "no statements in the index"
+    message = f"no statement matches {_shown(query)}" + (f" with {given}" if given else "")
     if query.strip() and filters.speaker is None and ":" not in query and '"' not in query:
         try:
             speakers = qs.speakers(dataclasses.replace(filters, speaker=query))
@@ -451,9 +452,14 @@ def _why_no_hits(qs, query: str, filters) -> str:
             speakers = []
         if speakers:
             names = ", ".join(r["speaker"] for r in speakers[:3]) + (", …" if len(speakers) > 3 else "")
-            message += (f" in quote text; {query!r} is a speaker ({names}): "
-                        f"try quotesearch search --speaker {query!r}")
+            message += (f" in quote text; {_shown(query)} is a speaker ({names}): "
+                        f"try quotesearch search --speaker {_shown(query)}")
     return message
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """User input as a message quotes it: cut short when long."""
+    return repr(text if len(text) <= width else text[:width] + "…")
 
 
 def _limited(rows: list, limit: int, fmt: str) -> list:
@@ -640,7 +646,7 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
     if not count:
         given = _described(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                            until=until, outlet=outlet)
-        nothing_found("no matching statements" + (f" for {' '.join(query)!r}" if query else "")
+        nothing_found("no matching statements" + (f" for {_shown(' '.join(query))}" if query else "")
                       + (f" with {given}" if given else ""))
 
 
