@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from quotesearch.output import Marked, render, shorten_ids, wrap
+from quotesearch import output
 
 QUOTESEARCH = [sys.executable, "-m", "quotesearch.cli"]
 ARTICLE = ("Troops advance in the north\n\n"
@@ -78,26 +78,26 @@ def test_ctrl_c_exits_130_without_aborted(many):
 def test_table_makes_control_characters_visible():
     text = "We will not\x08\x08\x08 raise\x1b[2J taxes\x1b]0;owned\x07\r\n\x9b31m \u202eevil\u202c ok\x00"
     rows = [{"quote": text, "id": "a:1"}]
-    assert render(rows, "table", width=100).splitlines()[2] == (
+    assert output.render(rows, "table", width=100).splitlines()[2] == (
         "We will not␈␈␈ raise␛[2J taxes␛]0;owned␇ �31m evil ok␀  a:1")
-    shown = render([{"id": "a:1", "text": text}], "table", width=100, vertical=True)
+    shown = output.render([{"id": "a:1", "text": text}], "table", width=100, vertical=True)
     assert shown.splitlines()[1] == "text  We will not␈␈␈ raise␛[2J taxes␛]0;owned␇ �31m evil ok␀"
 
 
 def test_json_escapes_what_json_dumps_leaves_raw_and_csv_is_exact_unless_for_a_terminal():
     rows = [{"text": "a\x1b[2Jb\x9bc\u202ed\u2028e"}]
-    assert render(rows, "jsonl") == '{"text": "a\\u001b[2Jb\\u009bc\\u202ed\\u2028e"}'
-    assert json.loads(render(rows, "json")) == rows  # the same values
-    assert render(rows, "csv") == "text\na\x1b[2Jb\x9bc\u202ed\u2028e"  # data for a file stays exact
-    assert render(rows, "csv", safe=True) == "text\na␛[2Jb�cd e"
+    assert output.render(rows, "jsonl") == '{"text": "a\\u001b[2Jb\\u009bc\\u202ed\\u2028e"}'
+    assert json.loads(output.render(rows, "json")) == rows  # the same values
+    assert output.render(rows, "csv") == "text\na\x1b[2Jb\x9bc\u202ed\u2028e"  # data for a file stays exact
+    assert output.render(rows, "csv", safe=True) == "text\na␛[2Jb�cd e"
 
 
 def test_highlights_come_from_offsets_and_keep_asterisks():
-    quote = Marked("The f****** grifters lied about **everything**", [(12, 20)])
+    quote = output.Marked("The f****** grifters lied about **everything**", [(12, 20)])
     rows = [{"quote": quote, "id": "a:1"}]
-    assert render(rows, "table", width=100).splitlines()[2] == (
+    assert output.render(rows, "table", width=100).splitlines()[2] == (
         "The f****** \x1b[1mgrifters\x1b[22m lied about **everything**  a:1")
-    assert render(rows, "table", width=100, style=False).splitlines()[2] == (
+    assert output.render(rows, "table", width=100, style=False).splitlines()[2] == (
         "The f****** grifters lied about **everything**  a:1")
 
 
@@ -188,10 +188,10 @@ def test_trace_table_shows_the_quote_and_the_source(run, long_ids, monkeypatch):
 
 def test_ids_are_shortened_in_the_middle_and_stay_distinct():
     ids = [f"{LONG}:30", f"{LONG}:166", f"{LONG}-talks:14"]
-    assert shorten_ids(ids, 18) == ["2024-08…cursion:30", "2024-08…ursion:166", "2024-08…n-talks:14"]
-    assert shorten_ids(["abcdefghij-one:1", "abcdefghij-two:1"], 14) == ["abcdef…j-one:1", "abcdef…j-two:1"]
-    assert shorten_ids(["short:1"], 14) == ["short:1"]
-    assert wrap("a-very-long-word-here and more", 10) == ["a-very-lon", "g-word-her", "e and more"]
+    assert output.shorten_ids(ids, 18) == ["2024-08…cursion:30", "2024-08…ursion:166", "2024-08…n-talks:14"]
+    assert output.shorten_ids(["abcdefghij-one:1", "abcdefghij-two:1"], 14) == ["abcdef…j-one:1", "abcdef…j-two:1"]
+    assert output.shorten_ids(["short:1"], 14) == ["short:1"]
+    assert output.wrap("a-very-long-word-here and more", 10) == ["a-very-lon", "g-word-her", "e and more"]
 
 
 # -- item 19: empty results say why --------------------------------------------------------------
