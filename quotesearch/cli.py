@@ -173,7 +173,8 @@ def _no_index_hint(e: Exception, index_dir) -> str:
 
     source = click.get_current_context().get_parameter_source("index_dir")
     if source == ParameterSource.COMMANDLINE:
-        return f"no index at {index_dir} (given by --index); build one with `quotesearch index --index {index_dir} PATH…`"
+        return (f"no index at {index_dir} (given by --index); "
+                f"build one with `quotesearch index --index {index_dir} PATH…`")
     if source == ParameterSource.ENVIRONMENT:
         return f"no index at {index_dir} (given by QUOTESEARCH_INDEX); build one with `quotesearch index PATH…`"
     shown = index_dir if os.path.isabs(index_dir) or index_dir.startswith(".") else f"./{index_dir}"

@@ -184,8 +184,9 @@ def test_trace_lists_every_appearance_earliest_first(archive_index):
         ]
         assert trail[1]["text"] == "We will not balance this budget on the backs of our libraries and parks"
     table = run("trace", "--index", archive_index, first_id).stdout.splitlines()
-    assert table[0].split()[:4] == ["date", "outlet", "speaker", "wording"]
-    assert "(same)" in table[2]
+    assert table[0].split() == ["quote", "speaker", "outlet", "date", "source"]  # the quote first
+    assert table[2].startswith("We will not balance") and table[2].endswith("ap-0304")
+    assert table[-2].startswith("(same)") and table[-2].endswith("blog-undated")  # the undated last
 
 
 def test_trace_of_nothing_is_a_user_error(archive_index):
