@@ -8,6 +8,7 @@ CSV keeps the text exact unless asked to make it safe for a terminal.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -166,6 +167,8 @@ def _glyphs(value) -> tuple[str, list[bool]]:
     marks = [False] * len(text)
     for start, end in spans:
         marks[start:end] = [True] * (min(end, len(text)) - start)
+    if text.isprintable():  # nothing to replace (the usual case): offsets are unchanged
+        return text, marks
     chars, bold = [], []
     for ch, mark in zip(text, marks):
         for c in _visible_char(ch):
@@ -174,6 +177,7 @@ def _glyphs(value) -> tuple[str, list[bool]]:
     return "".join(chars), bold
 
 
+@functools.lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
     """Columns one character takes in a terminal: 0 combining, 2 wide (CJK, emoji), else 1."""
     if ch.isascii():

@@ -280,3 +280,10 @@ def test_export_json_is_one_array(run, indexed, tmp_path):
     empty = run("export", "zebras", "--json")
     assert (empty.exit_code, empty.stdout) == (1, "[]\n")
     assert list(csv.DictReader(io.StringIO(run("export", "--csv").stdout)))[0]["id"] == "alpha:30"
+
+
+def test_wide_characters_take_two_columns():
+    rows = [{"quote": "東京で記者会見 した 首相は 「我々は 後退しない」 と述べた " * 3, "id": "tokyo:12"}]
+    lines = output.render(rows, "table", width=30).splitlines()
+    assert max(output.text_width(l) for l in lines) <= 30
+    assert lines[2] == "東京で記者会見 した   tokyo:12"  # 19 columns of 20, then the gap
