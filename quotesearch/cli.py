@@ -368,7 +368,11 @@ HTML_EXTRA = "needs the html extra"
 
 
 def _report_skipped(errors: list[str]) -> None:
-    """One line per input skipped, except web pages skipped for want of the html extra: one line for all."""
+    """One line per input skipped, except web pages skipped for want of the html extra: one line for all.
+    File names are shown terminal-safe (a name may hold control characters)."""
+    from .output import visible
+
+    errors = [visible(e) for e in errors]
     pages = [e for e in errors if HTML_EXTRA in e]
     for error in errors:
         if HTML_EXTRA not in error:

@@ -287,3 +287,11 @@ def test_wide_characters_take_two_columns():
     lines = output.render(rows, "table", width=30).splitlines()
     assert max(output.text_width(l) for l in lines) <= 30
     assert lines[2] == "東京で記者会見 した   tokyo:12"  # 19 columns of 20, then the gap
+
+
+def test_skipped_file_names_are_shown_terminal_safe(run, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "a\x1b]0;owned\x07.txt").write_bytes(b"x\0\0\0y")
+    result = run("extract", folder)
+    assert result.stderr.splitlines()[0] == f"skipped {folder}/a␛]0;owned␇.txt: looks like a binary file, not text"
