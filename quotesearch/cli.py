@@ -467,6 +467,30 @@ def _shown(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
+def _whole_id(qs, text: str) -> str:
+    """An id as a table shows it, shortened in the middle ('2024-08…cursion:166'), made whole again
+    when one source fits it; anything else as it is."""
+    from .output import ELLIPSIS
+
+    text = text.strip()
+    if text.count(ELLIPSIS) != 1 or " " in text:
+        return text
+    head, tail = text.split(ELLIPSIS)
+    source_tail, colon, offset = tail.rpartition(":")
+    if not colon or not offset.isdigit():
+        source_tail, colon, offset = tail, "", ""
+    found = [r["source"] for r in qs.sources(_filters())
+             if r["source"].startswith(head) and r["source"].endswith(source_tail)
+             and len(r["source"]) >= len(head) + len(source_tail)]
+    if len(found) == 1:
+        return found[0] + colon + offset
+    if found:
+        raise click.ClickException(f"{text!r} is short for {_plural(len(found), 'source')} "
+                                   f"({', '.join(found[:3])}{', …' if len(found) > 3 else ''}); give the whole id "
+                                   "(--format json shows it)")
+    return text
+
+
 def _limited(rows: list, limit: int, fmt: str) -> list:
     if limit and len(rows) > limit:
         if fmt == "table":
@@ -550,6 +574,7 @@ def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
+        source_id = _whole_id(qs, source_id)
         rows = qs.source(source_id, _filters(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet))
     given = _described(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet)
     emit(rows, fmt, STATEMENT_COLUMNS,
@@ -574,7 +599,7 @@ def show(statement_id, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
-        rec = qs.show(statement_id)
+        rec = qs.show(_whole_id(qs, statement_id))
     emit([rec], fmt, SHOW_COLUMNS, vertical=True)
 
 
@@ -599,7 +624,7 @@ def trace(text_or_id, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
-        rows = qs.trace(" ".join(text_or_id))
+        rows = qs.trace(_whole_id(qs, " ".join(text_or_id)))
     for n, row in enumerate(rows):  # the first appearance's words; "(same)" where a later one repeats them
         row["wording"] = "(same)" if n and row["same_wording"] else row["text"]
     if fmt != "table":

@@ -295,3 +295,17 @@ def test_skipped_file_names_are_shown_terminal_safe(run, tmp_path):
     (folder / "a\x1b]0;owned\x07.txt").write_bytes(b"x\0\0\0y")
     result = run("extract", folder)
     assert result.stderr.splitlines()[0] == f"skipped {folder}/a␛]0;owned␇.txt: looks like a binary file, not text"
+
+
+def test_shortened_ids_can_be_pasted_into_show_trace_and_source(run, long_ids, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    short = run("search", "collapsing").stdout.splitlines()[2].split()[-1]
+    assert short == "2024-08…cursion:166"
+    shown = json.loads(run("show", short, "--json").stdout)[0]
+    assert shown["id"] == f"{LONG}:166"
+    assert [r["id"] for r in json.loads(run("trace", short, "--json").stdout)] == [f"{LONG}:166"]
+    assert [r["id"] for r in json.loads(run("source", "2024-08…talks", "--json").stdout)] == [f"{LONG}-talks:14"]
+    result = run("show", "2024…:14")  # fits both sources
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: '2024…:14' is short for 2 sources ({LONG}, {LONG}-talks); give the whole id "
+        "(--format json shows it)\n"))
