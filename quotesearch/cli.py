@@ -20,36 +20,67 @@ DEFAULT_INDEX = "index"
 PROGRESS_MIN_FILES = 4
 TABLE_ROLES = 3  # roles of a speaker shown in a table
 
-SEARCH_COLUMNS = [("id", "id"), ("day", "date"), ("speaker", "speaker"), ("role", "role"), ("highlight", "quote")]
-GROUP_COLUMNS = SEARCH_COLUMNS[:-1] + [("sources", "sources"), ("highlight", "quote")]
-STATEMENT_COLUMNS = [("id", "id"), ("kind", "kind"), ("speaker", "speaker"), ("role", "role"),
-                     ("text", "text")]
+# Tables put the quote first; ids (shortened when the table is too wide) last.
+SEARCH_COLUMNS = [("quote", "quote"), ("who", "speaker"), ("outlet", "outlet"), ("day", "date"), ("id", "id")]
+GROUP_COLUMNS = SEARCH_COLUMNS[:-1] + [("sources", "sources"), ("id", "id")]
+STATEMENT_COLUMNS = [("text", "quote"), ("who", "speaker"), ("kind", "kind"), ("id", "id")]
 SPEAKER_COLUMNS = [("speaker", "speaker"), ("type", "type"), ("roles", "roles"), ("count", "count"),
                    ("articles", "articles"), ("first", "first"), ("last", "last")]
-SOURCE_COLUMNS = [("source", "source"), ("day", "date"), ("outlet", "outlet"), ("title", "title"), ("count", "count")]
+SOURCE_COLUMNS = [("title", "title"), ("outlet", "outlet"), ("day", "date"), ("count", "count"), ("source", "source")]
 SHOW_COLUMNS = [(k, k) for k in ("id", "source", "title", "date", "outlet", "url", "kind", "speaker", "speaker_key",
                                  "mention", "speaker_type", "role", "organization", "given_to", "cue", "paragraph",
                                  "spans", "quote_group", "text", "context")]
-TRACE_COLUMNS = [("day", "date"), ("outlet", "outlet"), ("speaker", "speaker"), ("wording", "wording"), ("url", "url")]
+TRACE_COLUMNS = [("wording", "quote"), ("who", "speaker"), ("outlet", "outlet"), ("day", "date"),
+                 ("source", "source")]
+EXPORT_FORMATS = ("jsonl", "json", "csv")
 EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
                   "quote_group", "speaker_key", "id", "cue", "given_to")
 INPUTS = ".txt/.md files, .html/.htm pages, or .jsonl/.ndjson/.json/.csv archives (also .gz/.bz2)"
 
 
+EXIT_NOTHING = 1  # nothing found, as grep
+EXIT_PIPE = 128 + 13  # the reader of standard output went away (SIGPIPE), as grep | head
+EXIT_INTERRUPTED = 128 + 2  # Ctrl-C (SIGINT)
+
+
 class Group(click.Group):
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
-        except BrokenPipeError:  # `quotesearch ... | head`: stop quietly
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not in an "Exception ignored" at exit
+            return result
+        except BrokenPipeError:  # `quotesearch ... | head`: stop at once, quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(1)
+            sys.exit(EXIT_PIPE)
+        except KeyboardInterrupt:  # Ctrl-C: no "Aborted!", the shell's status for SIGINT
+            sys.exit(EXIT_INTERRUPTED)
 
 
-def output_options(default: str = "table"):
-    """The shared ``--format`` option of every listing command."""
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
-                        help="Output format.")
+def output_options(default: str = "table", formats: tuple = FORMATS):
+    """The shared output options: ``--format`` and its shortcuts ``--json`` and ``--csv``."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, fmt, as_json=False, as_csv=False, **kwargs):
+            if as_json and as_csv:
+                raise click.UsageError("--json and --csv cannot be used together")
+            shortcut = "json" if as_json else "csv" if as_csv else None
+            if shortcut:
+                ctx = click.get_current_context()
+                if ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE and fmt != shortcut:
+                    raise click.UsageError(f"--{shortcut} and --format {fmt} cannot be used together")
+                fmt = shortcut
+            return fn(*args, fmt=fmt, **kwargs)
+        options = [click.option("--format", "fmt", type=click.Choice(formats), default=default, show_default=True,
+                                help="Output format.")]
+        if "json" in formats:
+            options.append(click.option("--json", "as_json", is_flag=True, help="Same as --format json."))
+        if "csv" in formats:
+            options.append(click.option("--csv", "as_csv", is_flag=True, help="Same as --format csv."))
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+    return decorate
 
 
 def index_option(fn):
@@ -81,9 +112,44 @@ def filter_options(*names: str):
 
 
 def _filters(**kw):
+    from .dates import parse_bound
     from .search import Filters
 
+    since, until = kw.get("since"), kw.get("until")
+    if since is not None and until is not None:
+        try:
+            first, last = parse_bound(since), parse_bound(until, end=True)
+        except ValueError:
+            pass  # the search says which one is not a date
+        else:
+            if first > last:
+                raise click.UsageError(f"--since {since} is after --until {until}; nothing can be in between")
     return Filters(**kw)
+
+
+def _described(**filters) -> str:
+    """The filters given, as the user typed them: "--speaker 'x' --since 2024"."""
+    return " ".join(f"--{name} {value!r}" if " " in str(value) else f"--{name} {value}"
+                    for name, value in filters.items() if value is not None)
+
+
+def nothing_found(message: str) -> None:
+    """Nothing matched: say why on standard error and exit 1 (as grep)."""
+    click.echo(f"({message})", err=True)
+    sys.stdout.flush()
+    sys.exit(EXIT_NOTHING)
+
+
+def styled() -> bool:
+    """Whether tables may use ANSI styling: standard output is a terminal and NO_COLOR is unset."""
+    return not os.environ.get("NO_COLOR") and not click.utils.should_strip_ansi(sys.stdout)
+
+
+def to_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def user_errors(fn):
@@ -94,9 +160,27 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except Exception as e:
             if isinstance(e, _user_error_types()):
-                raise click.ClickException(str(e)) from None
+                raise click.ClickException(_no_index_hint(e, kwargs.get("index_dir"))) from None
             raise
     return wrapper
+
+
+def _no_index_hint(e: Exception, index_dir) -> str:
+    """The error's message; for a missing index, where it was looked for and how to build one."""
+    index = sys.modules.get("quotesearch.index")
+    if index is None or not isinstance(e, index.NoIndex) or index_dir is None:
+        return str(e)
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source("index_dir")
+    if source == ParameterSource.COMMANDLINE:
+        return (f"no index at {index_dir} (given by --index); "
+                f"build one with `quotesearch index --index {index_dir} PATH…`")
+    if source == ParameterSource.ENVIRONMENT:
+        return f"no index at {index_dir} (given by QUOTESEARCH_INDEX); build one with `quotesearch index PATH…`"
+    shown = index_dir if os.path.isabs(index_dir) or index_dir.startswith(".") else f"./{index_dir}"
+    return (f"no index at {shown} (or give --index DIR / QUOTESEARCH_INDEX); "
+            f"build one with `quotesearch index PATH…`")
 
 
 def _user_error_types() -> tuple:
@@ -106,17 +190,27 @@ def _user_error_types() -> tuple:
     return (ReadError,) + ((index.QuotesearchError,) if index else ())
 
 
-def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "nothing found") -> None:
-    from .output import render
+def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "nothing found",
+         fail: bool = True) -> None:
+    """Print ``rows`` in ``fmt``. With none: an empty JSON array for json, and ``empty`` on
+    standard error with exit status 1 (unless not ``fail``)."""
+    from .output import Marked, render
 
-    if not rows and fmt == "table":
+    if not rows:
+        if fmt == "json":
+            click.echo("[]")
+        if fail:
+            nothing_found(empty)
         click.echo(f"({empty})", err=True)
         return
-    if fmt == "table":  # dates without their time of day
-        rows = [dict(row, day=(row.get("date") or "")[:10]) for row in rows]
-    text = render(rows, fmt, columns, vertical=vertical)
+    if fmt == "table":  # dates without their time of day; a speaker with their role; the quote highlighted
+        rows = [dict(row, day=(row.get("date") or "")[:10],
+                     who=", ".join(x for x in (row.get("speaker"), row.get("role")) if x),
+                     quote=Marked(row["text"], row.get("highlight_spans") or ()) if "text" in row else None)
+                for row in rows]
+    text = render(rows, fmt, columns, vertical=vertical, style=styled(), safe=to_terminal())
     if text:
-        click.echo(text)
+        click.echo(text, color=styled() or None)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,6 +285,8 @@ def extract(paths, fmt, metadata, global_ids):
                     click.echo(json_line(rec))
             else:
                 records += found
+        except BrokenPipeError:  # the reader went away: stop at once (main says nothing more)
+            raise
         except Exception as e:
             if not isinstance(e, _user_error_types()):  # an extractor bug: name the input, keep going
                 e = f"{getattr(item, 'path', item)}: extraction failed: {type(e).__name__}: {e}"
@@ -198,7 +294,7 @@ def extract(paths, fmt, metadata, global_ids):
     _report_skipped(skipped)
     failed = len(skipped)
     if not stream:
-        emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found")
+        emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found", fail=False)
     if not read:
         raise click.ClickException("no file could be read" if failed else f"no articles in {', '.join(paths)}")
 
@@ -298,7 +394,11 @@ SKIPS_EACH = 3  # inputs skipped for one reason named one by one; more are one l
 
 def _report_skipped(errors: list[str]) -> None:
     """One line per input skipped, except when more than SKIPS_EACH share a reason (then one line names
-    the first and counts them), and web pages skipped for want of the html extra: one line for all."""
+    the first and counts them), and web pages skipped for want of the html extra: one line for all.
+    File names are shown terminal-safe (a name may hold control characters)."""
+    from .output import visible
+
+    errors = [visible(e) for e in errors]
     pages = [e for e in errors if HTML_EXTRA in e]
     reasons = collections.Counter(e.split(": ", 1)[-1] for e in errors if HTML_EXTRA not in e)
     told = set()
@@ -367,17 +467,80 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
                        until=until, outlet=outlet)
     with QuoteSearcher(index_dir) as qs:
         results = qs.search(" ".join(query), filters, limit=limit, sort=sort, group=group)
-    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty="no matching statements")
+        empty = "no matching statements" if results.hits else _why_no_hits(qs, " ".join(query), filters)
+    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty)
     if fmt == "table" and results.total > len(results.hits):
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 
 
+def _why_no_hits(qs, query: str, filters) -> str:
+    """Why a search found nothing: the filters, and a hint to --speaker when the query's words
+    are a speaker's name rather than words of quotes."""
+    import dataclasses
+
+    given = _described(**dataclasses.asdict(filters))
+    if not query.strip():
+        return f"no statement matches {given}" if given else "no statements in the index"
+    message = f"no statement matches {_shown(query)}" + (f" with {given}" if given else "")
+    if query.strip() and filters.speaker is None and ":" not in query and '"' not in query:
+        try:
+            speakers = qs.speakers(dataclasses.replace(filters, speaker=query))
+        except Exception as e:  # not a name (no letters, only stop words): no hint
+            if not isinstance(e, _user_error_types()):
+                raise
+            speakers = []
+        if speakers:
+            names = ", ".join(r["speaker"] for r in speakers[:3]) + (", …" if len(speakers) > 3 else "")
+            message += (f" in quote text; {_shown(query)} is a speaker ({names}): "
+                        f"try quotesearch search --speaker {_shown(query)}")
+    return message
+
+
+def _shown(text: str, width: int = 60) -> str:
+    """User input as a message quotes it: cut short when long."""
+    return repr(text if len(text) <= width else text[:width] + "…")
+
+
+def _whole_id(qs, text: str) -> str:
+    """An id as a table shows it, shortened in the middle ('2024-08…cursion:166'), made whole again
+    when one source fits it; anything else as it is."""
+    from .output import ELLIPSIS
+
+    text = text.strip()
+    if text.count(ELLIPSIS) != 1 or " " in text:
+        return text
+    head, tail = text.split(ELLIPSIS)
+    source_tail, colon, offset = tail.rpartition(":")
+    if not colon or not offset.isdigit():
+        source_tail, colon, offset = tail, "", ""
+    found = [r["source"] for r in qs.sources(_filters())
+             if r["source"].startswith(head) and r["source"].endswith(source_tail)
+             and len(r["source"]) >= len(head) + len(source_tail)]
+    if len(found) == 1:
+        return found[0] + colon + offset
+    if found:
+        raise click.ClickException(f"{text!r} is short for {_plural(len(found), 'source')} "
+                                   f"({', '.join(found[:3])}{', …' if len(found) > 3 else ''}); give the whole id "
+                                   "(--format json shows it)")
+    return text
+
+
+def _limited(rows: list, limit: int, fmt: str) -> list:
+    if limit and len(rows) > limit:
+        if fmt == "table":
+            click.echo(f"({limit} of {len(rows)} shown; use --limit to see more)", err=True)
+        return rows[:limit]
+    return rows
+
+
 @main.command(short_help="List every speaker with statements, articles, first and last date.")
 @filter_options("speaker", "since", "until", "outlet")
+@click.option("--limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Most speakers to show (those quoted most come first); 0 for all.")
 @index_option
 @output_options()
 @user_errors
-def speakers(speaker, since, until, outlet, index_dir, fmt):
+def speakers(speaker, since, until, outlet, limit, index_dir, fmt):
     """List every speaker: type, roles, statements, articles, first and last date.
 
     One person quoted in many articles is one row (names folded for case, accents
@@ -393,19 +556,23 @@ def speakers(speaker, since, until, outlet, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.speakers(_filters(speaker=speaker, since=since, until=until, outlet=outlet))
+    given = _described(speaker=speaker, since=since, until=until, outlet=outlet)
+    empty = f"no speaker matches {given}" if given else "no speakers in the index"
     if fmt == "table":  # the most used roles; the other formats list them all
         rows = [dict(r, roles=r["roles"][:TABLE_ROLES] + ([f"(+{len(r['roles']) - TABLE_ROLES} more)"]
                                                          if len(r["roles"]) > TABLE_ROLES else []))
                 for r in rows]
-    emit(rows, fmt, SPEAKER_COLUMNS, empty="no speakers in the index")
+    emit(_limited(rows, limit, fmt), fmt, SPEAKER_COLUMNS, empty=empty)
 
 
 @main.command(short_help="List every source with its date, outlet, title and count.")
 @filter_options("since", "until", "outlet")
+@click.option("--limit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Most sources to show; 0 for all.")
 @index_option
 @output_options()
 @user_errors
-def sources(since, until, outlet, index_dir, fmt):
+def sources(since, until, outlet, limit, index_dir, fmt):
     """List every indexed source (article) with its date, outlet, title and number of statements.
 
     \b
@@ -417,7 +584,9 @@ def sources(since, until, outlet, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.sources(_filters(since=since, until=until, outlet=outlet))
-    emit(rows, fmt, SOURCE_COLUMNS, empty="no sources in the index")
+    given = _described(since=since, until=until, outlet=outlet)
+    emit(_limited(rows, limit, fmt), fmt, SOURCE_COLUMNS,
+         empty=f"no source matches {given}" if given else "no sources in the index")
 
 
 @main.command()
@@ -439,8 +608,11 @@ def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
+        source_id = _whole_id(qs, source_id)
         rows = qs.source(source_id, _filters(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet))
-    emit(rows, fmt, STATEMENT_COLUMNS, empty=f"no statements in {source_id}")
+    given = _described(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet)
+    emit(rows, fmt, STATEMENT_COLUMNS,
+         empty=f"no statement in {source_id} matches {given}" if given else f"no statements in {source_id}")
 
 
 @main.command(short_help="Show one statement in context, with its article's metadata.")
@@ -461,7 +633,7 @@ def show(statement_id, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
-        rec = qs.show(statement_id)
+        rec = qs.show(_whole_id(qs, statement_id))
     emit([rec], fmt, SHOW_COLUMNS, vertical=True)
 
 
@@ -486,9 +658,9 @@ def trace(text_or_id, index_dir, fmt):
     from .search import QuoteSearcher
 
     with QuoteSearcher(index_dir) as qs:
-        rows = qs.trace(" ".join(text_or_id))
-    for row in rows:
-        row["wording"] = "(same)" if row["same_wording"] else row["text"]
+        rows = qs.trace(_whole_id(qs, " ".join(text_or_id)))
+    for n, row in enumerate(rows):  # the first appearance's words; "(same)" where a later one repeats them
+        row["wording"] = "(same)" if n and row["same_wording"] else row["text"]
     if fmt != "table":
         for row in rows:
             row.pop("wording")
@@ -500,15 +672,14 @@ def trace(text_or_id, index_dir, fmt):
 @filter_options()
 @click.option("--sort", type=click.Choice(["reading", "date", "-date"]), default="reading", show_default=True,
               help="Order of the rows: by source and position, or by the article's date.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
-              help="Output format.")
+@output_options(default="jsonl", formats=EXPORT_FORMATS)
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="File to write (default: standard output).")
 @index_option
 @user_errors
 def export(query, speaker, role, org, source, kind, since, until, outlet, sort, fmt, output, index_dir):
-    """Write every statement passing the filters (and QUERY, if given) as JSON Lines
-    or CSV, one row at a time, however many there are.
+    """Write every statement passing the filters (and QUERY, if given) as JSON Lines,
+    a JSON array or CSV, one row at a time, however many there are.
 
     CSV columns: speaker, role, organization, text, kind, date, outlet, title, url,
     source, quote_group, speaker_key, id, cue, given_to. JSON Lines records have
@@ -519,28 +690,35 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
       quotesearch export --format csv -o everything.csv
       quotesearch export --speaker zelensky --since 2024-08 --format csv > zelensky.csv
     """
-    from .output import csv_writer, json_line
+    from .output import csv_writer, json_array, json_line
     from .search import QuoteSearcher
 
     filters = _filters(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                        until=until, outlet=outlet)
+    count = 0
     with QuoteSearcher(index_dir) as qs:
         rows = qs.statements(filters, sort="relevance" if sort == "reading" else sort, query=" ".join(query))
-        if fmt == "csv":
-            write = csv_writer(output, EXPORT_COLUMNS)
-            for row in rows:
+        if fmt == "json":
+            count = json_array(output, rows)
+        elif fmt == "csv":
+            write = csv_writer(output, EXPORT_COLUMNS, safe=output is sys.stdout and to_terminal())
+            for count, row in enumerate(rows, 1):
                 write(row)
         else:
-            for row in rows:
+            for count, row in enumerate(rows, 1):
                 output.write(json_line(row) + "\n")
+    if not count:
+        given = _described(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
+                           until=until, outlet=outlet)
+        nothing_found("no matching statements" + (f" for {_shown(' '.join(query))}" if query else "")
+                      + (f" with {given}" if given else ""))
 
 
 @main.command()
 @click.argument("gold", type=click.Path(exists=True))
 @click.option("--text-dir", type=click.Path(exists=True, file_okay=False),
               help="Folder with the article texts, when not next to the gold files.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Output format.")
+@output_options(formats=("table", "json"))
 @click.option("--show-errors", type=click.IntRange(min=0), default=0, show_default=True,
               help="List up to N wrong or missed statements.")
 @user_errors

@@ -64,11 +64,29 @@ class SearchResults:
     total: int  # every match, not only the ``limit`` returned
 
 
-class _Mark(highlight.Formatter):
-    between = " … "
+class _Spans(highlight.Formatter):
+    """Not text: the (start, end) character offsets of the matched words, adjacent ones joined
+    (a highlighter with WholeFragmenter gives offsets into the whole text)."""
 
-    def format_token(self, text, token, replace=False):
-        return MARK + highlight.get_text(text, token, replace) + MARK
+    def format(self, fragments, replace=False):
+        spans: list[list[int]] = []
+        for fragment in fragments:
+            for token in fragment.matches:
+                start, end = token.startchar, token.endchar
+                if spans and not fragment.text[spans[-1][1]:start].strip():
+                    spans[-1][1] = max(spans[-1][1], end)
+                else:
+                    spans.append([start, end])
+        return spans
+
+
+def marked(text: str, spans: list) -> str:
+    """``text`` with each span wrapped in MARK (the ``highlight`` field of JSON output)."""
+    out, at = [], 0
+    for start, end in spans:
+        out += [text[at:start], MARK, text[start:end], MARK]
+        at = end
+    return "".join(out) + text[at:]
 
 
 MAX_DEPTH = 50  # parentheses nested deeper than this are refused (whoosh's parser recurses)
@@ -305,7 +323,7 @@ class QuoteSearcher:
         self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
-        results.formatter = _Mark()
+        results.formatter = _Spans()
         found = list(results)
         total = len(results) if top and len(found) == top else len(found)
         if sort != "relevance":
@@ -316,10 +334,10 @@ class QuoteSearcher:
         """A search hit's record: from a whoosh hit (highlighted, scored) or a document number."""
         if isinstance(item, int):
             rec = self.record(item)
-            return dict(rec, highlight=rec["text"], score=None)
+            return dict(rec, highlight=rec["text"], highlight_spans=[], score=None)
         rec = self.record(item.docnum)
-        marked = item.highlights("text", top=1)
-        rec["highlight"] = marked.replace(f"{MARK} {MARK}", " ") or rec["text"]
+        spans = item.highlights("text", top=1) or []
+        rec["highlight"], rec["highlight_spans"] = marked(rec["text"], spans), spans
         rec["score"] = round(item.score, 3) if item.score is not None else None
         return rec
 

@@ -88,8 +88,8 @@ def test_extract_folder_json_and_table(run, fake_extract, corpus):
     records = json.loads(run("extract", corpus, "--format", "json").stdout)
     assert [r["source"] for r in records] == ["alpha"] * 3 + ["beta"] * 2
     table = run("extract", corpus, "--format", "table").stdout
-    assert table.splitlines()[0].split() == ["id", "kind", "speaker", "role", "text"]
-    assert "beta:100   direct    Barros Hill" in table
+    assert table.splitlines()[0].split() == ["quote", "speaker", "kind", "id"]
+    assert "\nSanctions are finally working                          Barros Hill               direct    beta:100\n" in table
 
 
 def test_extract_never_touches_an_index(run, fake_extract, corpus, index_dir):
@@ -241,7 +241,8 @@ def search_ids(run, *args) -> list[str]:
 def test_search_json_has_highlight(run, indexed):
     hits = json.loads(run("search", '"move troops"', "--format", "json").stdout)
     assert [h["highlight"] for h in hits] == ["Russia now has to decide whether to **move troops** north"]
-    assert set(hits[0]) == set(STATEMENT_FIELDS) | {"highlight", "score"}
+    assert [h["highlight_spans"] for h in hits] == [[[36, 47]]]  # offsets into the quote's text
+    assert set(hits[0]) == set(STATEMENT_FIELDS) | {"highlight", "highlight_spans", "score"}
 
 
 def test_search_words_without_quotes_are_joined(run, indexed):
@@ -264,7 +265,7 @@ def test_search_filters(run, indexed):
 
 def test_search_table_highlights_in_bold(run, indexed):
     plain = run("search", "collapsing")
-    assert plain.stdout.splitlines()[0].split() == ["id", "speaker", "role", "quote"]
+    assert plain.stdout.splitlines()[0].split() == ["quote", "speaker", "id"]
     assert "The front is collapsing faster than anyone expected" in plain.stdout
     assert "\x1b[" not in plain.stdout and "**" not in plain.stdout
     colored = run("search", "collapsing", color=True)
@@ -281,8 +282,9 @@ def test_search_limit_footer(run, indexed):
 
 def test_search_nothing_found(run, indexed):
     result = run("search", "zebras")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "(no matching statements)\n")
-    assert run("search", "zebras", "--format", "json").stdout.strip() == "[]"
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "(no statement matches 'zebras')\n")
+    as_json = run("search", "zebras", "--format", "json")
+    assert (as_json.exit_code, as_json.stdout) == (1, "[]\n")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -309,7 +311,8 @@ def test_search_usage_errors(run, indexed):
 def test_missing_index(run, index_dir, args):
     result = run(*args)
     assert result.exit_code == 1
-    assert one_error_line(result) == f"Error: no index at {index_dir}; run `quotesearch index seeds/` first"
+    assert one_error_line(result) == (f"Error: no index at {index_dir} (given by QUOTESEARCH_INDEX); "
+                                      "build one with `quotesearch index PATH…`")
 
 
 # -- speakers, sources, source, show -----------------------------------------------
@@ -330,8 +333,8 @@ def test_speakers_formats(run, indexed):
 
 def test_sources_formats(run, indexed, corpus):
     table = run("sources").stdout.splitlines()
-    assert table[0].split() == ["source", "title", "count"]
-    assert table[2].split() == ["alpha", "Troops", "advance", "in", "the", "north", "3"]
+    assert table[0].split() == ["title", "count", "source"]
+    assert table[2].split() == ["Troops", "advance", "in", "the", "north", "3", "alpha"]
     rows = list(csv.DictReader(io.StringIO(run("sources", "--format", "csv").stdout)))
     assert rows == [
         {"source": "alpha", "title": "Troops advance in the north", "date": "", "outlet": "", "count": "3", "url": "",
@@ -344,7 +347,7 @@ def test_source_lists_reading_order(run, indexed):
     records = json.loads(run("source", "alpha", "--format", "json").stdout)
     assert [r["id"] for r in records] == ["alpha:30", "alpha:108", "alpha:205"]
     assert all(tuple(r) == STATEMENT_FIELDS for r in records)
-    assert run("source", "alpha").stdout.splitlines()[0].split() == ["id", "kind", "speaker", "role", "text"]
+    assert run("source", "alpha").stdout.splitlines()[0].split() == ["quote", "speaker", "kind", "id"]
 
 
 def test_source_unknown(run, indexed):
@@ -405,17 +408,17 @@ def test_evaluate_errors(run, tmp_path, monkeypatch):
 
 # -- output rendering ---------------------------------------------------------------
 
-def test_wrap_ignores_markers_and_splits_long_words():
+def test_wrap_keeps_asterisks_and_splits_only_long_words():
     assert wrap("one **two three** four", 9) == ["one **two", "three**", "four"]
     assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]
     assert wrap("", 5) == [""]
 
 
-def test_table_fits_width_and_keeps_ids_whole():
-    rows = [{"id": "some-long-source:12345", "text": "word " * 60}]
+def test_table_fits_width_and_keeps_ids_whole_when_they_fit():
+    rows = [{"text": "word " * 60, "id": "some-long-source:12345"}]
     lines = render(rows, "table", width=60).splitlines()
     assert max(len(l) for l in lines) <= 60
-    assert lines[2].startswith("some-long-source:12345  word")
+    assert lines[2].startswith("word word") and lines[2].endswith("  some-long-source:12345")
 
 
 def test_render_formats():

@@ -116,10 +116,10 @@ def test_hits_carry_exactly_the_statement_fields(qs):
     alpha = article_from_text(ALPHA, "alpha")
     expected = {st.id: st.to_dict() for st in fake_statements(alpha)}
     for hit in qs.search("", source="alpha").hits:
-        extras = {k: hit.pop(k) for k in ("highlight", "score")}
+        extras = {k: hit.pop(k) for k in ("highlight", "highlight_spans", "score")}
         assert hit.pop("quote_group").startswith("g")  # the indexer's
         assert hit == {k: v for k, v in expected[hit["id"]].items() if k != "quote_group"}
-        assert set(extras) == {"highlight", "score"}
+        assert set(extras) == {"highlight", "highlight_spans", "score"}
 
 
 @pytest.mark.parametrize("query, problem", [
