@@ -33,6 +33,7 @@ with quiet_whoosh():
     from whoosh import index as whoosh_index
     from whoosh.filedb.filestore import FileStorage
     from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
+    from whoosh import columns
     from whoosh.columns import NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     # modules whoosh imports lazily while writing and searching: load them here, quietly
@@ -201,6 +202,17 @@ def docs_with_term(searcher, fieldname: str, text: str) -> list[int]:
         return []
 
 
+def column_reader(reader, fieldname: str):
+    """The column of ``fieldname`` over every segment of ``reader``. whoosh's own multi-segment
+    column reader leaves out the segments without that column (a segment where no document has a
+    date) and then reads the next segment's values at the wrong document numbers, or past the end.
+    A segment without the column reads as the column's default ('' or 0) here."""
+    leaves = reader.leaf_readers()
+    if len(leaves) == 1 and leaves[0][0] is reader:
+        return reader.column_reader(fieldname)
+    return columns.MultiColumnReader([r.column_reader(fieldname) for r, _ in leaves], [offset for _, offset in leaves])
+
+
 def open_searcher(ix, index_dir: Union[str, os.PathLike]):
     """``ix.searcher()`` (whoosh retries files deleted by a concurrent commit), damage as a QuotesearchError."""
     try:
@@ -363,8 +375,8 @@ def write_reading_order(ix, index_dir: Path) -> None:
     with ix.searcher() as s:
         reader = s.reader()
         header = _order_header(reader)
-        sources = list(reader.column_reader("source"))
-        starts = list(reader.column_reader("start"))
+        sources = list(column_reader(reader, "source"))
+        starts = list(column_reader(reader, "start"))
     rank = {source: i for i, source in enumerate(sorted(set(sources)))}
     keys = array("q", [rank[source] << 32 | start for source, start in zip(sources, starts)])
     tmp = index_dir / f"{ORDER_FILE}.{os.getpid()}.tmp"  # two runs ending at once write their own

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from .index import (QuotesearchError, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
+from .index import (QuotesearchError, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
                     record_from_stored, speaker_tokens)
 from .records import KINDS
 from .speakers import Aliases, fold, name_key
@@ -33,6 +33,7 @@ ALIASES = {"organization": ["org"], "speaker_type": ["type"], "given_to": ["told
 SORTS = ("relevance", "date", "-date")
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(\S?)")
+STATEMENT_ID = re.compile(r"^\S+:\d+$")  # SOURCE:OFFSET
 _EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 
 
@@ -302,12 +303,15 @@ class QuoteSearcher:
         # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
         top = limit if sort == "relevance" else None
         collector = collectors.TopCollector(top, usequality=flt is None) if top else collectors.UnlimitedCollector()
-        self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
+        query = _statements_only(q if flt is None else And([q, flt]))
+        self.s.search_with_collector(query, collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Mark()
         found = list(results)
-        total = len(results) if top and len(found) == top else len(found)
+        # whoosh's count of a top-N search leaves out the documents its matcher pruned once they
+        # could no longer reach the top N: count them without scoring (a fraction of the search)
+        total = sum(1 for _ in self.s.docs_for_query(query)) if top and len(found) == top else len(found)
         if sort != "relevance":
             found = self._by_date([hit.docnum for hit in found], sort, limit, hits=found)
         return found, total
@@ -326,8 +330,8 @@ class QuoteSearcher:
     def _first_of_groups(self, found: list, limit: Optional[int]) -> tuple[list, int, dict[int, int]]:
         """The first of ``found`` (hits or document numbers) in each quote group, the first
         ``limit`` of them, the number of groups, and for each one kept how many sources carry it."""
-        groups = self.s.reader().column_reader("quote_group")
-        source_of = self.s.reader().column_reader("source")
+        groups = column_reader(self.s.reader(), "quote_group")
+        source_of = column_reader(self.s.reader(), "source")
         firsts, seen = [], set()
         for item in found:
             docnum = _docnum(item)
@@ -366,7 +370,7 @@ class QuoteSearcher:
         return record_from_stored(stored, self.marker(stored.get("source", "")))
 
     def _days(self):
-        return self.s.reader().column_reader("day")
+        return column_reader(self.s.reader(), "day")
 
     def _by_date(self, docnums: list[int], sort: str, limit: Optional[int], hits: Optional[list] = None) -> list:
         """``docnums`` (or the ``hits`` they belong to) by the article's date, newest first for
@@ -470,9 +474,12 @@ class QuoteSearcher:
         """One statement (with its paragraph as ``context``) and its article's metadata."""
         docnum = self._statement_docnum(statement_id)
         if docnum is None:
-            raise NotFound(f"no statement {statement_id!r} in the index at {self.index_dir}; "
-                           "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
+            raise self._no_statement(statement_id)
         return self.record(docnum)
+
+    def _no_statement(self, statement_id: str) -> NotFound:
+        return NotFound(f"no statement {_shown(statement_id)} in the index at {self.index_dir}; "
+                        "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
 
     def _statement_docnum(self, statement_id: str) -> Optional[int]:
         return next(iter(docs_with_term(self.s, "id", statement_id)), None)  # only statements have ids
@@ -501,6 +508,8 @@ class QuoteSearcher:
             return self.s.stored_fields(docnum).get("quote_group") or ""
         if docs_with_term(self.s, "quote_group", text_or_id):
             return text_or_id
+        if STATEMENT_ID.match(text_or_id):  # an id that is not in the index: never words of a quote
+            raise self._no_statement(text_or_id)
         words = [w for w in self.schema["text"].process_text(text_or_id, mode="query")]
         if not words:
             raise NotFound(f"no statement or quote {_shown(text_or_id)} in the index at {self.index_dir}")

@@ -1,0 +1,127 @@
+"""The index's read side: several segments, unknown ids, speaker names, exact totals, missing
+dates, and an index folder that cannot be trusted (pickles, planted links, damaged segments).
+
+Every index here is built by the real extractor from small articles, one ``index`` run per
+segment where segments matter.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from quotesearch.search import Filters, QuoteSearcher
+
+QUOTE = "“We will not back down from this fight,” said John Smith."
+
+
+def article(title: str, *paragraphs: str) -> str:
+    return title + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def archive(folder: Path, name: str, records: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def index_ok(run, *paths, index_dir) -> None:
+    result = run("index", *paths, "--index", index_dir)
+    assert result.exit_code == 0, result.output
+
+
+def segments(index_dir: Path) -> int:
+    with QuoteSearcher(index_dir) as qs:
+        return len(qs.s.reader().leaf_readers())
+
+
+# -- item 1: several segments, some without any dated article -------------------------
+
+@pytest.fixture
+def mixed(run, tmp_path):
+    """Four segments, one index run each: undated, dated 2023, undated, dated 2022."""
+    index_dir = tmp_path / "mixed"
+    src = tmp_path / "src"
+    index_ok(run, write(src, "a.txt", article("Alpha", QUOTE)), index_dir=index_dir)
+    index_ok(run, archive(src, "late.jsonl", [{"id": "late", "title": "Late", "date": "2023-03-01",
+                                               "text": article("Late", QUOTE)}]), index_dir=index_dir)
+    index_ok(run, write(src, "c.txt", article("Gamma", QUOTE)), index_dir=index_dir)
+    index_ok(run, archive(src, "early.jsonl", [{"id": "early", "title": "Early", "date": "2022-05-01",
+                                                "text": article("Early", QUOTE)}]), index_dir=index_dir)
+    assert segments(index_dir) == 4
+    return index_dir
+
+
+def test_trace_over_segments_without_dates(run, mixed):
+    result = run("trace", "a:8", "--index", mixed, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["source"], (r["date"] or "")[:10]) for r in rows] == [
+        ("early", "2022-05-01"), ("late", "2023-03-01"), ("a", ""), ("c", "")]
+
+
+@pytest.mark.parametrize("sort, expected", [("date", ["early", "late", "a", "c"]),
+                                            ("-date", ["late", "early", "a", "c"])])
+def test_sort_by_date_over_segments_without_dates(run, mixed, sort, expected):
+    result = run("search", "--sort", sort, "--index", mixed, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == expected
+    result = run("export", "--sort", sort, "--index", mixed)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == expected
+
+
+# -- item 8: unknown statement ids ------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["trace", "show"])
+def test_unknown_statement_id_is_an_error(run, mixed, command):
+    result = run(command, "a:99999", "--index", mixed)
+    assert result.exit_code == 1
+    assert result.output == (f"Error: no statement 'a:99999' in the index at {mixed}; ids look like "
+                             "SOURCE:OFFSET, find them with `quotesearch search`\n")
+
+
+def test_unknown_source_is_an_error(run, mixed):
+    result = run("source", "nosuch", "--index", mixed)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no source 'nosuch' in the index")
+
+
+def test_trace_by_words_still_finds_the_quote(run, mixed):
+    result = run("trace", "not back down", "--index", mixed, "--format", "jsonl")
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 4
+
+
+# -- item 10: exact totals with filters and a limit -------------------------------------
+
+def test_filtered_total_counts_every_match(run, tmp_path):
+    """'budget OR border' with --kind: the border statements score highest and come first; once
+    the top 2 score more than 'budget' alone can, whoosh stops looking at statements with 'budget'
+    alone, and its count left them out."""
+    src = tmp_path / "src"
+    # shorter and shorter: each scores higher than the one before, so the top 2 keep changing
+    border = [f"“The border must stay closed{w},” said Anna Berg."
+              for w in (" to every truck and every car by day and by night", " to every truck by day", "")]
+    budget = [f"“The budget {w} is a budget for everyone and the budget will pass,” said Carl Dunn."
+              for w in ("plan", "deal", "vote", "bill", "law", "cut", "rise", "gap", "fix", "hole", "line", "rule")]
+    write(src, "a.txt", article("Border", *border))
+    write(src, "b.txt", article("Budget", *budget))
+    index_dir = tmp_path / "ix"
+    index_ok(run, src, index_dir=index_dir)
+    with QuoteSearcher(index_dir) as qs:
+        every = qs.search("budget OR border", Filters(kind="direct"), limit=None)
+        assert every.total == len(every.hits) == 15
+        top = qs.search("budget OR border", Filters(kind="direct"), limit=2)
+        assert (len(top.hits), top.total) == (2, 15)
+    result = run("search", "budget OR border", "--kind", "direct", "--limit", "2", "--index", index_dir)
+    assert "(2 of 15 shown; use --limit to see more)" in result.output
