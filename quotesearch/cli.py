@@ -333,7 +333,10 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
                        until=until, outlet=outlet)
     with QuoteSearcher(index_dir) as qs:
         results = qs.search(" ".join(query), filters, limit=limit, sort=sort, group=group)
+        note = qs.speaker_note(speaker) if speaker is not None and fmt == "table" else None
     emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty="no matching statements")
+    if note:
+        click.echo(f"({note})", err=True)
     if fmt == "table" and results.total > len(results.hits):
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 

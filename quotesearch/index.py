@@ -207,6 +207,8 @@ def column_reader(reader, fieldname: str):
     column reader leaves out the segments without that column (a segment where no document has a
     date) and then reads the next segment's values at the wrong document numbers, or past the end.
     A segment without the column reads as the column's default ('' or 0) here."""
+    if not reader.doc_count_all():  # an index without segments: whoosh's EmptyReader has no columns
+        return columns.MultiColumnReader([])
     leaves = reader.leaf_readers()
     if len(leaves) == 1 and leaves[0][0] is reader:
         return reader.column_reader(fieldname)

@@ -18,7 +18,7 @@ from typing import Iterator, Optional, Union
 from .index import (QuotesearchError, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
                     record_from_stored, speaker_tokens)
 from .records import KINDS
-from .speakers import Aliases, fold, name_key
+from .speakers import Aliases, fold, key_matches, name_key
 
 with quiet_whoosh():
     from whoosh import collectors, highlight, qparser
@@ -78,6 +78,10 @@ MAX_DEPTH = 50  # parentheses nested deeper than this are refused (whoosh's pars
 def _shown(query: str, width: int = 80) -> str:
     """The query as error messages quote it: cut short when long, so the message stays one short line."""
     return repr(query if len(query) <= width else query[:width] + "…")
+
+
+def _quoted(word: str) -> str:
+    return word if re.fullmatch(r"[\w.-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 
 def check_syntax(query: str) -> None:
@@ -167,6 +171,7 @@ class QuoteSearcher:
         self._order = None  # the saved reading order (an array), False when there is none
         self._markers: dict[str, dict] = {}
         self._aliases: Optional[Aliases] = None
+        self._speaker_matches: dict[str, list[dict]] = {}
 
     def __enter__(self) -> "QuoteSearcher":
         return self
@@ -220,19 +225,48 @@ class QuoteSearcher:
                 self._aliases = Aliases()
         return self._aliases
 
-    def _speaker_filter(self, speaker: str):
-        """Statements whose speaker key is the folded name (after the aliases), or whose name has
-        every word of it: 'zelensky', 'President Volodymyr Zelensky' and 'ZELENSKY' find the same."""
-        tokens = speaker_tokens(speaker)
-        if not tokens:
+    def speaker_matches(self, speaker: str) -> list[dict]:
+        """The speakers a --speaker name stands for, most statements first: ``key``, ``name`` (as
+        first quoted) and ``count``. A full name is that speaker (after the aliases); a surname, or
+        any last words of names, the speakers whose name ends with it ('trump': Donald Trump, Eric
+        Trump …, not 'Trump Tower' or 'a top Donald Trump adviser')."""
+        if not speaker_tokens(speaker):
             raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
+        if speaker not in self._speaker_matches:
+            self._speaker_matches[speaker] = self._find_speakers(speaker)
+        return self._speaker_matches[speaker]
+
+    def _find_speakers(self, speaker: str) -> list[dict]:
         key = name_key(speaker)
-        keys = {self.aliases.get(key, key)}
-        keys |= {canonical for alias, canonical in self.aliases.items() if set(tokens) <= set(alias.split())}
-        words = And([_ZeroTerm("speaker_tokens", t) for t in tokens])
-        # a key holding every word is found by the words already (statements carry their key's words)
-        keys = sorted(k for k in keys if not set(tokens) <= set(k.split()))
-        return Or([words] + [_ZeroTerm("speaker_key", k) for k in keys]) if keys else words
+        wanted = {key, self.aliases.get(key, key)}
+        # alias names that end with the words stand for their canonical name too
+        wanted |= {canonical for alias, canonical in self.aliases.items() if key_matches(alias, key)}
+        # candidates: the keys of statements whose speaker has the name's last word (a posting list)
+        keys_of = column_reader(self.s.reader(), "speaker_key")
+        candidates = {keys_of[d] for d in docs_with_term(self.s, "speaker_tokens", key.split()[-1])} if key else set()
+        candidates |= {k for k in wanted if k}
+        matched = sorted(k for k in candidates if k and any(key_matches(k, w) for w in wanted))
+        rows = []
+        for k in matched:
+            docs = docs_with_term(self.s, "speaker_key", k)
+            if docs:
+                rows.append({"key": k, "name": self.s.stored_fields(docs[0]).get("speaker") or k,
+                             "count": len(docs)})
+        return sorted(rows, key=lambda r: (-r["count"], r["key"]))
+
+    def speaker_note(self, speaker: str, shown: int = 6) -> Optional[str]:
+        """One line naming the speakers a --speaker name matched, when it matched several."""
+        rows = self.speaker_matches(speaker)
+        if len(rows) < 2:
+            return None
+        names = ", ".join(r["name"] for r in rows[:shown]) + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+        return (f"speaker {speaker!r} matched {len(rows)} speakers: {names}; "
+                f"list them with `quotesearch speakers --speaker {_quoted(speaker)}`")
+
+    def _speaker_filter(self, speaker: str):
+        """Statements of the speakers ``speaker_matches`` finds (none when it finds none)."""
+        keys = [row["key"] for row in self.speaker_matches(speaker)] or [name_key(speaker)]
+        return Or([_ZeroTerm("speaker_key", k) for k in keys]) if len(keys) > 1 else _ZeroTerm("speaker_key", keys[0])
 
     def filters(self, f: Optional[Filters] = None, **kw):
         """One whoosh query combining the filters (a Filters, or its fields as keywords), or None

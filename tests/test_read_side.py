@@ -125,3 +125,56 @@ def test_filtered_total_counts_every_match(run, tmp_path):
         assert (len(top.hits), top.total) == (2, 15)
     result = run("search", "budget OR border", "--kind", "direct", "--limit", "2", "--index", index_dir)
     assert "(2 of 15 shown; use --limit to see more)" in result.output
+
+
+# -- item 9: a name filter matches speakers, not names that hold its words --------------
+
+TRUMPS = {
+    "a.txt": "“We will build it,” said Donald Trump.",
+    "b.txt": "“The numbers are great,” said Eric Trump.",
+    "c.txt": "“He will win the state,” said a top Donald Trump adviser.",
+    "d.txt": "“We are open for business,” Trump Tower said in a statement.",
+    "e.txt": "“We support him all the way,” said supporters of Republican Donald Trump.",
+    "f.txt": "“The campaign is strong,” said Donald Trump's campaign manager.",
+    "g.txt": "“We will see,” said Trump.",
+}
+
+
+@pytest.fixture
+def trumps(run, tmp_path):
+    src = tmp_path / "src"
+    for name, text in TRUMPS.items():
+        write(src, name, article(name[0].upper() + " story", text))
+    index_dir = tmp_path / "ix"
+    index_ok(run, src, index_dir=index_dir)
+    return index_dir
+
+
+def speakers_of(run, index_dir, *args) -> list[str]:
+    result = run("search", *args, "--index", index_dir, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    return sorted(json.loads(line)["speaker"] for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("name", ["donald trump", "Donald Trump", "President Donald Trump", "DONALD TRUMP"])
+def test_full_name_matches_that_speaker(run, trumps, name):
+    assert speakers_of(run, trumps, "--speaker", name) == ["Donald Trump"]
+
+
+def test_surname_matches_people_with_that_surname(run, trumps):
+    assert speakers_of(run, trumps, "--speaker", "trump") == ["Donald Trump", "Eric Trump", "Trump"]
+    result = run("search", "--speaker", "trump", "--index", trumps)
+    assert result.exit_code == 0
+    assert ("(speaker 'trump' matched 3 speakers: Donald Trump, Eric Trump, Trump; "
+            "list them with `quotesearch speakers --speaker trump`)") in result.output
+    result = run("speakers", "--speaker", "trump", "--index", trumps, "--format", "jsonl")
+    assert sorted(json.loads(line)["speaker"] for line in result.stdout.splitlines()) == [
+        "Donald Trump", "Eric Trump", "Trump"]
+
+
+def test_aliases_still_join_names(run, trumps, tmp_path):
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("The Donald\tDonald Trump\n", encoding="utf-8")
+    result = run("index", tmp_path / "src", "--index", trumps, "--aliases", aliases)
+    assert result.exit_code == 0, result.output
+    assert speakers_of(run, trumps, "--speaker", "the donald") == ["Donald Trump"]
