@@ -7,15 +7,16 @@ date, url and outlet joined from its source marker), plus a few extras where not
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import os
 import re
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from .index import (QuotesearchError, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
+from .index import (DAMAGE, QuotesearchError, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
                     record_from_stored, speaker_tokens)
 from .records import KINDS
 from .speakers import Aliases, fold, key_matches, name_key
@@ -155,6 +156,18 @@ def _statements_only(q):
     return AndNot(q if q is not None else Every(), Term("doctype", "source"))
 
 
+def _reading(method):
+    """A QuoteSearcher method whose reading of a damaged segment file ends in one line with the
+    rebuild hint, not in whoosh's zlib/struct/unpickling error."""
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE as e:
+            raise _damaged(Path(self.index_dir), e) from None
+    return read
+
+
 def _docnum(item) -> int:
     """The document number of a whoosh hit, or of a document number."""
     return item if isinstance(item, int) else item.docnum
@@ -225,6 +238,7 @@ class QuoteSearcher:
                 self._aliases = Aliases()
         return self._aliases
 
+    @_reading
     def speaker_matches(self, speaker: str) -> list[dict]:
         """The speakers a --speaker name stands for, most statements first: ``key``, ``name`` (as
         first quoted) and ``count``. A full name is that speaker (after the aliases); a surname, or
@@ -304,6 +318,7 @@ class QuoteSearcher:
         except ValueError as e:
             raise QuerySyntaxError(f"{option}: {e}") from None
 
+    @_reading
     def search(self, query: str = "", filters: Optional[Filters] = None, limit: Optional[int] = 20,
                sort: str = "relevance", group: bool = False, **kw) -> SearchResults:
         """Statements matching ``query`` (whoosh syntax over the quote text) and every filter.
@@ -447,10 +462,14 @@ class QuoteSearcher:
         order ('relevance': there is no limit to rank for) or by date ('date', '-date')."""
         q, flt = self.parse(query), self.filters(filters, **kw)
         both = [part for part in (q, flt) if part is not None]
-        docnums, _ = self._ordered(_statements_only(And(both) if len(both) > 1 else (both or [None])[0]), None, sort)
-        for d in docnums:
-            yield self.record(d)
+        try:
+            docnums, _ = self._ordered(_statements_only(And(both) if len(both) > 1 else (both or [None])[0]), None, sort)
+            for d in docnums:
+                yield self.record(d)
+        except DAMAGE as e:
+            raise _damaged(Path(self.index_dir), e) from None
 
+    @_reading
     def speakers(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """One row per speaker key: the most used name, type, roles and organizations (most used
         first), number of statements and of articles, first and last date (most statements first)."""
@@ -477,6 +496,7 @@ class QuoteSearcher:
                 for key, g in groups.items()]
         return sorted(rows, key=lambda r: (-r["count"], r["speaker"].lower(), r["key"]))
 
+    @_reading
     def sources(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """Every indexed source passing the date and outlet filters, with its title, date, outlet,
         url, path and number of statements, by id."""
@@ -498,12 +518,14 @@ class QuoteSearcher:
                            "list them with `quotesearch sources`")
         return marker
 
+    @_reading
     def source(self, source: str, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """All statements of one source in reading order; NotFound if the source is unknown."""
         f = filters or Filters(**kw)
         f.source = self._require_source(source)["source"]
         return list(self.statements(f))
 
+    @_reading
     def show(self, statement_id: str) -> dict:
         """One statement (with its paragraph as ``context``) and its article's metadata."""
         docnum = self._statement_docnum(statement_id)
@@ -520,6 +542,7 @@ class QuoteSearcher:
 
     # -- tracing -------------------------------------------------------------------
 
+    @_reading
     def trace(self, text_or_id: str) -> list[dict]:
         """Every appearance of one quote (its quote group), earliest first (undated last), each
         with ``same_wording``: whether its words are those of the earliest appearance.

@@ -178,3 +178,158 @@ def test_aliases_still_join_names(run, trumps, tmp_path):
     result = run("index", tmp_path / "src", "--index", trumps, "--aliases", aliases)
     assert result.exit_code == 0, result.output
     assert speakers_of(run, trumps, "--speaker", "the donald") == ["Donald Trump"]
+
+
+# -- item 15: an index's pickles never run code -----------------------------------------
+
+class _Creates:
+    """Unpickled, this would create ``path`` (a stand-in for running any command)."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+@pytest.fixture
+def small_index(run, tmp_path):
+    src = tmp_path / "src"
+    write(src, "a.txt", article("Alpha", QUOTE))
+    index_dir = tmp_path / "ix"
+    index_ok(run, src, index_dir=index_dir)
+    return index_dir
+
+
+def _write_toc(index_dir: Path, schema, segments) -> None:
+    """A table of contents of the next generation, written the way whoosh writes one."""
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(index_dir))
+    generation = whoosh_index.TOC._latest_generation(storage, "MAIN") + 1
+    whoosh_index.TOC(schema, segments, generation).write(storage, "MAIN")
+
+
+@pytest.mark.parametrize("command", [("search", "fight"), ("export",), ("index", "{src}")])
+def test_crafted_segment_list_is_refused_without_running(run, small_index, tmp_path, command):
+    marker = tmp_path / "ran"
+    from quotesearch.index import make_schema
+
+    _write_toc(small_index, make_schema(), [_Creates(marker)])
+    args = [a.format(src=tmp_path / "src") for a in command]
+    result = run(*args, "--index", small_index)
+    assert not marker.exists()
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: the index at {small_index} cannot be read (UnpicklingError: ")
+    assert result.output.endswith("; run `quotesearch index --rebuild PATH...` to rebuild it\n")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_crafted_schema_is_never_unpickled(run, small_index, tmp_path):
+    from whoosh.fields import Schema
+
+    from quotesearch.index import make_schema
+    from quotesearch.search import QuoteSearcher as Searcher
+
+    marker = tmp_path / "ran"
+
+    class Crafted(Schema):
+        def __reduce_ex__(self, protocol):
+            return (open, (str(marker), "w"))
+
+    crafted = Crafted(**{name: field for name, field in make_schema().items()})
+    with Searcher(small_index) as qs:
+        segments = qs.ix._segments()
+    _write_toc(small_index, crafted, segments)
+    result = run("search", "fight", "--index", small_index, "--format", "jsonl")
+    assert not marker.exists()
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a:8"]
+
+
+# -- item 16: files in the index folder are created new, never through a planted link ---
+
+def test_planted_links_are_not_followed(run, small_index, tmp_path):
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n", encoding="utf-8")
+    nowhere = tmp_path / "created-through-a-link"
+    pid = os.getpid()
+    for name in (f"quotesearch.json.{pid}.tmp", f"quotesearch-order.bin.{pid}.tmp", f"aliases.tsv.{pid}.tmp"):
+        (small_index / name).symlink_to(outside)
+    (small_index / "MAIN_WRITELOCK").unlink()
+    (small_index / "MAIN_WRITELOCK").symlink_to(nowhere)
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("J. Smith\tJohn Smith\n", encoding="utf-8")
+    write(tmp_path / "src", "b.txt", article("Beta", QUOTE))
+    result = run("index", tmp_path / "src", "--index", small_index, "--aliases", aliases)
+    assert result.exit_code == 0, result.output
+    assert outside.read_text(encoding="utf-8") == "precious\n"
+    assert not nowhere.exists()
+    assert json.loads((small_index / "quotesearch.json").read_text())["schema_version"] >= 1
+    assert (small_index / "aliases.tsv").read_text(encoding="utf-8") == "J. Smith\tJohn Smith\n"
+
+
+def test_whoosh_files_are_created_new(tmp_path):
+    from quotesearch.index import IndexStorage
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n", encoding="utf-8")
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    (folder / "_MAIN_1.toc.1234.5").symlink_to(outside)  # whoosh's temporary name for a table of contents
+    f = IndexStorage(str(folder)).create_file("_MAIN_1.toc.1234.5")
+    f.write(b"new")
+    f.close()
+    assert outside.read_text(encoding="utf-8") == "precious\n"
+    assert not (folder / "_MAIN_1.toc.1234.5").is_symlink()
+    assert (folder / "_MAIN_1.toc.1234.5").read_bytes() == b"new"
+
+
+# -- item 4 (damage): a segment file with 4 KB overwritten ------------------------------
+
+def test_damaged_segment_is_named_with_the_rebuild_hint(run, tmp_path):
+    import random
+
+    src = tmp_path / "src"
+    rng = random.Random(0)
+    words = "tax border budget plan people state vote election economy jobs war peace city water school health".split()
+    for i in range(60):
+        paragraphs = [f"“The {' '.join(rng.choice(words) for _ in range(12))} matters,” said Person{i % 7} Name{j}."
+                      for j in range(6)]
+        write(src, f"a{i:02d}.txt", article(f"Story {i}", *paragraphs))
+    index_dir = tmp_path / "ix"
+    index_ok(run, src, index_dir=index_dir)
+    [segment] = index_dir.glob("*.seg")
+    # 4 KB in the middle of the stored statements (the part of the file every export reads;
+    # where it lies in the segment file changes from run to run)
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    compound = CompoundStorage(FileStorage(str(index_dir)).open_file(segment.name))
+    stored = compound._dir[segment.stem + "._stored.col"]
+    compound.close()
+    with open(segment, "r+b") as f:
+        f.seek(stored["offset"] + stored["length"] // 2 - 2048)
+        f.write(random.Random(1).randbytes(4096))
+    hint = "; run `quotesearch index --rebuild PATH...` to rebuild it\n"
+
+    result = run("export", "--index", index_dir)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: the index at {index_dir} cannot be read (")
+    assert result.stderr.endswith(hint) and len(result.stderr.splitlines()) == 1
+
+    for args in (("search", "tax"), ("search", "--limit", "0"), ("speakers",), ("trace", "tax border")):
+        result = run(*args, "--index", index_dir)  # whatever reads the damage says so in one line
+        assert result.exit_code == 0 or (result.exit_code == 1 and result.stderr.endswith(hint)
+                                         and len(result.stderr.splitlines()) == 1), result.output
+
+    result = run("index", src, "--index", index_dir)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(f"Error: the index at {index_dir} is damaged ({segment.name} changed since it was written){hint}")
+
+    result = run("index", "--rebuild", src, "--index", index_dir)
+    assert result.exit_code == 0, result.output
+    assert len(run("export", "--index", index_dir).stdout.splitlines()) == 360
