@@ -334,9 +334,11 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
     with QuoteSearcher(index_dir) as qs:
         results = qs.search(" ".join(query), filters, limit=limit, sort=sort, group=group)
         note = qs.speaker_note(speaker) if speaker is not None and fmt == "table" else None
-    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty="no matching statements")
-    if note:
-        click.echo(f"({note})", err=True)
+        missing = qs.missing_metadata(filters, sort, " ".join(query)) if fmt == "table" else None
+    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=missing or "no matching statements")
+    for line in (note, missing if results.hits else None):
+        if line and fmt == "table":
+            click.echo(f"({line})", err=True)
     if fmt == "table" and results.total > len(results.hits):
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 
@@ -362,11 +364,12 @@ def speakers(speaker, since, until, outlet, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.speakers(_filters(speaker=speaker, since=since, until=until, outlet=outlet))
+        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
     if fmt == "table":  # the most used roles; the other formats list them all
         rows = [dict(r, roles=r["roles"][:TABLE_ROLES] + ([f"(+{len(r['roles']) - TABLE_ROLES} more)"]
                                                          if len(r["roles"]) > TABLE_ROLES else []))
                 for r in rows]
-    emit(rows, fmt, SPEAKER_COLUMNS, empty="no speakers in the index")
+    emit(rows, fmt, SPEAKER_COLUMNS, empty=missing or "no speakers in the index")
 
 
 @main.command(short_help="List every source with its date, outlet, title and count.")
@@ -386,7 +389,8 @@ def sources(since, until, outlet, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.sources(_filters(since=since, until=until, outlet=outlet))
-    emit(rows, fmt, SOURCE_COLUMNS, empty="no sources in the index")
+        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
+    emit(rows, fmt, SOURCE_COLUMNS, empty=missing or "no sources in the index")
 
 
 @main.command()

@@ -7,6 +7,7 @@ date, url and outlet joined from its source marker), plus a few extras where not
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import os
@@ -185,6 +186,8 @@ class QuoteSearcher:
         self._markers: dict[str, dict] = {}
         self._aliases: Optional[Aliases] = None
         self._speaker_matches: dict[str, list[dict]] = {}
+        self._has_dates: Optional[bool] = None
+        self._has_outlets: Optional[bool] = None
 
     def __enter__(self) -> "QuoteSearcher":
         return self
@@ -396,6 +399,58 @@ class QuoteSearcher:
             members = docs_with_term(self.s, "quote_group", group) if group else [docnum]
             sources[docnum] = len({source_of[d] for d in members})
         return kept, len(firsts), sources
+
+    # -- what the index lacks -------------------------------------------------------
+
+    def _has_any(self, fieldname: str) -> bool:
+        """Whether any live document has a word in ``fieldname``."""
+        return any(docs_with_term(self.s, fieldname, term) for term in self.s.reader().lexicon(fieldname))
+
+    @property
+    def has_dates(self) -> bool:
+        """Whether any article in the index has a date."""
+        if self._has_dates is None:
+            self._has_dates = self._has_any("day")
+        return self._has_dates
+
+    @property
+    def has_outlets(self) -> bool:
+        """Whether any article in the index has an outlet."""
+        if self._has_outlets is None:
+            self._has_outlets = self._has_any("outlet")
+        return self._has_outlets
+
+    @_reading
+    def missing_metadata(self, filters: Optional[Filters] = None, sort: str = "relevance",
+                         query: str = "") -> Optional[str]:
+        """Why date or outlet filters (or a sort by date) cannot work: no article in the index has
+        a date (an outlet), or none of the statements matching ``query`` and the other filters
+        has; None when they can."""
+        f = filters or Filters()
+        on_dates = f.since is not None or f.until is not None or sort in ("date", "-date")
+        on_outlets = f.outlet is not None
+        if on_dates and not self.has_dates:
+            return ("no article in the index has a date; dates come from archives (a date field), web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if on_outlets and not self.has_outlets:
+            return ("no article in the index has an outlet; outlets come from archives, web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if not (on_dates or on_outlets):
+            return None
+        q, flt = self.parse(query), self.filters(dataclasses.replace(f, since=None, until=None, outlet=None))
+        both = [part for part in (q, flt) if part is not None]
+        docnums = list(self.s.docs_for_query(_statements_only(And(both) if len(both) > 1 else (both or [None])[0])))
+        if not docnums:
+            return None
+        if on_dates:
+            days = self._days()
+            if not any(days[d] for d in docnums):
+                return f"no statement matching the other filters has a date ({len(docnums)} match them)"
+        if on_outlets:
+            sources = column_reader(self.s.reader(), "source")
+            if not any(self.marker(src).get("outlet") for src in {sources[d] for d in docnums}):
+                return f"no statement matching the other filters has an outlet ({len(docnums)} match them)"
+        return None
 
     # -- records -------------------------------------------------------------------
 

@@ -333,3 +333,39 @@ def test_damaged_segment_is_named_with_the_rebuild_hint(run, tmp_path):
     result = run("index", "--rebuild", src, "--index", index_dir)
     assert result.exit_code == 0, result.output
     assert len(run("export", "--index", index_dir).stdout.splitlines()) == 360
+
+
+# -- item 14: filters on dates or outlets the index does not have -----------------------
+
+NO_DATES = ("(no article in the index has a date; dates come from archives (a date field), web pages "
+            "or a metadata sidecar beside the texts: index those)\n")
+NO_OUTLETS = ("(no article in the index has an outlet; outlets come from archives, web pages "
+              "or a metadata sidecar beside the texts: index those)\n")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("search", "--since", "2020"), NO_DATES),
+    (("search", "fight", "--until", "2024-05"), NO_DATES),
+    (("search", "--outlet", "reuters"), NO_OUTLETS),
+    (("sources", "--since", "2020"), NO_DATES),
+    (("speakers", "--outlet", "reuters"), NO_OUTLETS),
+])
+def test_index_without_dates_or_outlets_says_so(run, small_index, args, expected):
+    result = run(*args, "--index", small_index)
+    assert result.exit_code == 0
+    assert result.stderr == expected
+
+
+def test_sort_by_date_without_dates_says_so(run, small_index):
+    result = run("search", "--sort", "date", "--index", small_index)
+    assert "a:8" in result.stdout
+    assert result.stderr == NO_DATES
+
+
+def test_matched_statements_without_dates_say_so(run, mixed):
+    result = run("search", "--source", "a", "--since", "2020", "--index", mixed)
+    assert result.stderr == "(no statement matching the other filters has a date (1 match them))\n"
+    result = run("search", "--source", "late", "--since", "2024", "--index", mixed)
+    assert result.stderr == "(no matching statements)\n"
+    with QuoteSearcher(mixed) as qs:
+        assert qs.has_dates and not qs.has_outlets
