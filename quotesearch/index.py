@@ -436,9 +436,12 @@ def record_files(ix, index_dir: Union[str, os.PathLike]) -> None:
     known = meta.get("files") or {}
     files = {}
     for name in _segment_files(ix, index_dir):
-        size = (index_dir / name).stat().st_size
-        recorded = known.get(name)
-        files[name] = recorded if recorded and recorded[0] == size else [size, _checksum(index_dir / name)]
+        try:
+            size = (index_dir / name).stat().st_size
+            recorded = known.get(name)
+            files[name] = recorded if recorded and recorded[0] == size else [size, _checksum(index_dir / name)]
+        except FileNotFoundError:
+            continue  # merged away by a concurrent commit since the listing
     _write_meta(index_dir, files)
 
 
