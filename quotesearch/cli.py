@@ -467,8 +467,14 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
                        until=until, outlet=outlet)
     with QuoteSearcher(index_dir) as qs:
         results = qs.search(" ".join(query), filters, limit=limit, sort=sort, group=group)
-        empty = "no matching statements" if results.hits else _why_no_hits(qs, " ".join(query), filters)
-    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty)
+        text = " ".join(query)
+        note = qs.speaker_note(speaker) if speaker is not None and fmt == "table" else None
+        missing = qs.missing_metadata(filters, sort, text) if fmt == "table" else None
+        empty = missing or ("" if results.hits else _why_no_hits(qs, text, filters))
+    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty or "no matching statements")
+    for line in (note, missing if results.hits else None):
+        if line:
+            click.echo(f"({line})", err=True)
     if fmt == "table" and results.total > len(results.hits):
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 
@@ -556,8 +562,9 @@ def speakers(speaker, since, until, outlet, limit, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.speakers(_filters(speaker=speaker, since=since, until=until, outlet=outlet))
+        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
     given = _described(speaker=speaker, since=since, until=until, outlet=outlet)
-    empty = f"no speaker matches {given}" if given else "no speakers in the index"
+    empty = missing or (f"no speaker matches {given}" if given else "no speakers in the index")
     if fmt == "table":  # the most used roles; the other formats list them all
         rows = [dict(r, roles=r["roles"][:TABLE_ROLES] + ([f"(+{len(r['roles']) - TABLE_ROLES} more)"]
                                                          if len(r["roles"]) > TABLE_ROLES else []))
@@ -584,9 +591,10 @@ def sources(since, until, outlet, limit, index_dir, fmt):
 
     with QuoteSearcher(index_dir) as qs:
         rows = qs.sources(_filters(since=since, until=until, outlet=outlet))
+        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
     given = _described(since=since, until=until, outlet=outlet)
     emit(_limited(rows, limit, fmt), fmt, SOURCE_COLUMNS,
-         empty=f"no source matches {given}" if given else "no sources in the index")
+         empty=missing or (f"no source matches {given}" if given else "no sources in the index"))
 
 
 @main.command()

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import pickle
+import struct
+import tempfile
 import time
 import warnings
+import zlib
 from array import array
 from pathlib import Path
 from typing import Iterator, Optional, Union
@@ -33,6 +38,7 @@ with quiet_whoosh():
     from whoosh import index as whoosh_index
     from whoosh.filedb.filestore import FileStorage
     from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
+    from whoosh import columns
     from whoosh.columns import NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     # modules whoosh imports lazily while writing and searching: load them here, quietly
@@ -40,6 +46,7 @@ with quiet_whoosh():
     import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
     import whoosh.sorting, whoosh.writing  # noqa: E401,F401
     from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
     from whoosh.reading import TermNotFound
 
 
@@ -65,6 +72,107 @@ def _patch_whoosh_length_readers() -> None:
 
 
 _patch_whoosh_length_readers()
+
+
+# -- an index folder is data, never code ---------------------------------------------
+#
+# whoosh keeps the list of segments in its table of contents as a pickle, and some parts of
+# segment files too (block headers, inlined postings, stored fields). Unpickling runs whatever
+# a pickle names: a crafted index would run code on `quotesearch search`. Every pickle whoosh
+# reads is read here instead, allowing only the classes an index legitimately holds; the schema
+# (the largest pickle, analyzers and all) is never read: quotesearch passes its own.
+
+PICKLE_ALLOWED = frozenset({
+    ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
+    ("collections", "defaultdict"),  # a segment's field lengths
+    *((module, name) for module in ("builtins", "__builtin__") for name in ("int", "set", "frozenset")),
+    ("__builtin__", "long"),  # pickles of protocol 2 name builtins this way
+})
+
+
+def _latin1_bytes(text: str, encoding: str = "latin1", errors: str = "strict") -> bytes:
+    """What protocol 2 pickles of bytes call (``_codecs.encode(text, 'latin1')``), for that encoding
+    alone (other codecs decompress or transform data)."""
+    if encoding not in ("latin1", "latin-1") or errors != "strict":
+        raise pickle.UnpicklingError(f"_codecs.encode to {encoding!r} is not something an index holds")
+    return text.encode("latin-1")
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) == ("_codecs", "encode"):
+            return _latin1_bytes
+        if (module, name) not in PICKLE_ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not something an index holds")
+        return super().find_class(module, name)
+
+
+def _load_pickle(file):
+    return _IndexUnpickler(file).load()
+
+
+def _loads_pickle(data):
+    return _IndexUnpickler(io.BytesIO(data)).load()
+
+
+def _restrict_whoosh_pickles() -> None:
+    """Point every pickle load whoosh makes from index files at ``_IndexUnpickler``: the names
+    its modules imported (StructFile.read_pickle, whoosh3's postings and terms, stored-field
+    columns), and no table-of-contents formats older than whoosh 2.7's (the loader of format
+    -110 unpickles its schema without limits; quotesearch never wrote one)."""
+    structfile.load_pickle = _load_pickle
+    whoosh3.loads = _loads_pickle
+    columns.loads = _loads_pickle
+    whoosh_index.toc_loaders.clear()
+
+
+_restrict_whoosh_pickles()
+
+# what reading a damaged segment file raises deep inside whoosh
+DAMAGE = (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)
+
+
+# -- files in the index folder: created new, never through a planted link ------------
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+class IndexStorage(FileStorage):
+    """whoosh's FileStorage for a folder another user may have planted links in: every file is
+    created new (O_EXCL: a link at the name is not followed; it is removed, and the file made
+    again), and a link at a lock file's name is removed before the lock opens it."""
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        try:
+            f = super().create_file(name, excl=True, mode=mode, **kwargs)
+        except FileExistsError:
+            os.unlink(self._fpath(name))  # a link or a leftover at a name whoosh chose to be new
+            f = super().create_file(name, excl=True, mode=mode, **kwargs)
+        os.fchmod(f.file.fileno(), 0o666 & ~_UMASK)  # os.open's default would make it executable
+        return f
+
+    def lock(self, name):
+        path = self._fpath(name)
+        if os.path.islink(path):
+            os.unlink(path)
+        return super().lock(name)
+
+
+def replace_file(folder: Union[str, os.PathLike], name: str, data: bytes) -> None:
+    """Write ``folder/name`` in one step: a new temporary file of an unpredictable name (created
+    exclusively, so never through a link), then renamed over the old one (a link there is
+    replaced, not followed). Readers see the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
+            f.write(data)
+        os.replace(tmp, Path(folder) / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 SCHEMA_VERSION = 4
 META_FILE = "quotesearch.json"
@@ -137,13 +245,13 @@ def _read_meta(index_dir: Path) -> dict:
         return {}
 
 
-def _write_meta(index_dir: Path) -> None:
+def _write_meta(index_dir: Path, files: Optional[dict] = None) -> None:
     from . import __version__
 
     meta = {"schema_version": SCHEMA_VERSION, "quotesearch": __version__}
-    tmp = index_dir / f"{META_FILE}.{os.getpid()}.tmp"  # then renamed: never seen half written
-    tmp.write_text(json.dumps(meta) + "\n", encoding="utf-8")
-    os.replace(tmp, index_dir / META_FILE)
+    if files:
+        meta["files"] = files
+    replace_file(index_dir, META_FILE, (json.dumps(meta) + "\n").encode("utf-8"))
 
 
 def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
@@ -151,7 +259,7 @@ def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
     reads it, and fails when a concurrent commit deletes it in between)."""
     if not Path(index_dir).is_dir():
         return False
-    storage = FileStorage(str(index_dir), readonly=True)
+    storage = IndexStorage(str(index_dir), readonly=True)
     return whoosh_index.TOC._latest_generation(storage, whoosh_index._DEF_INDEX_NAME) >= 0
 
 
@@ -183,7 +291,8 @@ def _open_dir(index_dir: Path, attempts: int = 20):
     reading (whoosh deletes older table-of-contents files at every commit)."""
     for attempt in range(attempts):
         try:
-            return whoosh_index.open_dir(str(index_dir))
+            # quotesearch's schema, not the one pickled in the table of contents (never unpickled)
+            return whoosh_index.FileIndex(IndexStorage(str(index_dir)), schema=make_schema())
         except FileNotFoundError as e:
             if attempt == attempts - 1:
                 raise _damaged(index_dir, e) from None
@@ -199,6 +308,19 @@ def docs_with_term(searcher, fieldname: str, text: str) -> list[int]:
         return list(searcher.reader().postings(fieldname, text).all_ids())
     except TermNotFound:
         return []
+
+
+def column_reader(reader, fieldname: str):
+    """The column of ``fieldname`` over every segment of ``reader``. whoosh's own multi-segment
+    column reader leaves out the segments without that column (a segment where no document has a
+    date) and then reads the next segment's values at the wrong document numbers, or past the end.
+    A segment without the column reads as the column's default ('' or 0) here."""
+    if not reader.doc_count_all():  # an index without segments: whoosh's EmptyReader has no columns
+        return columns.MultiColumnReader([])
+    leaves = reader.leaf_readers()
+    if len(leaves) == 1 and leaves[0][0] is reader:
+        return reader.column_reader(fieldname)
+    return columns.MultiColumnReader([r.column_reader(fieldname) for r, _ in leaves], [offset for _, offset in leaves])
 
 
 def open_searcher(ix, index_dir: Union[str, os.PathLike]):
@@ -244,7 +366,7 @@ def _create(index_dir: Path, lock_timeout: float, rebuild: bool = True):
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise _unwritable(index_dir, e) from None
-    storage = FileStorage(str(index_dir))
+    storage = IndexStorage(str(index_dir))
     lock = storage.lock(WRITELOCK)
     _acquire(lock, lock_timeout, index_dir)
     try:
@@ -254,11 +376,11 @@ def _create(index_dir: Path, lock_timeout: float, rebuild: bool = True):
             ix = None
         elif generation < 0:
             _write_meta(index_dir)
-            ix = whoosh_index.create_in(str(index_dir), make_schema())
+            ix = storage.create_index(make_schema())
         else:
             whoosh_index.TOC(make_schema(), [], generation + 1).write(storage, name)
             whoosh_index.clean_files(storage, name, generation + 1, [])
-            ix = whoosh_index.FileIndex(storage, indexname=name)
+            ix = whoosh_index.FileIndex(storage, schema=make_schema(), indexname=name)
             _write_meta(index_dir)
         if ix is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -272,6 +394,8 @@ def _create(index_dir: Path, lock_timeout: float, rebuild: bool = True):
 
 
 def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, lock_timeout: Optional[float] = None):
+    """The index to add to (a new one when there is none, an empty one with ``rebuild``); its
+    segment files are checked against the checksums recorded when they were written."""
     index_dir = Path(index_dir)
     lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
     if index_dir.exists() and not index_dir.is_dir():
@@ -279,7 +403,65 @@ def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, 
     if rebuild or not index_exists(index_dir):
         return _create(index_dir, lock_timeout, rebuild)
     _check_version(index_dir)
-    return _open_dir(index_dir)
+    ix = _open_dir(index_dir)
+    verify_files(ix, index_dir)
+    return ix
+
+
+# -- checksums of segment files --------------------------------------------------------
+#
+# whoosh reads a segment file's parts only when a query needs them: a damaged file can pass
+# every search and fail an export, while `index` (which reads little) finds nothing wrong.
+# Segment files never change once written, so a checksum recorded after each run tells.
+
+
+def _segment_files(ix, index_dir: Path) -> list[str]:
+    prefixes = tuple(f"{segment.segment_id()}." for segment in ix._segments())
+    return sorted(name for name in os.listdir(index_dir) if name.startswith(prefixes)) if prefixes else []
+
+
+def _checksum(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def record_files(ix, index_dir: Union[str, os.PathLike]) -> None:
+    """Record the size and checksum of every segment file of the index's current generation in
+    the version file (files recorded before are not read again)."""
+    index_dir = Path(index_dir)
+    meta = _read_meta(index_dir)
+    known = meta.get("files") or {}
+    files = {}
+    for name in _segment_files(ix, index_dir):
+        try:
+            size = (index_dir / name).stat().st_size
+            recorded = known.get(name)
+            files[name] = recorded if recorded and recorded[0] == size else [size, _checksum(index_dir / name)]
+        except FileNotFoundError:
+            continue  # merged away by a concurrent commit since the listing
+    _write_meta(index_dir, files)
+
+
+def verify_files(ix, index_dir: Union[str, os.PathLike]) -> None:
+    """QuotesearchError (with the rebuild hint) when a segment file's size or checksum is not the
+    one recorded when it was written; files written by a run that did not finish are not checked."""
+    index_dir = Path(index_dir)
+    known = _read_meta(index_dir).get("files") or {}
+    for name in _segment_files(ix, index_dir):
+        recorded = known.get(name)
+        if not recorded:
+            continue
+        try:
+            size = (index_dir / name).stat().st_size
+            same = size == recorded[0] and _checksum(index_dir / name) == recorded[1]
+        except OSError:
+            continue  # removed by a concurrent commit since the listing
+        if not same:
+            raise QuotesearchError(f"the index at {index_dir} is damaged ({name} changed since it was written); "
+                                   "run `quotesearch index --rebuild PATH...` to rebuild it")
 
 
 # -- documents ----------------------------------------------------------------------
@@ -359,19 +541,17 @@ def _order_header(reader) -> array:
 def write_reading_order(ix, index_dir: Path) -> None:
     """Save one sort key per document, (rank of its source id) << 32 | start, so that listings
     in reading order need no sorting through whoosh (a few microseconds per document). The
-    file names the index generation it belongs to; search ignores it once the index moved on."""
+    file names the index generation it belongs to; search ignores it once the index moved on.
+    Called after a run's last commit, this also records the checksums of the segment files."""
     with ix.searcher() as s:
         reader = s.reader()
         header = _order_header(reader)
-        sources = list(reader.column_reader("source"))
-        starts = list(reader.column_reader("start"))
+        sources = list(column_reader(reader, "source"))
+        starts = list(column_reader(reader, "start"))
     rank = {source: i for i, source in enumerate(sorted(set(sources)))}
     keys = array("q", [rank[source] << 32 | start for source, start in zip(sources, starts)])
-    tmp = index_dir / f"{ORDER_FILE}.{os.getpid()}.tmp"  # two runs ending at once write their own
-    with open(tmp, "wb") as f:
-        header.tofile(f)
-        keys.tofile(f)
-    os.replace(tmp, index_dir / ORDER_FILE)
+    replace_file(index_dir, ORDER_FILE, header.tobytes() + keys.tobytes())  # two runs ending at once write their own
+    record_files(ix, index_dir)
 
 
 def read_reading_order(reader, index_dir: Path) -> Optional[array]:

@@ -7,18 +7,20 @@ date, url and outlet joined from its source marker), plus a few extras where not
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import heapq
 import os
 import re
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from .index import (QuotesearchError, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
+from .index import (DAMAGE, QuotesearchError, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
                     record_from_stored, speaker_tokens)
 from .records import KINDS
-from .speakers import Aliases, fold, name_key
+from .speakers import Aliases, fold, key_matches, name_key
 
 with quiet_whoosh():
     from whoosh import collectors, highlight, qparser
@@ -33,6 +35,7 @@ ALIASES = {"organization": ["org"], "speaker_type": ["type"], "given_to": ["told
 SORTS = ("relevance", "date", "-date")
 _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(\S?)")
+STATEMENT_ID = re.compile(r"^\S+:\d+$")  # SOURCE:OFFSET
 _EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 
 
@@ -95,6 +98,10 @@ MAX_DEPTH = 50  # parentheses nested deeper than this are refused (whoosh's pars
 def _shown(query: str, width: int = 80) -> str:
     """The query as error messages quote it: cut short when long, so the message stays one short line."""
     return repr(query if len(query) <= width else query[:width] + "…")
+
+
+def _quoted(word: str) -> str:
+    return word if re.fullmatch(r"[\w.-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 
 def check_syntax(query: str) -> None:
@@ -168,6 +175,18 @@ def _statements_only(q):
     return AndNot(q if q is not None else Every(), Term("doctype", "source"))
 
 
+def _reading(method):
+    """A QuoteSearcher method whose reading of a damaged segment file ends in one line with the
+    rebuild hint, not in whoosh's zlib/struct/unpickling error."""
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DAMAGE as e:
+            raise _damaged(Path(self.index_dir), e) from None
+    return read
+
+
 def _docnum(item) -> int:
     """The document number of a whoosh hit, or of a document number."""
     return item if isinstance(item, int) else item.docnum
@@ -184,6 +203,9 @@ class QuoteSearcher:
         self._order = None  # the saved reading order (an array), False when there is none
         self._markers: dict[str, dict] = {}
         self._aliases: Optional[Aliases] = None
+        self._speaker_matches: dict[str, list[dict]] = {}
+        self._has_dates: Optional[bool] = None
+        self._has_outlets: Optional[bool] = None
 
     def __enter__(self) -> "QuoteSearcher":
         return self
@@ -237,19 +259,49 @@ class QuoteSearcher:
                 self._aliases = Aliases()
         return self._aliases
 
-    def _speaker_filter(self, speaker: str):
-        """Statements whose speaker key is the folded name (after the aliases), or whose name has
-        every word of it: 'zelensky', 'President Volodymyr Zelensky' and 'ZELENSKY' find the same."""
-        tokens = speaker_tokens(speaker)
-        if not tokens:
+    @_reading
+    def speaker_matches(self, speaker: str) -> list[dict]:
+        """The speakers a --speaker name stands for, most statements first: ``key``, ``name`` (as
+        first quoted) and ``count``. A full name is that speaker (after the aliases); a surname, or
+        any last words of names, the speakers whose name ends with it ('trump': Donald Trump, Eric
+        Trump …, not 'Trump Tower' or 'a top Donald Trump adviser')."""
+        if not speaker_tokens(speaker):
             raise QuerySyntaxError(f"--speaker {speaker!r} has no name in it; e.g. --speaker barros")
+        if speaker not in self._speaker_matches:
+            self._speaker_matches[speaker] = self._find_speakers(speaker)
+        return self._speaker_matches[speaker]
+
+    def _find_speakers(self, speaker: str) -> list[dict]:
         key = name_key(speaker)
-        keys = {self.aliases.get(key, key)}
-        keys |= {canonical for alias, canonical in self.aliases.items() if set(tokens) <= set(alias.split())}
-        words = And([_ZeroTerm("speaker_tokens", t) for t in tokens])
-        # a key holding every word is found by the words already (statements carry their key's words)
-        keys = sorted(k for k in keys if not set(tokens) <= set(k.split()))
-        return Or([words] + [_ZeroTerm("speaker_key", k) for k in keys]) if keys else words
+        wanted = {key, self.aliases.get(key, key)}
+        # alias names that end with the words stand for their canonical name too
+        wanted |= {canonical for alias, canonical in self.aliases.items() if key_matches(alias, key)}
+        # candidates: the keys of statements whose speaker has the name's last word (a posting list)
+        keys_of = column_reader(self.s.reader(), "speaker_key")
+        candidates = {keys_of[d] for d in docs_with_term(self.s, "speaker_tokens", key.split()[-1])} if key else set()
+        candidates |= {k for k in wanted if k}
+        matched = sorted(k for k in candidates if k and any(key_matches(k, w) for w in wanted))
+        rows = []
+        for k in matched:
+            docs = docs_with_term(self.s, "speaker_key", k)
+            if docs:
+                rows.append({"key": k, "name": self.s.stored_fields(docs[0]).get("speaker") or k,
+                             "count": len(docs)})
+        return sorted(rows, key=lambda r: (-r["count"], r["key"]))
+
+    def speaker_note(self, speaker: str, shown: int = 6) -> Optional[str]:
+        """One line naming the speakers a --speaker name matched, when it matched several."""
+        rows = self.speaker_matches(speaker)
+        if len(rows) < 2:
+            return None
+        names = ", ".join(r["name"] for r in rows[:shown]) + (f" and {len(rows) - shown} more" if len(rows) > shown else "")
+        return (f"speaker {speaker!r} matched {len(rows)} speakers: {names}; "
+                f"list them with `quotesearch speakers --speaker {_quoted(speaker)}`")
+
+    def _speaker_filter(self, speaker: str):
+        """Statements of the speakers ``speaker_matches`` finds (none when it finds none)."""
+        keys = [row["key"] for row in self.speaker_matches(speaker)] or [name_key(speaker)]
+        return Or([_ZeroTerm("speaker_key", k) for k in keys]) if len(keys) > 1 else _ZeroTerm("speaker_key", keys[0])
 
     def filters(self, f: Optional[Filters] = None, **kw):
         """One whoosh query combining the filters (a Filters, or its fields as keywords), or None
@@ -287,6 +339,7 @@ class QuoteSearcher:
         except ValueError as e:
             raise QuerySyntaxError(f"{option}: {e}") from None
 
+    @_reading
     def search(self, query: str = "", filters: Optional[Filters] = None, limit: Optional[int] = 20,
                sort: str = "relevance", group: bool = False, **kw) -> SearchResults:
         """Statements matching ``query`` (whoosh syntax over the quote text) and every filter.
@@ -320,12 +373,15 @@ class QuoteSearcher:
         # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
         top = limit if sort == "relevance" else None
         collector = collectors.TopCollector(top, usequality=flt is None) if top else collectors.UnlimitedCollector()
-        self.s.search_with_collector(_statements_only(q if flt is None else And([q, flt])), collector)
+        query = _statements_only(q if flt is None else And([q, flt]))
+        self.s.search_with_collector(query, collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Spans()
         found = list(results)
-        total = len(results) if top and len(found) == top else len(found)
+        # whoosh's count of a top-N search leaves out the documents its matcher pruned once they
+        # could no longer reach the top N: count them without scoring (a fraction of the search)
+        total = sum(1 for _ in self.s.docs_for_query(query)) if top and len(found) == top else len(found)
         if sort != "relevance":
             found = self._by_date([hit.docnum for hit in found], sort, limit, hits=found)
         return found, total
@@ -344,8 +400,8 @@ class QuoteSearcher:
     def _first_of_groups(self, found: list, limit: Optional[int]) -> tuple[list, int, dict[int, int]]:
         """The first of ``found`` (hits or document numbers) in each quote group, the first
         ``limit`` of them, the number of groups, and for each one kept how many sources carry it."""
-        groups = self.s.reader().column_reader("quote_group")
-        source_of = self.s.reader().column_reader("source")
+        groups = column_reader(self.s.reader(), "quote_group")
+        source_of = column_reader(self.s.reader(), "source")
         firsts, seen = [], set()
         for item in found:
             docnum = _docnum(item)
@@ -361,6 +417,58 @@ class QuoteSearcher:
             members = docs_with_term(self.s, "quote_group", group) if group else [docnum]
             sources[docnum] = len({source_of[d] for d in members})
         return kept, len(firsts), sources
+
+    # -- what the index lacks -------------------------------------------------------
+
+    def _has_any(self, fieldname: str) -> bool:
+        """Whether any live document has a word in ``fieldname``."""
+        return any(docs_with_term(self.s, fieldname, term) for term in self.s.reader().lexicon(fieldname))
+
+    @property
+    def has_dates(self) -> bool:
+        """Whether any article in the index has a date."""
+        if self._has_dates is None:
+            self._has_dates = self._has_any("day")
+        return self._has_dates
+
+    @property
+    def has_outlets(self) -> bool:
+        """Whether any article in the index has an outlet."""
+        if self._has_outlets is None:
+            self._has_outlets = self._has_any("outlet")
+        return self._has_outlets
+
+    @_reading
+    def missing_metadata(self, filters: Optional[Filters] = None, sort: str = "relevance",
+                         query: str = "") -> Optional[str]:
+        """Why date or outlet filters (or a sort by date) cannot work: no article in the index has
+        a date (an outlet), or none of the statements matching ``query`` and the other filters
+        has; None when they can."""
+        f = filters or Filters()
+        on_dates = f.since is not None or f.until is not None or sort in ("date", "-date")
+        on_outlets = f.outlet is not None
+        if on_dates and not self.has_dates:
+            return ("no article in the index has a date; dates come from archives (a date field), web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if on_outlets and not self.has_outlets:
+            return ("no article in the index has an outlet; outlets come from archives, web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if not (on_dates or on_outlets):
+            return None
+        q, flt = self.parse(query), self.filters(dataclasses.replace(f, since=None, until=None, outlet=None))
+        both = [part for part in (q, flt) if part is not None]
+        docnums = list(self.s.docs_for_query(_statements_only(And(both) if len(both) > 1 else (both or [None])[0])))
+        if not docnums:
+            return None
+        if on_dates:
+            days = self._days()
+            if not any(days[d] for d in docnums):
+                return f"no statement matching the other filters has a date ({len(docnums)} match them)"
+        if on_outlets:
+            sources = column_reader(self.s.reader(), "source")
+            if not any(self.marker(src).get("outlet") for src in {sources[d] for d in docnums}):
+                return f"no statement matching the other filters has an outlet ({len(docnums)} match them)"
+        return None
 
     # -- records -------------------------------------------------------------------
 
@@ -384,7 +492,7 @@ class QuoteSearcher:
         return record_from_stored(stored, self.marker(stored.get("source", "")))
 
     def _days(self):
-        return self.s.reader().column_reader("day")
+        return column_reader(self.s.reader(), "day")
 
     def _by_date(self, docnums: list[int], sort: str, limit: Optional[int], hits: Optional[list] = None) -> list:
         """``docnums`` (or the ``hits`` they belong to) by the article's date, newest first for
@@ -427,10 +535,14 @@ class QuoteSearcher:
         order ('relevance': there is no limit to rank for) or by date ('date', '-date')."""
         q, flt = self.parse(query), self.filters(filters, **kw)
         both = [part for part in (q, flt) if part is not None]
-        docnums, _ = self._ordered(_statements_only(And(both) if len(both) > 1 else (both or [None])[0]), None, sort)
-        for d in docnums:
-            yield self.record(d)
+        try:
+            docnums, _ = self._ordered(_statements_only(And(both) if len(both) > 1 else (both or [None])[0]), None, sort)
+            for d in docnums:
+                yield self.record(d)
+        except DAMAGE as e:
+            raise _damaged(Path(self.index_dir), e) from None
 
+    @_reading
     def speakers(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """One row per speaker key: the most used name, type, roles and organizations (most used
         first), number of statements and of articles, first and last date (most statements first)."""
@@ -457,6 +569,7 @@ class QuoteSearcher:
                 for key, g in groups.items()]
         return sorted(rows, key=lambda r: (-r["count"], r["speaker"].lower(), r["key"]))
 
+    @_reading
     def sources(self, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """Every indexed source passing the date and outlet filters, with its title, date, outlet,
         url, path and number of statements, by id."""
@@ -478,25 +591,31 @@ class QuoteSearcher:
                            "list them with `quotesearch sources`")
         return marker
 
+    @_reading
     def source(self, source: str, filters: Optional[Filters] = None, **kw) -> list[dict]:
         """All statements of one source in reading order; NotFound if the source is unknown."""
         f = filters or Filters(**kw)
         f.source = self._require_source(source)["source"]
         return list(self.statements(f))
 
+    @_reading
     def show(self, statement_id: str) -> dict:
         """One statement (with its paragraph as ``context``) and its article's metadata."""
         docnum = self._statement_docnum(statement_id)
         if docnum is None:
-            raise NotFound(f"no statement {statement_id!r} in the index at {self.index_dir}; "
-                           "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
+            raise self._no_statement(statement_id)
         return self.record(docnum)
+
+    def _no_statement(self, statement_id: str) -> NotFound:
+        return NotFound(f"no statement {_shown(statement_id)} in the index at {self.index_dir}; "
+                        "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
 
     def _statement_docnum(self, statement_id: str) -> Optional[int]:
         return next(iter(docs_with_term(self.s, "id", statement_id)), None)  # only statements have ids
 
     # -- tracing -------------------------------------------------------------------
 
+    @_reading
     def trace(self, text_or_id: str) -> list[dict]:
         """Every appearance of one quote (its quote group), earliest first (undated last), each
         with ``same_wording``: whether its words are those of the earliest appearance.
@@ -519,6 +638,8 @@ class QuoteSearcher:
             return self.s.stored_fields(docnum).get("quote_group") or ""
         if docs_with_term(self.s, "quote_group", text_or_id):
             return text_or_id
+        if STATEMENT_ID.match(text_or_id):  # an id that is not in the index: never words of a quote
+            raise self._no_statement(text_or_id)
         words = [w for w in self.schema["text"].process_text(text_or_id, mode="query")]
         if not words:
             raise NotFound(f"no statement or quote {_shown(text_or_id)} in the index at {self.index_dir}")

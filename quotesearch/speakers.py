@@ -63,6 +63,28 @@ def speaker_key(speaker: Optional[str], speaker_type: Optional[str] = None, sour
     return aliases.get(key, key) if aliases else key
 
 
+def is_local(key: str) -> bool:
+    """Whether a speaker key belongs to one article (an anonymous or group speaker)."""
+    return "@" in key
+
+
+def key_matches(key: str, name: str) -> bool:
+    """Whether the speaker with ``key`` is one that the folded name key ``name`` asks for: the
+    key itself, or a key ending with its words ('trump' asks for 'donald trump' and 'eric trump',
+    'donald trump' for 'republican donald trump'), as long as the words before are names, not a
+    phrase around one ('trump tower', 'a top donald trump adviser', 'supporters of donald trump',
+    'ryan and trump'). A local key ('a senior official@article') matches by its description."""
+    if not name:
+        return False
+    head = key.split("@", 1)[0]
+    if head == name:
+        return True
+    words, wanted = head.split(), name.split()
+    if len(words) <= len(wanted) or words[-len(wanted):] != wanted:
+        return False
+    return not (set(words[:-len(wanted)]) & (lexicon.stop_words() | {"s"}))
+
+
 class Aliases(dict):
     """folded alias -> folded canonical name, read from a tab-separated file."""
 

@@ -108,9 +108,7 @@ def _aliases(index_dir: Path, path: Union[str, os.PathLike, None]) -> Aliases:
                                f"{getattr(e, 'strerror', None) or e}") from None
     except ValueError as e:
         raise QuotesearchError(f"{e}; fix the aliases file") from None
-    tmp = index_dir / f"{ALIASES_FILE}.{os.getpid()}.tmp"
-    tmp.write_bytes(data)
-    os.replace(tmp, index_dir / ALIASES_FILE)
+    index.replace_file(index_dir, ALIASES_FILE, data)  # never through a link planted in the folder
     return aliases
 
 

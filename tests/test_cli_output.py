@@ -199,8 +199,12 @@ def test_ids_are_shortened_in_the_middle_and_stay_distinct():
 def test_empty_results_say_why(run, indexed):
     result = run("speakers", "--speaker", "nobody")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "(no speaker matches --speaker nobody)\n")
-    result = run("sources", "--outlet", "guardian")
-    assert (result.exit_code, result.stderr) == (1, "(no source matches --outlet guardian)\n")
+    result = run("sources", "--outlet", "guardian")  # no article of this index has an outlet: that is why
+    assert (result.exit_code, result.stderr) == (1, "(no article in the index has an outlet; outlets come from "
+                                                    "archives, web pages or a metadata sidecar beside the texts: "
+                                                    "index those)\n")
+    result = run("sources", "--since", "2030")
+    assert result.exit_code == 1 and result.stderr.startswith("(no article in the index has a date")
     result = run("source", "alpha", "--kind", "mixed")
     assert (result.exit_code, result.stderr) == (1, "(no statement in alpha matches --kind mixed)\n")
 

@@ -66,14 +66,16 @@ def test_speaker_filter_forms(qs, name):
 
 
 def test_speaker_filter_full_name_excludes_other_barros(qs):
-    assert {h["speaker"] for h in qs.search(speaker="Barros").hits} == {"George Barros", "Barros Hill"}
+    # a surname finds the people with that surname, not one whose first name it is
+    assert {h["speaker"] for h in qs.search(speaker="Barros").hits} == {"George Barros"}
     assert {h["speaker"] for h in qs.search(speaker="george barros").hits} == {"George Barros"}
     assert {h["speaker"] for h in qs.search(speaker="Barros Hill").hits} == {"Barros Hill"}
     assert qs.search(speaker="George Hill").hits == []
 
 
 def test_filters_combine(qs):
-    assert ids(qs.search(speaker="barros", kind="direct")) == ["alpha:30", "beta:100"]
+    assert ids(qs.search(speaker="barros", kind="direct")) == ["alpha:30"]
+    assert ids(qs.search(speaker="hill", kind="direct")) == ["beta:100"]
     assert ids(qs.search(speaker="lopez", source="beta")) == ["beta:29"]
     assert ids(qs.search(role="spokeswoman")) == ["alpha:108", "beta:29"]
     assert ids(qs.search(role="Russia team lead")) == ["alpha:30", "alpha:205"]
