@@ -10,7 +10,7 @@ from .paragraph import Attribution
 from .mentions import capitalized as _cap, split_name, text_of
 from .records import Article, Statement
 from .quotes import find_quotes
-from .segment import Token, tokenize
+from .segment import Segmentation, Token
 from .speakers import speaker_key
 
 _ACRONYM_DEF = re.compile(
@@ -44,9 +44,10 @@ class ArticleNames:
         return names[0] if names else None
 
 
-def collect_names(article: Article) -> ArticleNames:
+def collect_names(article: Article, segmentation: Segmentation | None = None) -> ArticleNames:
     names = ArticleNames()
     text = article.text
+    seg = segmentation or Segmentation(text)
     for m in _ACRONYM_DEF.finditer(text):
         full, acr = " ".join(m.group(1).split()), m.group(2)
         words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
@@ -57,7 +58,7 @@ def collect_names(article: Article) -> ArticleNames:
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
     for ps, pe in article.paragraphs[1:] or article.paragraphs:
-        toks = tokenize(text, ps, pe)
+        toks = seg.tokens(ps, pe)
         quoted = [(q.open, q.outer_end) for q in find_quotes(text, ps, pe, False)]
         i = 0
         while i < len(toks):
@@ -215,9 +216,10 @@ def _group_or_anonymous(a: Attribution) -> str:
     return "anonymous"
 
 
-def resolve(article: Article, attributions: list[Attribution]) -> list[Statement]:
+def resolve(article: Article, attributions: list[Attribution],
+            segmentation: Segmentation | None = None) -> list[Statement]:
     """Turn attributions into Statements with canonical speakers, roles and organizations."""
-    names = collect_names(article)
+    names = collect_names(article, segmentation)
     text = article.text
     roles: dict[str, str] = {}
     orgs: dict[str, str] = {}

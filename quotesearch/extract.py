@@ -6,20 +6,19 @@ from .entities import resolve
 from .quotes import find_quotes, starts_with_quote, uses_single_quotes
 from .read import article_from_text
 from .records import Article, Statement
-from .segment import sentence_spans, sentence_tokenizer, tokenize
+from .segment import Segmentation
 
 
-def attributions(article: Article) -> list[Attribution]:
+def attributions(article: Article, segmentation: Segmentation | None = None) -> list[Attribution]:
     """Paragraph by paragraph attribution, joining quotes that run across paragraphs."""
     text = article.text
-    sent_tok = sentence_tokenizer(text)
+    seg = segmentation or Segmentation(text)
     single = uses_single_quotes(text)
     out: list[Attribution] = []
     open_quote: Attribution | None = None
     for index, (ps, pe) in enumerate(article.paragraphs):
         quotes = find_quotes(text, ps, pe, single or index == 0)   # headlines quote with single marks
-        para = build_paragraph(text, index, ps, pe, tokenize(text, ps, pe),
-                               sentence_spans(sent_tok, text, ps, pe), quotes)
+        para = build_paragraph(text, index, ps, pe, seg.tokens(ps, pe), seg.sentences(ps, pe), quotes)
         found = attribute_paragraph(para)
         if (open_quote is not None and found and found[0].inherit and starts_with_quote(text, ps, pe)
                 and quotes and found[0].spans[0][0] == quotes[0].start):
@@ -40,7 +39,8 @@ def attributions(article: Article) -> list[Attribution]:
 
 def extract(article: Article) -> list[Statement]:
     """All attributed statements of one article, in reading order."""
-    return resolve(article, attributions(article))
+    segmentation = Segmentation(article.text)  # this article's tokens and sentence splitter, for both steps
+    return resolve(article, attributions(article, segmentation), segmentation)
 
 
 def extract_text(text: str, id: str = "text") -> list[Statement]:

@@ -1,7 +1,9 @@
 """Paragraphs -> sentences -> tokens, every piece with its character span.
 
-Sentences come from Punkt (``punkt.py``, a lean port of NLTK's), trained on the article
-itself and seeded with our abbreviation list, so no NLTK data is ever downloaded.
+Sentences come from NLTK's Punkt (``nltk.tokenize.punkt``), trained on the article itself and
+seeded with our abbreviation list, so no NLTK data is ever downloaded. An article's tokens and its
+trained sentence splitter live in one ``Segmentation`` per article, made by the caller and passed
+along; nothing is kept between articles.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import re
 from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
+
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken, PunktTrainer
 
 from . import lexicon
 
@@ -41,39 +45,93 @@ class Token(_TokenFields):
 _new = tuple.__new__
 _Match = re.Match
 _last = itemgetter(-1)
-# The tokens of the last article's paragraphs: extraction asks for each paragraph twice
-# (attribution, then name collection). Keyed on the text object itself, which it keeps alive.
-_memo: list = [None, {}]
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    """Tokens of ``text[start:end]`` with offsets into ``text`` (a new list on every call)."""
     end = len(text) if end is None else end
-    if _memo[0] is not text:
-        _memo[0], _memo[1] = text, {}
-    cached = _memo[1].get((start, end))
-    if cached is None:
-        # C-level maps, no Python loop per token: tokenizing is a tenth of extraction time
-        found = list(_TOKEN.finditer(text, start, end))
-        words = list(map(_Match.group, found))
-        cached = _memo[1][start, end] = list(map(_new, repeat(Token), zip(
-            words, map(_Match.start, found), map(_Match.end, found), map(str.lower, words),
-            map(str.isalnum, map(_last, words)))))
-    return list(cached)
+    # C-level maps, no Python loop per token: tokenizing is a tenth of extraction time
+    found = list(_TOKEN.finditer(text, start, end))
+    words = list(map(_Match.group, found))
+    return list(map(_new, repeat(Token), zip(
+        words, map(_Match.start, found), map(_Match.end, found), map(str.lower, words),
+        map(str.isalnum, map(_last, words)))))
 
 
-def sentence_tokenizer(text: str):
-    """A Punkt tokenizer trained on ``text`` with our abbreviations added."""
-    from .punkt import Params, SentenceTokenizer, train
+# -- Punkt, through NLTK's extension points -------------------------------------------
+# NLTK 3.10 runs Punkt's regular expressions through a wall-clock timeout guard (its ``redos``
+# wrapper around the ``regex`` module), at least twice per word: with it, Punkt was about 70 % of
+# extraction time, without it under half. Punkt's own patterns, taken from NLTK at import and
+# compiled with the standard library's ``re``, give the same matches (tests/test_segment.py).
 
+_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE
+
+
+def _stdlib_re(pattern) -> re.Pattern:
+    """NLTK's compiled pattern (timeout-guarded or not) as a plain ``re`` pattern."""
+    return re.compile(pattern.pattern, pattern.flags & _FLAGS)
+
+
+class LanguageVars(PunktLanguageVars):
+    """NLTK's English Punkt variables, with its word and period-context patterns run by ``re``."""
+
+    re_boundary_realignment = _stdlib_re(PunktLanguageVars.re_boundary_realignment)
+
+    def _word_tokenizer_re(self):
+        if not isinstance(getattr(self, "_re_word_tokenizer", None), re.Pattern):
+            self._re_word_tokenizer = _stdlib_re(super()._word_tokenizer_re())
+        return self._re_word_tokenizer
+
+    def period_context_re(self):
+        if not isinstance(getattr(self, "_re_period_context", None), re.Pattern):
+            self._re_period_context = _stdlib_re(super().period_context_re())
+        return self._re_period_context
+
+
+class PunktWord(PunktToken):
+    """NLTK's Punkt token, with its word-shape patterns (ellipsis, number, initial, alphabetic)
+    run by ``re``."""
+
+    __slots__ = ()
+    _RE_ELLIPSIS = _stdlib_re(PunktToken._RE_ELLIPSIS)
+    _RE_NUMERIC = _stdlib_re(PunktToken._RE_NUMERIC)
+    _RE_INITIAL = _stdlib_re(PunktToken._RE_INITIAL)
+    _RE_ALPHA = _stdlib_re(PunktToken._RE_ALPHA)
+
+
+class Trainer(PunktTrainer):
+    """NLTK's Punkt trainer, handing its abbreviation check only the word types that check can
+    change: those ending in a period, and known abbreviations. NLTK passes every distinct type and
+    skips the others after a regular-expression search each (about a fifth of its time). The
+    parameters stay those of plain NLTK: tests/test_segment.py compares them."""
+
+    def _unique_types(self, tokens):
+        abbrevs = self._params.abbrev_types
+        return {tok.type for tok in tokens if tok.period_final or tok.type in abbrevs}
+
+
+_LANG = LanguageVars()  # holds nothing but its two compiled patterns, compiled here: shared by every article
+_LANG._word_tokenizer_re()
+_LANG.period_context_re()
+
+
+def punkt_parameters(text: str) -> PunktParameters:
+    """Punkt's parameters trained on ``text`` (by NLTK's ``PunktTrainer``), with our abbreviations."""
+    trainer = Trainer(lang_vars=_LANG, token_cls=PunktWord)
     try:
-        params = train(punkt_view(text))
+        trainer.train(punkt_view(text), finalize=True)
+        params = trainer.get_params()
     except Exception:  # Punkt can fail on degenerate text; fall back to our list alone
-        params = Params()
+        params = PunktParameters()
     # One article is too little evidence for abbreviations: Punkt would learn "me" from a single
     # "told me." Keep only learned dotted forms ("e.g", "a.m") and add our own list.
     params.abbrev_types = {a for a in params.abbrev_types if "." in a} | lexicon.abbreviations()
-    return SentenceTokenizer(params)
+    return params
+
+
+def sentence_tokenizer(text: str) -> PunktSentenceTokenizer:
+    """NLTK's Punkt sentence tokenizer trained on ``text`` with our abbreviations added."""
+    return PunktSentenceTokenizer(punkt_parameters(text), lang_vars=_LANG, token_cls=PunktWord)
 
 
 _ASCII_OPEN = re.compile(r"(?:''|``)(?=\w)")
@@ -89,8 +147,8 @@ def punkt_view(text: str) -> str:
     return _ASCII_CLOSE.sub('" ', text)
 
 
-def sentence_spans(tokenizer, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside ``text[start:end]``, as offsets into ``text``."""
+def sentence_spans(tokenizer: PunktSentenceTokenizer, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]``, as ``(start, end)`` offsets into ``text``."""
     spans = [[start + s, start + e] for s, e in tokenizer.span_tokenize(punkt_view(text[start:end]))]
     for prev, cur in zip(spans, spans[1:]):
         # give back the first half of an ASCII '' opening mark that Punkt saw as a space
@@ -98,3 +156,29 @@ def sentence_spans(tokenizer, text: str, start: int, end: int) -> list[tuple[int
             cur[0] -= 1
         prev[1] = min(prev[1], cur[0])
     return [(s, e) for s, e in spans]
+
+
+class Segmentation:
+    """One article's segmentation, computed on first use and kept only as long as this object:
+    the Punkt tokenizer trained on the article, and each paragraph's tokens (extraction asks for
+    a paragraph's tokens twice, in attribution and in name collection). Make one per article and
+    pass it to the steps that need it; it holds nothing about any other article."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._tokens: dict[tuple[int, int], list[Token]] = {}
+        self._sentence_tokenizer: PunktSentenceTokenizer | None = None
+
+    def tokens(self, start: int = 0, end: int | None = None) -> list[Token]:
+        """``tokenize(text, start, end)``, computed once; a new list on every call."""
+        key = (start, len(self.text) if end is None else end)
+        found = self._tokens.get(key)
+        if found is None:
+            found = self._tokens[key] = tokenize(self.text, *key)
+        return list(found)
+
+    def sentences(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Sentence spans inside ``text[start:end]`` (see ``sentence_spans``)."""
+        if self._sentence_tokenizer is None:
+            self._sentence_tokenizer = sentence_tokenizer(self.text)
+        return sentence_spans(self._sentence_tokenizer, self.text, start, end)
