@@ -40,6 +40,7 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
     out = direct_quotes(p, cues_at, used, done)
 
     covered = [s for a in out for s in a.spans]
+    claimed = {a.spans[0][0] for a in out}   # where statements start: each content is claimed once
     for cue in sorted(cues, key=lambda c: (not _closes_frame(p, c), c.first)):
         start = toks[cue.first].start
         if cue.first in used or any(s <= start < e for s, e in covered):
@@ -51,6 +52,9 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
         a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, cues_at)
         if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
             continue  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
+        if a.spans[0][0] in claimed:
+            continue  # content another cue or quote has claimed ("responded …, adding …"): one statement
+        claimed.add(a.spans[0][0])
         used.add(cue.first)
         for qi, q in enumerate(p.quotes):
             if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans):
@@ -63,7 +67,8 @@ def attribute_paragraph(p: Paragraph) -> list[Attribution]:
         if qi in done or any(s <= q.open < e for s, e in covered):
             continue
         a = subject_with_quoted_words(p, qi)
-        if a is not None:
+        if a is not None and a.spans[0][0] not in claimed:
+            claimed.add(a.spans[0][0])
             done.add(qi)
             out.append(a)
             covered.extend(a.spans)

@@ -2,7 +2,9 @@
 speaker types, roles carried across statements, organizations and acronyms."""
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from . import lexicon
@@ -13,8 +15,14 @@ from .quotes import find_quotes
 from .segment import Segmentation, Token
 from .speakers import speaker_key
 
-_ACRONYM_DEF = re.compile(
-    r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
+# An acronym's definition, "Institute for the Study of War (ISW)", is found in two linear steps: a run of
+# capitalized words (``_NAME_RUN``, tried only where a word starts, from its first capital), then the
+# bracketed acronym right after it (``_ACRONYM``). One pattern doing both retried the run from each of its
+# words, quadratic in a long run of capitalized words ("John Smith. John Smith. …").
+_NAME_RUN = re.compile(
+    r"(?<![\w’'\-])(?:(?![A-Z])[\w’'\-])*"
+    r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
+_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 
 
@@ -37,19 +45,77 @@ class ArticleNames:
     by_first: dict[str, str] = field(default_factory=dict)      # first name -> full name ("Sir Keir")
     all_by_surname: dict[str, list[str]] = field(default_factory=dict)   # surname key -> full names in order
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
+    # look-up tables built once from the fields above, so that resolving stays linear in the article
+    _seen: set = field(default_factory=set, repr=False, compare=False)
+    _latest: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_gender: dict = field(default_factory=dict, repr=False, compare=False)
 
     def full_name(self, surname_key: str) -> str | None:
         """The first full name the article gives for a surname."""
         names = self.all_by_surname.get(surname_key)
         return names[0] if names else None
 
+    def add_full_name(self, surname_key: str, full: str) -> None:
+        if (surname_key, full) not in self._seen:
+            self._seen.add((surname_key, full))
+            self.all_by_surname.setdefault(surname_key, []).append(full)
+
+    def full_name_of_gender(self, surname_key: str, gender: str | None) -> str | None:
+        """The first full name for a surname whose title tells ``gender`` ("Mrs Simons"), else None."""
+        if not gender:
+            return None
+        table = self._by_gender.get("table")
+        if table is None:
+            table = self._by_gender["table"] = {}
+            for key, fulls in self.all_by_surname.items():
+                for n in fulls:
+                    if self.gender.get(n):
+                        table.setdefault((key, self.gender[n]), n)
+        return table.get((surname_key, gender))
+
+    def latest(self, where: str, before: int, gender: str | None, unknown_ok: bool) -> tuple[int, str] | None:
+        """The last (offset, name) of ``persons_at`` or ``others_at`` (``where``) named before offset
+        ``before``, of the given gender (or of no known gender, with ``unknown_ok``), in one look-up."""
+        key = (where, gender, unknown_ok)
+        table = self._latest.get(key)
+        if table is None:
+            pairs = sorted((off, n) for off, n in getattr(self, where)
+                           if gender is None or self.gender.get(n, gender if unknown_ok else None) == gender)
+            table = self._latest[key] = ([off for off, _ in pairs], pairs)
+        k = bisect_left(table[0], before)
+        return table[1][k - 1] if k else None
+
+
+def _acronym_definitions(text: str):
+    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
+    pos = 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        acr = _ACRONYM.match(text, m.end())
+        pos = acr.end() if acr else m.end()
+        if acr:
+            yield " ".join(m.group(1).split()), acr.group(1)
+
+
+class _Spans:
+    """Character spans that tell in one look-up whether an offset falls inside one of them."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = []             # the furthest end among the spans starting up to here
+        for _, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect_right(self.starts, offset)
+        return k > 0 and offset < self.reach[k - 1]
+
 
 def collect_names(article: Article, segmentation: Segmentation | None = None) -> ArticleNames:
     names = ArticleNames()
     text = article.text
     seg = segmentation or Segmentation(text)
-    for m in _ACRONYM_DEF.finditer(text):
-        full, acr = " ".join(m.group(1).split()), m.group(2)
+    for full, acr in _acronym_definitions(text):
         words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
         while words and words[0].lower() in lexicon.titles():
             words.pop(0)
@@ -59,7 +125,7 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
     subjects: list[tuple[int, list[Token]]] = []
     for ps, pe in article.paragraphs[1:] or article.paragraphs:
         toks = seg.tokens(ps, pe)
-        quoted = [(q.open, q.outer_end) for q in find_quotes(text, ps, pe, False)]
+        quoted = _Spans((q.open, q.outer_end) for q in find_quotes(text, ps, pe, False))
         i = 0
         while i < len(toks):
             if not _cap(toks[i]):
@@ -73,7 +139,7 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
                 i += 1                      # a lone capitalized word mid-sentence names no one new
                 continue
             role, name = split_name(toks, i, j)
-            if name and not any(a <= toks[i].start < b for a, b in quoted):
+            if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if _is_subject_position(text, ps, toks[i].start):
                     subjects.append((toks[name[0]].start, words))
@@ -82,8 +148,7 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
                 if len(words) >= 2 and _looks_like_person(words):
                     full = _strip_possessive(text_of(toks, name, text))
                     names.by_first.setdefault(_key(words[0].text), full)
-                    if full not in names.all_by_surname.setdefault(_key(words[-1].text), []):
-                        names.all_by_surname[_key(words[-1].text)].append(full)
+                    names.add_full_name(_key(words[-1].text), full)
                     g = title_gender(toks[role[0]:role[1] + 1]) if role else None
                     if g:
                         names.gender.setdefault(full, g)
@@ -136,8 +201,7 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
     if len(words) == 1:
         w = lows[0]
         if names.full_name(w):
-            same = [n for n in names.all_by_surname[w] if gender and names.gender.get(n) == gender]
-            return (same[0] if same else names.full_name(w)), "person"
+            return (names.full_name_of_gender(w, gender) or names.full_name(w)), "person"
         if w in names.by_first and w not in lexicon.places() and w not in lexicon.organization_words():
             return names.by_first[w], "person"          # "Sir Keir said" -> "Keir Starmer"
         if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
@@ -221,7 +285,7 @@ def resolve(article: Article, attributions: list[Attribution],
     """Turn attributions into Statements with canonical speakers, roles and organizations."""
     names = collect_names(article, segmentation)
     text = article.text
-    roles: dict[str, str] = {}
+    roles = _Roles(names)
     orgs: dict[str, str] = {}
     last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
     prev: Statement | None = None
@@ -314,16 +378,60 @@ def _is_description(a: Attribution) -> bool:
     return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head)))
 
 
-def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles: dict[str, str]) -> tuple[str, str]:
+class _Roles(dict):
+    """Speaker -> role as the statements give it, over the roles seen in the article (``names.roles``),
+    able to tell whose role holds a word ("minister") without going through every role each time: for
+    each word asked about, a heap of the people whose role held it, the latest named first."""
+
+    def __init__(self, names: ArticleNames):
+        super().__init__()
+        self.names = names
+        self.order = {n: i for i, n in enumerate(names.roles)}    # ties go to the first role known
+        self.people = {n for full in names.all_by_surname.values() for n in full}
+        self.named = {}                                           # person -> offset where last named
+        for off, n in names.persons_at:
+            self.named[n] = max(off, self.named.get(n, -1))
+        self.heaps: dict[str, list] = {}
+
+    def role_of(self, name: str) -> str | None:
+        return self.get(name, self.names.roles.get(name))
+
+    def _holds(self, name: str, word: str) -> bool:
+        role = self.role_of(name)
+        return role is not None and re.search(rf"\b{re.escape(word)}\b", role.lower()) is not None
+
+    def _push(self, heap: list, name: str) -> None:
+        heapq.heappush(heap, (-self.named.get(name, -1), self.order[name], name))
+
+    def __setitem__(self, name: str, role: str) -> None:
+        super().__setitem__(name, role)
+        self.order.setdefault(name, len(self.order))
+        if name in self.people:
+            for word, heap in self.heaps.items():
+                if self._holds(name, word):
+                    self._push(heap, name)
+
+    def holder(self, word: str) -> str | None:
+        """The person whose role holds ``word``, the latest named (then the first known) of them."""
+        heap = self.heaps.get(word)
+        if heap is None:
+            heap = self.heaps[word] = []
+            for name in {**self.names.roles, **self}:
+                if name in self.people and self._holds(name, word):
+                    self._push(heap, name)
+        while heap and not self._holds(heap[0][2], word):
+            heapq.heappop(heap)          # the role changed since; a new role that holds the word pushes again
+        return heap[0][2] if heap else None
+
+
+def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles: _Roles) -> tuple[str, str]:
     """The person whose role holds the description's head ("the prime minister" -> the person introduced as
     "Prime Minister Shigeru Ishiba"); an age description goes to the latest person, like "he"."""
     head = a.head
     if not _AGE.match(head):
-        known = {**names.roles, **roles}
-        people = {n for full in names.all_by_surname.values() for n in full}
-        matches = [n for n, r in known.items() if n in people and re.search(rf"\b{re.escape(head)}\b", r.lower())]
-        if matches:
-            return max(matches, key=lambda n: max((off for off, m in names.persons_at if m == n), default=-1)), "person"
+        best = roles.holder(head)
+        if best is not None:
+            return best, "person"
     speaker, stype = _resolve_pronoun("he", a, last, names)
     if stype == "person":
         return speaker, stype
@@ -336,15 +444,13 @@ def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
     organization; they/we: the last organization or group."""
     kind = lexicon.pronouns()[low]
     if low in _PERSON_PRONOUNS:
-        candidates = [(off, n) for off, n in names.persons_at if off < a.mention_start]
-        if "person" in last:
+        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)   # "she" is not "Mr Simons"
+        candidates = [names.latest("persons_at", a.mention_start, want, True)]
+        if "person" in last and (not want or names.gender.get(last["person"][0], want) == want):
             candidates.append((last["person"][1], last["person"][0]))
-        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)
-        if want:   # "she" is not "Mr Simons"
-            candidates = [(off, n) for off, n in candidates if names.gender.get(n, want) == want]
-            if not candidates:   # someone named elsewhere whose title tells the gender
-                candidates = [(off, n) for off, n in names.others_at
-                              if off < a.mention_start and names.gender.get(n) == want]
+        candidates = [c for c in candidates if c is not None]
+        if want and not candidates:   # someone named elsewhere whose title tells the gender
+            candidates = [c for c in [names.latest("others_at", a.mention_start, want, False)] if c is not None]
         if candidates:
             return max(candidates)[1], "person"
         return a.mention, "unknown"
@@ -361,7 +467,8 @@ def _context(article: Article, a: Attribution, spans) -> str:
     paras = article.paragraphs
     first = paras[a.paragraph]
     end = first[1]
-    for ps, pe in paras[a.paragraph:]:
+    for k in range(a.paragraph, len(paras)):     # not a copy of the paragraphs after it, for each statement
+        ps, pe = paras[k]
         if ps <= spans[-1][0] < pe + 1:
             end = pe
             break

@@ -16,10 +16,20 @@ def attributions(article: Article, segmentation: Segmentation | None = None) -> 
     single = uses_single_quotes(text)
     out: list[Attribution] = []
     open_quote: Attribution | None = None
+    claimed: set[int] = set()
     for index, (ps, pe) in enumerate(article.paragraphs):
         quotes = find_quotes(text, ps, pe, single or index == 0)   # headlines quote with single marks
         para = build_paragraph(text, index, ps, pe, seg.tokens(ps, pe), seg.sentences(ps, pe), quotes)
-        found = attribute_paragraph(para)
+        # a statement's id is its source and the offset where it starts: the content starting at an
+        # offset is claimed by one statement only, so no two statements share an id
+        found = []
+        for a in attribute_paragraph(para):
+            start = a.spans[0][0]
+            if start not in claimed:
+                claimed.add(start)
+                found.append(a)
+            elif found and found[-1].spans[0][0] == start and a.spans[-1][1] > found[-1].spans[-1][1]:
+                found[-1] = a      # two rules read one clause from here: the one that reads further
         if (open_quote is not None and found and found[0].inherit and starts_with_quote(text, ps, pe)
                 and quotes and found[0].spans[0][0] == quotes[0].start):
             # a multi-paragraph quote: this paragraph continues the open one

@@ -235,6 +235,8 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     has_det = tokens[first].lower in lexicon.determiners()
     if not (_noun_like(head_tok) or has_det or head_tok.lower.endswith("s")):
         return None
+    if head_tok.lower in lexicon.words("bare_determiners"):
+        return None                       # "An | earlier report said": a determiner alone is no speaker
     return _mention(tokens, first, k)
 
 
@@ -363,6 +365,8 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
         last -= 1
     head_tok = _head(tokens, j, last)
     if not (any_head or _noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
+        return None
+    if head_tok.lower in lexicon.words("bare_determiners"):
         return None
     m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
