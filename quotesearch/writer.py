@@ -9,6 +9,7 @@ import collections
 import contextlib
 import dataclasses
 import errno
+import json
 import os
 import shutil
 import signal
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from . import index  # LOCK_TIMEOUT and extractor_fingerprint are looked up there at call time (tests patch them)
-from .groups import QuoteGroups
+from .groups import QuoteGroups, regroup
 from .index import (QuotesearchError, _locked, _unwritable, open_for_writing, open_index, open_searcher, quiet_whoosh,
-                    source_doc, source_hash, statement_doc, write_reading_order)
+                    record_from_stored, source_doc, source_hash, statement_doc, write_reading_order)
 from .records import Article, Skipped, Statement
 from .speakers import ALIASES_FILE, Aliases, speaker_key as folded_speaker_key
 
@@ -44,6 +45,7 @@ class IndexSummary:
     encodings: list[str] = field(default_factory=list)  # 'NAME: read as cp1252' for text not in UTF-8
     total_sources: int = 0    # in the whole index after this run
     total_statements: int = 0
+    regrouped: int = 0        # statements moved into the quote group of their wire copies (see mend_groups)
 
 
 Progress = Callable[[str, str], None]  # (name, status: indexed|unchanged|error)
@@ -119,6 +121,7 @@ def _index_into(index_dir: Path, shown: Path, rebuild: bool, given: Optional[tup
             for item in items:
                 _report(progress, _item_name(item), run.add(item))
         run.commit()
+        run.mend_groups()
         if run.summary.files:
             write_reading_order(run.ix, index_dir)
         return run.finish(time.monotonic() - t0)
@@ -397,7 +400,7 @@ class _Run:
         self.known = {d["source"]: d.get("source_hash") for d in self.searcher.documents(doctype="source")}
         self.groups = QuoteGroups()
         self.fingerprint = index.extractor_fingerprint(aliases)
-        self.summary, self.seen, self.speakers = IndexSummary(), {}, set()
+        self.summary, self.seen, self.speakers, self.touched = IndexSummary(), {}, set(), set()
         self.writer, self.pending, self.cleaned = None, 0, False
 
     def _open_writer(self) -> None:
@@ -452,9 +455,52 @@ class _Run:
         self.summary.files += 1
         self.summary.statements += len(written)
         self.speakers.update(st.speaker_key for st in written)
+        self.touched.update(st.speaker_key for st in written if st.speaker_key)
         if self.pending >= self.batch_size:
             self.commit()
         return "indexed"
+
+    def mend_groups(self) -> None:
+        """Regroup the statements of the speaker keys this run wrote, over the whole committed index in
+        reading order (groups.regroup), and rewrite the sources whose groups change: quote groups split
+        by runs that did not see each other (older versions looked groups up before taking the lock)
+        become one again. A no-op when nothing is split."""
+        if not self.touched:
+            return
+        self._open_writer()
+        regrouped: dict[str, str] = {}  # statement id -> its new group
+        sources = set()
+        for key in sorted(self.touched):
+            docs = [self.searcher.stored_fields(n) for n in index.docs_with_term(self.searcher, "speaker_key", key)]
+            docs.sort(key=lambda d: (d.get("source", ""), _start(d), d.get("id", "")))
+            for doc, group in zip(docs, regroup(key, [(d.get("text", ""), d.get("quote_group")) for d in docs])):
+                if group != doc.get("quote_group"):
+                    regrouped[doc["id"]] = group
+                    sources.add(doc["source"])
+        for source in sorted(sources):
+            self._rewrite_stored(source, regrouped)
+        self.commit()
+        self.summary.regrouped = len(regrouped)
+
+    def _rewrite_stored(self, source: str, regrouped: dict[str, str]) -> None:
+        """Write one source again from its stored documents, with new quote groups."""
+        marker, statements = None, []
+        for docnum in index.docs_with_term(self.searcher, "source", source):
+            stored = self.searcher.stored_fields(docnum)
+            if stored.get("doctype") == "source":
+                marker = stored
+            else:
+                statements.append(stored)
+        if marker is None:
+            return
+        article = Article(id=source, text="", path=marker.get("path", ""), title=marker.get("title", ""),
+                          date=marker.get("date"), url=marker.get("url"), outlet=marker.get("outlet"))
+        rebuilt = []
+        for stored in sorted(statements, key=_start):
+            st = Statement(**record_from_stored(stored, marker))
+            st.quote_group = regrouped.get(st.id, st.quote_group)
+            rebuilt.append(st)
+        _write_source(self.writer, article, rebuilt, marker.get("source_hash", ""))
 
     def _error(self, message: str) -> str:
         self.summary.errors.append(message)
@@ -500,6 +546,12 @@ def _totals(searcher) -> tuple[int, int]:
     """(sources, statements) in the index."""
     markers = list(searcher.documents(doctype="source"))
     return len(markers), sum(d.get("count", 0) for d in markers)
+
+
+def _start(stored: dict) -> int:
+    """Where a stored statement starts in its article."""
+    spans = json.loads(stored.get("spans") or "[]")
+    return spans[0][0] if spans else 0
 
 
 def _report(progress: Optional[Progress], name: str, status: str) -> None:

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ALPHA, fake_statements
-from quotesearch.index import open_index
-from quotesearch.read import article_from_text
+from quotesearch import index as qindex
+from quotesearch.groups import group_id, words
+from quotesearch.index import open_index, source_hash
+from quotesearch.read import article_from_text, read_article
 from quotesearch.records import Statement
-from quotesearch.search import QuoteSearcher
+from quotesearch.speakers import Aliases, speaker_key as folded_speaker_key
 from quotesearch.writer import _write_source, index_articles
 from test_robustness import TOY_CLI, expected_ids, generation, ids, make_corpus, toy_index
 
@@ -259,3 +261,37 @@ def test_two_index_runs_at_once_keep_wire_copies_in_one_group(fake_extract, tmp_
     found = quote_groups(index_dir)
     assert {t: len(g) for t, g in found.items()} == {t: len(g) for t, g in expected.items()}
     assert len(set().union(*found.values())) == len(set().union(*expected.values()))
+
+
+def test_a_reindex_mends_groups_split_by_runs_that_did_not_see_each_other(fake_extract, tmp_path, index_dir):
+    """What two runs at once used to leave: a wire copy founding a group of its own. The next run that
+    writes a statement of that speaker puts the copies back in one group, unchanged sources included."""
+    paths = make_corpus(tmp_path / "articles", 3)  # George Barros: 'move troops north 0/1/2', one group
+    index_articles(index_dir, paths)
+    north = {t: g for t, g in quote_groups(index_dir).items() if "troops north" in t}
+    assert len(set().union(*north.values())) == 1
+
+    article = read_article(paths[1])  # written again as a run that saw no other article would write it
+    statements = fake_statements(article)
+    for st in statements:
+        st.speaker_key = folded_speaker_key(st.speaker, st.speaker_type, article.id, Aliases())
+        st.quote_group = group_id(st.speaker_key, words(st.text))
+    ix = open_index(index_dir)
+    writer = ix.writer()
+    _write_source(writer, article, statements, source_hash(article, qindex.extractor_fingerprint(Aliases())))
+    writer.commit()
+    split = {t: g for t, g in quote_groups(index_dir).items() if "troops north" in t}
+    assert len(set().union(*split.values())) == 2
+    before = ids(index_dir)
+
+    paths[2].write_text(paths[2].read_text(encoding="utf-8") + "\nMore news.\n", encoding="utf-8")
+    summary = index_articles(index_dir, paths)
+    assert (summary.files, summary.skipped, summary.regrouped) == (1, 2, 1)
+    assert quote_groups(index_dir) == quote_groups_of_one_run(tmp_path, paths)
+    assert ids(index_dir) == before
+
+
+def quote_groups_of_one_run(tmp_path: Path, paths) -> dict[str, set]:
+    single = tmp_path / "single"
+    index_articles(single, paths)
+    return quote_groups(single)
