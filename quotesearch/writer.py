@@ -94,7 +94,7 @@ def index_articles(
         return _index_into(index_dir, index_dir, rebuild, given, *args)
     if given is None and (index_dir / ALIASES_FILE).is_file():  # the aliases kept stay with the new index
         given = _read_aliases(index_dir / ALIASES_FILE)
-    with _Beside(index_dir, lock_timeout) as beside:
+    with _Beside(Path(os.path.realpath(index_dir)), lock_timeout) as beside:  # a link to it stays a link
         summary = _index_into(beside.path, index_dir, False, given, *args)
         if not summary.files and summary.errors:  # nothing could be read: not worth the old index
             beside.keep_old = True

@@ -295,3 +295,11 @@ def quote_groups_of_one_run(tmp_path: Path, paths) -> dict[str, set]:
     single = tmp_path / "single"
     index_articles(single, paths)
     return quote_groups(single)
+
+
+def test_rebuild_through_a_link_keeps_the_link(fake_extract, corpus, indexed, tmp_path):
+    link = tmp_path / "link"
+    link.symlink_to(indexed.name)
+    index_articles(link, [corpus / "beta.txt"], rebuild=True)
+    assert link.is_symlink() and ids(link) == ids(indexed) == ["beta:29", "beta:100"]
+    assert listing(tmp_path) == ["articles", "idx", "link"]
