@@ -96,7 +96,7 @@ def index_articles(
         given = _read_aliases(index_dir / ALIASES_FILE)
     with _Beside(Path(os.path.realpath(index_dir)), lock_timeout) as beside:  # a link to it stays a link
         summary = _index_into(beside.path, index_dir, False, given, *args)
-        if not summary.files and summary.errors:  # nothing could be read: not worth the old index
+        if not summary.files:  # nothing could be read: an empty index is not worth the old one
             beside.keep_old = True
             with open_index(index_dir).searcher() as s:
                 summary.total_sources, summary.total_statements = _totals(s)
@@ -198,6 +198,7 @@ def _leftovers(index_dir: Path, kind: str) -> list[Path]:
 def _restore_interrupted_swap(index_dir: Path) -> None:
     """A rebuild killed between its two renames (where the system has no atomic exchange) left the
     old index beside the folder: put it back."""
+    index_dir = Path(os.path.realpath(index_dir))
     if not os.path.lexists(index_dir):
         for old in _leftovers(index_dir, "old")[:1]:
             with contextlib.suppress(OSError):
@@ -409,7 +410,8 @@ class _Run:
         self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
         if not self.cleaned:  # holding the lock, no rebuild of this index is running: its leftovers go
             self.cleaned = True
-            for leftover in _leftovers(self.index_dir, "rebuild") + _leftovers(self.index_dir, "old"):
+            real = Path(os.path.realpath(self.index_dir))
+            for leftover in _leftovers(real, "rebuild") + _leftovers(real, "old"):
                 shutil.rmtree(leftover, ignore_errors=True)
         self.searcher.close()
         self.searcher = open_searcher(self.ix, self.index_dir)
@@ -477,6 +479,9 @@ class _Run:
                 if group != doc.get("quote_group"):
                     regrouped[doc["id"]] = group
                     sources.add(doc["source"])
+        if not sources:  # nothing split: no commit, no new generation
+            self._drop_writer()
+            return
         for source in sorted(sources):
             self._rewrite_stored(source, regrouped)
         self.commit()
@@ -516,10 +521,15 @@ class _Run:
         of contents names (a failed write leaves them half written), while the lock is still held."""
         with contextlib.suppress(Exception):  # closed already
             self.searcher.close()
+        self._drop_writer()
+
+    def _drop_writer(self) -> None:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             lock = writer.writelock
             if lock is not None and getattr(lock, "fd", None) is not None:  # still ours: nobody else writes
+                with contextlib.suppress(Exception):
+                    writer._close_segment()  # closing creates some of the segment's files: then delete them
                 with contextlib.suppress(Exception):
                     toc = self.ix._read_toc()
                     whoosh_index.clean_files(self.ix.storage, self.ix.indexname, toc.generation, toc.segments)

@@ -60,6 +60,9 @@ def test_full_disk_is_one_line_and_leaves_nothing_half_written(fake_extract, tmp
     first = make_corpus(tmp_path / "first", 10)
     index_articles(index_dir, first)
     before, files_before = ids(index_dir), listing(index_dir)
+    # one committed segment and nothing else of whoosh's (no empty generation, no stray segment files)
+    assert [n for n in files_before if not n.endswith(".seg")] == ["MAIN_WRITELOCK", "_MAIN_1.toc",
+                                                                   "quotesearch-order.bin", "quotesearch.json"]
     more = make_corpus(tmp_path / "more", 60, lambda i: ALPHA.replace("north", f"north and south {i}"))
     for path in more:
         path.rename(path.with_name("m" + path.name))
