@@ -399,22 +399,28 @@ class _Run:
         self.lock_timeout, self.batch_size, self.aliases = lock_timeout, batch_size, aliases
         self.searcher = open_searcher(ix, index_dir)  # the index as it was: what is unchanged
         self.known = {d["source"]: d.get("source_hash") for d in self.searcher.documents(doctype="source")}
-        self.groups = QuoteGroups()
+        self.groups = QuoteGroups(self._earlier_statements if self.known else None)
+        self.generation = self.searcher.reader().generation()  # what self.groups knows: the index then
         self.fingerprint = index.extractor_fingerprint(aliases)
-        self.summary, self.seen, self.speakers, self.touched = IndexSummary(), {}, set(), set()
+        self.summary, self.seen, self.speakers = IndexSummary(), {}, set()
+        self.touched, self.written = set(), set()  # speaker keys and sources this run wrote
         self.writer, self.pending, self.cleaned = None, 0, False
 
-    def _open_writer(self) -> None:
-        """Take the write lock, then read quote groups from the index as committed now: another run
-        may have committed between two of ours, and a group looked up before the lock splits."""
+    def _open_writer(self, fresh: bool = False) -> None:
+        """Take the write lock, then read quote groups from the index as committed now if another
+        run committed since this one last looked (or ``fresh``): a group looked up before the lock,
+        in an index another run has changed since, splits wire copies."""
         self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
         if not self.cleaned:  # holding the lock, no rebuild of this index is running: its leftovers go
             self.cleaned = True
             real = Path(os.path.realpath(self.index_dir))
             for leftover in _leftovers(real, "rebuild") + _leftovers(real, "old"):
                 shutil.rmtree(leftover, ignore_errors=True)
+        if not fresh and self.writer.generation == (-1 if self.generation is None else self.generation) + 1:
+            return  # nobody else committed: what this run assigned so far is all there is to know
         self.searcher.close()
         self.searcher = open_searcher(self.ix, self.index_dir)
+        self.generation = self.searcher.reader().generation()
         self.groups = QuoteGroups(self._earlier_statements if self.searcher.doc_count_all() else None)
 
     def _earlier_statements(self, key: str) -> Iterator[tuple[str, str]]:
@@ -458,6 +464,7 @@ class _Run:
         self.summary.statements += len(written)
         self.speakers.update(st.speaker_key for st in written)
         self.touched.update(st.speaker_key for st in written if st.speaker_key)
+        self.written.add(article.id)
         if self.pending >= self.batch_size:
             self.commit()
         return "indexed"
@@ -467,12 +474,13 @@ class _Run:
         reading order (groups.regroup), and rewrite the sources whose groups change: quote groups split
         by runs that did not see each other (older versions looked groups up before taking the lock)
         become one again. A no-op when nothing is split."""
-        if not self.touched:
+        keys = self._shared_keys()
+        if not keys:
             return
-        self._open_writer()
+        self._open_writer(fresh=True)
         regrouped: dict[str, str] = {}  # statement id -> its new group
         sources = set()
-        for key in sorted(self.touched):
+        for key in keys:
             docs = [self.searcher.stored_fields(n) for n in index.docs_with_term(self.searcher, "speaker_key", key)]
             docs.sort(key=lambda d: (d.get("source", ""), _start(d), d.get("id", "")))
             for doc, group in zip(docs, regroup(key, [(d.get("text", ""), d.get("quote_group")) for d in docs])):
@@ -486,6 +494,16 @@ class _Run:
             self._rewrite_stored(source, regrouped)
         self.commit()
         self.summary.regrouped = len(regrouped)
+
+    def _shared_keys(self) -> list[str]:
+        """The speaker keys this run wrote that also have statements of sources indexed before it and
+        not written again: only those can be split, as what this run wrote was grouped under the lock
+        (so in a fresh index, or when every source was written again, there are none)."""
+        if not self.known.keys() - self.written:
+            return []
+        source_of = self.searcher.reader().column_reader("source")
+        return [key for key in sorted(self.touched)
+                if any(source_of[n] not in self.written for n in index.docs_with_term(self.searcher, "speaker_key", key))]
 
     def _rewrite_stored(self, source: str, regrouped: dict[str, str]) -> None:
         """Write one source again from its stored documents, with new quote groups."""
@@ -514,6 +532,7 @@ class _Run:
     def commit(self) -> None:
         if self.writer is not None:
             self.writer.commit()
+            self.generation = self.writer.generation  # the one just written, with what self.groups knows
             self.writer, self.pending = None, 0
 
     def cancel(self) -> None:
