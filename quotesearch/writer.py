@@ -9,6 +9,7 @@ import collections
 import contextlib
 import dataclasses
 import errno
+import functools
 import json
 import os
 import shutil
@@ -122,6 +123,8 @@ def _index_into(index_dir: Path, shown: Path, rebuild: bool, given: Optional[tup
                 _report(progress, _item_name(item), run.add(item))
         run.commit()
         run.mend_groups()
+        if not run.cleaned:
+            run.clean_leftovers()
         if run.summary.files:
             write_reading_order(run.ix, index_dir)
         return run.finish(time.monotonic() - t0)
@@ -195,6 +198,13 @@ def _leftovers(index_dir: Path, kind: str) -> list[Path]:
     return []
 
 
+def _remove_leftovers(index_dir: Path) -> None:
+    """Delete the folders of rebuilds killed before they ended (call with the index's lock held)."""
+    real = Path(os.path.realpath(index_dir))
+    for leftover in _leftovers(real, "rebuild") + _leftovers(real, "old"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _restore_interrupted_swap(index_dir: Path) -> None:
     """A rebuild killed between its two renames (where the system has no atomic exchange) left the
     old index beside the folder: put it back."""
@@ -237,8 +247,7 @@ class _Beside:
     def __enter__(self) -> "_Beside":
         self.lock = index.lock_index(self.index_dir, self.lock_timeout)
         try:
-            for leftover in _leftovers(self.index_dir, "rebuild") + _leftovers(self.index_dir, "old"):
-                shutil.rmtree(leftover, ignore_errors=True)
+            _remove_leftovers(self.index_dir)
             self.path = Path(tempfile.mkdtemp(prefix=_sibling(self.index_dir, "rebuild"), dir=self.index_dir.parent))
             os.chmod(self.path, stat.S_IMODE(os.stat(self.index_dir).st_mode))
         except OSError as e:
@@ -413,9 +422,7 @@ class _Run:
         self.writer = _writer(self.ix, self.index_dir, self.lock_timeout)
         if not self.cleaned:  # holding the lock, no rebuild of this index is running: its leftovers go
             self.cleaned = True
-            real = Path(os.path.realpath(self.index_dir))
-            for leftover in _leftovers(real, "rebuild") + _leftovers(real, "old"):
-                shutil.rmtree(leftover, ignore_errors=True)
+            _remove_leftovers(self.index_dir)
         if not fresh and self.writer.generation == (-1 if self.generation is None else self.generation) + 1:
             return  # nobody else committed: what this run assigned so far is all there is to know
         self.searcher.close()
@@ -495,6 +502,20 @@ class _Run:
         self.commit()
         self.summary.regrouped = len(regrouped)
 
+    def clean_leftovers(self) -> None:
+        """Remove what a killed rebuild left beside the index, if the lock is free at once (else a
+        rebuild may be running, or another run will)."""
+        real = Path(os.path.realpath(self.index_dir))
+        if not (_leftovers(real, "rebuild") or _leftovers(real, "old")):
+            return
+        lock = self.ix.storage.lock(index.WRITELOCK)
+        with contextlib.suppress(OSError):
+            if lock.acquire(blocking=False):
+                try:
+                    _remove_leftovers(self.index_dir)
+                finally:
+                    lock.release()
+
     def _shared_keys(self) -> list[str]:
         """The speaker keys this run wrote that also have statements of sources indexed before it and
         not written again: only those can be split, as what this run wrote was grouped under the lock
@@ -502,8 +523,8 @@ class _Run:
         if not self.known.keys() - self.written:
             return []
         source_of = self.searcher.reader().column_reader("source")
-        return [key for key in sorted(self.touched)
-                if any(source_of[n] not in self.written for n in index.docs_with_term(self.searcher, "speaker_key", key))]
+        docs_of = functools.partial(index.docs_with_term, self.searcher, "speaker_key")
+        return [key for key in sorted(self.touched) if any(source_of[n] not in self.written for n in docs_of(key))]
 
     def _rewrite_stored(self, source: str, regrouped: dict[str, str]) -> None:
         """Write one source again from its stored documents, with new quote groups."""

@@ -306,3 +306,17 @@ def test_rebuild_through_a_link_keeps_the_link(fake_extract, corpus, indexed, tm
     index_articles(link, [corpus / "beta.txt"], rebuild=True)
     assert link.is_symlink() and ids(link) == ids(indexed) == ["beta:29", "beta:100"]
     assert listing(tmp_path) == ["articles", "idx", "link"]
+
+
+def test_a_rebuild_killed_between_its_two_renames_is_undone_by_the_next_run(run, indexed, corpus, tmp_path):
+    """Where the file system cannot exchange two folders in one step, a rebuild renames the old index
+    aside, then the new one in: killed in between, the old index is beside its folder."""
+    aside = tmp_path / ".idx.old-k1ll3d"
+    indexed.rename(aside)
+    (tmp_path / ".idx.rebuild-k1ll3d").mkdir()  # the new index, not swapped in
+    result = run("search", "troops")
+    assert result.exit_code == 1  # no index at idx, until an index run
+    result = run("index", corpus)
+    assert result.exit_code == 0, result.stderr
+    assert ids(indexed) == OLD
+    assert listing(tmp_path) == ["articles", "idx"]
