@@ -95,7 +95,12 @@ def index_articles(
         return _index_into(index_dir, index_dir, rebuild, given, *args)
     if given is None and (index_dir / ALIASES_FILE).is_file():  # the aliases kept stay with the new index
         given = _read_aliases(index_dir / ALIASES_FILE)
-    with _Beside(Path(os.path.realpath(index_dir)), lock_timeout) as beside:  # a link to it stays a link
+    beside = _Beside(Path(os.path.realpath(index_dir)), lock_timeout)  # a link to it stays a link
+    try:
+        beside.open()
+    except _NoRoomBeside:  # a folder beside it cannot be made (a parent folder not writable): in place
+        return _index_into(index_dir, index_dir, rebuild, given, *args)
+    with beside:
         summary = _index_into(beside.path, index_dir, False, given, *args)
         if not summary.files:  # nothing could be read: an empty index is not worth the old one
             beside.keep_old = True
@@ -233,6 +238,10 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+class _NoRoomBeside(Exception):
+    pass
+
+
 class _Beside:
     """A new index built in a sibling folder created exclusively, swapped in by renames when the
     build succeeded; on any failure (or ``keep_old``) it is deleted and the old index is untouched.
@@ -245,18 +254,25 @@ class _Beside:
         self.path: Optional[Path] = None
 
     def __enter__(self) -> "_Beside":
+        return self
+
+    def open(self) -> None:
+        """Lock the old index, remove leftovers, make the new folder; _NoRoomBeside if it cannot be made."""
         self.lock = index.lock_index(self.index_dir, self.lock_timeout)
         try:
             _remove_leftovers(self.index_dir)
-            self.path = Path(tempfile.mkdtemp(prefix=_sibling(self.index_dir, "rebuild"), dir=self.index_dir.parent))
+            try:
+                prefix, parent = _sibling(self.index_dir, "rebuild"), self.index_dir.parent
+                self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+            except PermissionError:
+                raise _NoRoomBeside() from None
             os.chmod(self.path, stat.S_IMODE(os.stat(self.index_dir).st_mode))
         except OSError as e:
             self.lock.release()
             raise _write_failed(self.index_dir, e) from None
-        except BaseException:
+        except BaseException:  # _NoRoomBeside, Ctrl-C
             self.lock.release()
             raise
-        return self
 
     def __exit__(self, kind, value, traceback) -> None:
         try:
