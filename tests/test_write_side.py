@@ -256,7 +256,8 @@ def test_two_index_runs_at_once_keep_wire_copies_in_one_group(fake_extract, tmp_
     index_articles(single, paths)
     expected = quote_groups(single)
 
-    runs = [toy_index(index_dir, "--jobs", "1", folder, batch=12, delay=0.003) for folder in (first, second)]
+    # long enough per article that both runs have started before either commits its first batch
+    runs = [toy_index(index_dir, "--jobs", "1", folder, batch=12, delay=0.03) for folder in (first, second)]
     for proc in runs:
         out, err = proc.communicate()
         assert proc.returncode == 0, err
