@@ -70,3 +70,23 @@ class QuoteGroups:
         for key in keys:
             self.known.setdefault(key, group)
         return group
+
+
+def regroup(speaker_key: str, members: Iterable[tuple[str, str]]) -> list[str]:
+    """The groups of one speaker key's statements ``(text, quote_group)`` as one run reading them in
+    this order assigns them, each group keeping its id: a statement joins the group of the first
+    earlier statement it matches, else keeps its own. Two groups founded by runs that did not see
+    each other's statements become one; groups that one run made come out as they were."""
+    known: dict[int, str] = {}
+    out = []
+    for text, group in members:
+        tokens = words(text)
+        if not speaker_key or not tokens:
+            out.append(group)
+            continue
+        keys = _keys(speaker_key, tokens)
+        group = next((known[k] for k in keys if k in known), None) or group or group_id(speaker_key, tokens)
+        for key in keys:
+            known.setdefault(key, group)
+        out.append(group)
+    return out

@@ -350,6 +350,13 @@ def _try_lock(lock, index_dir: Path) -> bool:
         raise _unwritable(index_dir, e) from None
 
 
+def lock_index(index_dir: Path, timeout: float):
+    """The index's write lock, acquired (what a writer holds); call ``release()`` when done."""
+    lock = FileStorage(str(index_dir)).lock(WRITELOCK)
+    _acquire(lock, timeout, index_dir)
+    return lock
+
+
 def _locked(index_dir: Path) -> IndexLocked:
     return IndexLocked(f"another quotesearch index run is writing to {index_dir}; wait for it to finish")
 

@@ -114,17 +114,6 @@ def test_stored_record_round_trips_exactly(fake_extract, index_dir):
             assert stored == {k: v for k, v in st.to_dict().items() if k != "quote_group"}
 
 
-def test_repeated_statement_ids_are_indexed_once(index_dir):
-    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
-    first, second, third = fake_statements(alpha)
-    repeat = Statement(**{**first.to_dict(), "text": "a repeat"})
-    summary = index_articles(index_dir, [(alpha, [first, second, repeat, third])])
-    assert summary.statements == 3
-    with QuoteSearcher(index_dir) as qs:
-        assert [r["text"] for r in qs.source("alpha")] == [first.text, second.text, third.text]
-        assert qs.sources()[0]["count"] == 3
-
-
 def test_unchanged_files_are_not_extracted_again(indexed, corpus):
     calls = []
     summary = index_articles(indexed, sorted(corpus.iterdir()), extract=lambda a: calls.append(a.id) or [])

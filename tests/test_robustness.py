@@ -594,7 +594,10 @@ def test_searches_during_an_index_run_see_whole_sources(fake_extract, tmp_path, 
     seen = search_while(proc, index_dir, old, new)
     out, err = proc.communicate()
     assert proc.returncode == 0, err
-    assert seen["old"] and seen["new"] and seen["complete-lists"] >= 3
+    # an update is seen filling up; a rebuild, built beside, is the old index until it is swapped in whole
+    assert seen["old"] and seen["complete-lists"] >= 3
+    if not rebuild:
+        assert seen["new"]
     assert {s: set(v) for s, v in _by_source(ids(index_dir)).items()} == new
 
 
@@ -710,18 +713,18 @@ def test_older_index_asks_for_rebuild(run, fake_extract, corpus, index_dir, meta
 
 
 def test_rebuild_is_never_without_an_index(fake_extract, corpus, indexed, monkeypatch):
-    """Between the start of a rebuild and its first commit, readers see the old index or the new empty one."""
+    """A rebuild is built beside the old index: until it is swapped in, readers see the old index whole."""
     seen = []
     original = qindex.whoosh_index.TOC.write
 
     def write(toc, storage, indexname):
-        seen.append(ids(indexed))  # just before the new generation replaces the old one
+        seen.append(ids(indexed))  # while the new index gets its tables of contents
         original(toc, storage, indexname)
         seen.append(ids(indexed))
 
     monkeypatch.setattr(qindex.whoosh_index.TOC, "write", write)
     index_articles(indexed, [corpus / "beta.txt"], rebuild=True)
-    assert seen[:2] == [["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"], []]
+    assert seen and all(found == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"] for found in seen)
     assert ids(indexed) == ["beta:29", "beta:100"]
 
 
