@@ -7,7 +7,7 @@ For each N it builds a corpus of its own under --workdir (the seed article plus 
 training texts from ../shared/corpora when they are there, copied round with varied ids up
 to N files; nothing goes into the repository) and measures:
 
-- extraction: quotesearch.extract.extract over every article, one process (MB/s, articles/s);
+- extraction: quotesearch.extraction.pipeline.extract over every article, one process (MB/s, articles/s);
 - indexing: `quotesearch index` end to end as a command (statements/s, wall time), with the
   peak memory of the command and all its processes together, and the index size;
 - incremental: `quotesearch index` again after one file changed;
@@ -81,8 +81,8 @@ def build_corpus(folder: Path, n: int, polnear: Path) -> list[Path]:
 
 
 def bench_extraction(files: list[Path]) -> dict:
-    from quotesearch.extract import extract
-    from quotesearch.read import read_article
+    from quotesearch.extraction.pipeline import extract
+    from quotesearch.ingest.read import read_article
 
     articles = [read_article(p) for p in files]
     size = sum(len(a.text.encode("utf-8")) for a in articles)
@@ -155,7 +155,7 @@ def folder_size(folder: Path) -> int:
 
 
 def bench_queries(index_dir: Path, rounds: int) -> dict:
-    from quotesearch.search import QuoteSearcher
+    from quotesearch.store.whoosh.searcher import QuoteSearcher
 
     times: dict[str, list[float]] = {kind: [] for kind in QUERIES}
     with QuoteSearcher(index_dir) as qs:

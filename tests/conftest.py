@@ -1,7 +1,7 @@
 """Shared fixtures for the index, search and CLI tests.
 
 These tests must not depend on the real extractor's quality, so ``fake_extract``
-replaces ``quotesearch.extract.extract`` with a tiny pattern matcher that only
+replaces ``quotesearch.extraction.pipeline.extract`` with a tiny pattern matcher that only
 understands the toy articles below (“QUOTE,” said FULL NAME. / FULL NAME said that CLAUSE.).
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quotesearch.records import Article, Statement
-from quotesearch.speakers import speaker_key
+from quotesearch.models import Article, Statement
+from quotesearch.identity.speakers import speaker_key
 
 ALPHA = """Troops advance in the north
 
@@ -63,9 +63,9 @@ def fake_statements(article: Article) -> list[Statement]:
 
 @pytest.fixture
 def fake_extract(monkeypatch):
-    import quotesearch.extract
+    import quotesearch.extraction.pipeline
 
-    monkeypatch.setattr(quotesearch.extract, "extract", fake_statements)
+    monkeypatch.setattr(quotesearch.extraction.pipeline, "extract", fake_statements)
     return fake_statements
 
 
@@ -90,7 +90,7 @@ def index_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def indexed(fake_extract, corpus, index_dir) -> Path:
     """The toy corpus indexed with the fake extractor; returns the index folder."""
-    from quotesearch.writer import index_articles
+    from quotesearch.indexer import index_articles
 
     summary = index_articles(index_dir, sorted(corpus.iterdir()))
     assert summary.errors == [] and summary.files == 2

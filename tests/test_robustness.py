@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 
 from conftest import ALPHA, BETA, fake_statements
-from quotesearch import index as qindex
-from quotesearch import read as qread
-from quotesearch.index import IndexLocked, open_index
-from quotesearch.read import ReadError, article_from_text, decode, read_article
-from quotesearch.search import QuoteSearcher
-from quotesearch.writer import index_articles
+from quotesearch.store.whoosh import index as qindex
+from quotesearch.ingest import read as qread
+from quotesearch.store.whoosh.index import IndexLocked, open_index
+from quotesearch.ingest.read import ReadError, article_from_text, decode, read_article
+from quotesearch.store.whoosh.searcher import QuoteSearcher
+from quotesearch.indexer import index_articles
 
 TOY_CLI = Path(__file__).resolve().parent / "toy_cli.py"
 # a PNG header, a JPEG header and random bytes: the start of real image files
@@ -130,7 +130,7 @@ def test_line_endings_keep_offsets_into_the_decoded_text(fake_extract, tmp_path,
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "old-mac"])
 def test_real_extractor_reads_other_line_endings_alike(newline):
-    from quotesearch.extract import extract
+    from quotesearch.extraction.pipeline import extract
 
     seed = (Path(__file__).resolve().parent.parent / "seeds" / "kursk-incursion.txt").read_text(encoding="utf-8")
     text = seed.replace("\n", newline)

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from conftest import fake_statements  # noqa: E402
 
-import quotesearch.extract  # noqa: E402
-import quotesearch.writer  # noqa: E402
+import quotesearch.extraction.pipeline  # noqa: E402
+import quotesearch.indexer  # noqa: E402
 
 
 def slow_fake_statements(article):
@@ -29,9 +29,9 @@ def slow_fake_statements(article):
     return fake_statements(article)
 
 
-quotesearch.extract.extract = slow_fake_statements
+quotesearch.extraction.pipeline.extract = slow_fake_statements
 if os.environ.get("QUOTESEARCH_TEST_BATCH"):
-    quotesearch.writer.index_articles = functools.partial(quotesearch.writer.index_articles,
+    quotesearch.indexer.index_articles = functools.partial(quotesearch.indexer.index_articles,
                                                           batch_size=int(os.environ["QUOTESEARCH_TEST_BATCH"]))
 
 from quotesearch.cli import main  # noqa: E402

@@ -1,0 +1,263 @@
+"""Reading annotated gold: brat standoff (PolNeAR folders of .ann and text files) or our own JSONL.
+
+Both formats become ``Gold`` records (content spans merged, source text, cue text, direct/speech
+flags), which evaluate.py scores.
+
+Gold classes: *direct* = the content holds a quote mark (" “ ” always; ‘ ’ ' only when a
+single-quote pair opens at a word start and closes later, so apostrophes such as
+"Conservatives’" do not count) or is enclosed by quote marks (our JSONL gold, like some
+PolNeAR annotators, leaves the marks out of the span). *indirect_speech* = not direct and the cue holds a
+speech/writing word (``SPEECH_CUES``, a frozen list owned by this module so the ruler does
+not move when the extractor's lexicon changes), a cue phrase such as "according to", or is a
+bare colon (the headline convention "Name: claim"). *direct_speech* = direct with such a cue
+(PolNeAR also quotes fragments inside beliefs: "he figures that … “Saturday Night Live” …", which
+*direct* counts and *direct_speech* leaves out). *indirect_all* = every non-direct gold.
+Our JSONL gold only holds speech and writing by construction, so its records are all
+speech.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from ..ingest.read import ReadError, read_article
+from ..models import Article
+
+Spans = list[tuple[int, int]]
+
+
+class EvaluateError(ValueError):
+    """A gold corpus that cannot be read; the message is one line naming the path."""
+
+
+# Speech and writing verbs that introduce reported speech (frozen on purpose: the
+# evaluation's ruler must not move when the extractor's lexicon changes).
+_SPEECH_LEMMAS = """
+say tell add claim state declare announce explain note write argue insist assert contend
+maintain acknowledge admit concede confirm deny warn predict promise pledge vow suggest
+speculate agree tout report reply respond answer ask remark comment observe recall reveal
+disclose emphasize emphasise stress repeat reiterate allege complain boast brag joke quip
+testify tweet blog email recount mention indicate signal hint imply counter retort concur
+conclude assure inform swear affirm attest confess"""
+_IRREGULAR = ("said told wrote written swore sworn admitted admitting bragged bragging blogged "
+              "quipped quipping concurred concurring signalled signalling")
+
+
+def _inflections(lemma: str) -> set[str]:
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":           # deny denies denied
+        return {lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    stem = lemma[:-1] if lemma.endswith("e") else lemma              # note noted noting
+    sibilant = lemma.endswith(("s", "sh", "ch", "x", "z"))
+    ing = (lemma if lemma.endswith("ee") else stem) + "ing"         # agreeing
+    return {lemma, lemma + ("es" if sibilant else "s"), stem + "ed", ing}
+
+
+SPEECH_CUES = frozenset(_IRREGULAR.split()).union(*map(_inflections, _SPEECH_LEMMAS.split()))
+SPEECH_PHRASES = ("according to", "in the words of", "as reported by", "as quoted by",
+                  "pointed out", "points out", "point out", "pointing out")
+
+_DOUBLE_QUOTES = re.compile("[\"“”]|''")
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘](?=\S)")
+_SINGLE_CLOSE = re.compile(r"(?<=\S)['’](?=$|[\s.,;:!?)\]—–-])")
+
+
+@dataclass
+class Gold:
+    """One gold attribution, whichever format it came from."""
+
+    article: str
+    spans: Spans                 # merged content spans, offsets into the article text
+    text: str
+    source: str                  # gold speaker text; "" when the gold has none
+    cue: str
+    direct: bool
+    speech: bool
+
+    @property
+    def kind(self) -> str:
+        return "direct" if self.direct else "indirect_speech" if self.speech else "indirect_other"
+
+
+# ---------------------------------------------------------------- classification
+
+def has_quote_marks(text: str) -> bool:
+    """Double quote marks anywhere, or a single-quote pair ‘…’ / '…' (apostrophes don't count)."""
+    if _DOUBLE_QUOTES.search(text):
+        return True
+    opening = _SINGLE_OPEN.search(text)
+    return bool(opening and _SINGLE_CLOSE.search(text, opening.end()))
+
+
+def is_direct(text: str, spans: Spans) -> bool:
+    """Content with quote marks inside, or enclosed by them (gold that leaves the marks out).
+
+    Enclosed: an opening mark just before the first span and, after the last span and any
+    closing punctuation, a closing mark or the paragraph's end (multi-paragraph quotes).
+    """
+    if has_quote_marks(" ".join(text[s:e] for s, e in spans)):
+        return True
+    i, j = spans[0][0], spans[-1][1]
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    if i == 0 or text[i - 1] not in "\"“‘'" or (
+            text[i - 1] in "‘'" and i > 1 and not (text[i - 2].isspace() or text[i - 2] in "([—–-")):
+        return False
+    while j < len(text) and text[j] in " \t,.;:!?…":
+        j += 1
+    return j == len(text) or text[j] in "\"”’'\r\n"
+
+
+def is_speech_cue(cue: str) -> bool:
+    cue = " ".join(cue.lower().replace("’", "'").split())
+    if cue == ":":
+        return True
+    if any(re.search(rf"\b{p}\b", cue) for p in SPEECH_PHRASES):
+        return True
+    return any(w in SPEECH_CUES for w in re.findall(r"[a-z]+", cue))
+
+
+# ---------------------------------------------------------------- intervals
+
+def _merge(spans: Iterable, limit: int) -> Spans:
+    out: list[list[int]] = []
+    for s, e in sorted((max(0, int(s)), min(limit, int(e))) for s, e in spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _weight(text: str, spans: Spans) -> int:
+    """Non-space characters inside ``spans``."""
+    return sum(len("".join(text[s:e].split())) for s, e in spans)
+
+
+# ---------------------------------------------------------------- reading gold
+
+def _read_text(path: Path) -> Article:
+    try:
+        return read_article(path)
+    except ReadError as e:
+        raise EvaluateError(str(e)) from None
+
+
+def _make_gold(article: Article, content: Iterable, source: str, cue: str,
+               speech: Optional[bool], where: str) -> Optional[Gold]:
+    n = len(article.text)
+    content = list(content)
+    for s, e in content:
+        if not 0 <= s <= e <= n:
+            raise EvaluateError(f"{where}: span {s}-{e} lies outside the text ({n} characters)")
+    spans = _merge(content, n)
+    if not _weight(article.text, spans):
+        return None
+    text = " ".join(article.text[s:e] for s, e in spans)
+    return Gold(article.id, spans, text, " ".join(source.split()), " ".join(cue.split()),
+                is_direct(article.text, spans), is_speech_cue(cue) if speech is None else speech)
+
+
+def parse_ann(data: str) -> list[dict[str, Spans]]:
+    """Attributions of a brat .ann file: one {"content", "source", "cue": spans} per E line."""
+    spans: dict[str, Spans] = {}
+    events = []
+    for line in data.splitlines():
+        m = re.match(r"(T\d+)\t\S+ (\d+ \d+(?:;\d+ \d+)*)\t", line)
+        if m:
+            spans[m.group(1)] = [tuple(map(int, p.split())) for p in m.group(2).split(";")]
+        elif re.match(r"E\d+\t", line):
+            events.append(line.split("\t")[1].split())
+    out = []
+    for args in events:
+        parts: dict[str, Spans] = {"content": [], "source": [], "cue": []}
+        for arg in args:
+            role, _, ref = arg.partition(":")
+            key = "content" if role.startswith("Content") else role.lower()
+            if key in parts and ref in spans:
+                parts[key] = parts[key] + spans[ref]
+        out.append(parts)
+    return out
+
+
+def _brat(ann_dir: Path, text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
+    anns: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted(ann_dir.glob("*.ann")):
+        name = ann.stem
+        if not (text_dir / f"{name}.txt").is_file() and "_" in name:
+            name = name.rsplit("_", 1)[0]          # NAME_ANNOTATOR.ann
+        if not (text_dir / f"{name}.txt").is_file():
+            raise EvaluateError(f"{ann}: no text file {text_dir / (name + '.txt')}")
+        anns[name].append(ann)
+    if not anns:
+        raise EvaluateError(f"{ann_dir}: no .ann files")
+    for name in sorted(anns):
+        ann = anns[name][0]                         # several annotators: the first by file name
+        article = _read_text(text_dir / f"{name}.txt")
+        golds = []
+        for parts in parse_ann(ann.read_text(encoding="utf-8")):
+            join = lambda sp: " ".join(article.text[s:e] for s, e in sp)  # noqa: E731
+            g = _make_gold(article, parts["content"], join(parts["source"]), join(parts["cue"]),
+                           None, str(ann))
+            if g:
+                golds.append(g)
+        yield article, golds
+
+
+def _jsonl(files: list[Path], text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
+    records: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for path in files:
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{no}"
+            try:
+                obj = json.loads(line)
+                source, spans = obj["source"], obj["spans"]
+                if not isinstance(source, str) or not all(len(p) == 2 for p in spans):
+                    raise ValueError("needs a string source and spans [[start, end], ...]")
+                obj["spans"] = [(int(s), int(e)) for s, e in spans]
+            except (ValueError, KeyError, TypeError) as e:
+                raise EvaluateError(f"{where}: not a gold statement ({e})") from None
+            records[source].append((where, obj))
+    if not records:
+        raise EvaluateError(f"{files[0] if files else text_dir}: no gold statements")
+    for source in sorted(records):
+        path = next((text_dir / f"{source}{suf}" for suf in (".txt", ".md")
+                     if (text_dir / f"{source}{suf}").is_file()), None)
+        if path is None:
+            raise EvaluateError(f"no text file {text_dir / (source + '.txt')} (use --text-dir)")
+        article = _read_text(path)
+        golds = []
+        for where, obj in records[source]:
+            speaker = obj.get("speaker") or obj.get("mention") or ""
+            g = _make_gold(article, obj["spans"], speaker, obj.get("cue") or "", True, where)
+            if g:
+                golds.append(g)
+        yield article, golds
+
+
+def load_gold(gold_dir, text_dir=None) -> tuple[str, Iterator[tuple[Article, list[Gold]]]]:
+    """The gold format ("brat" or "jsonl") and an iterator of (article, gold records)."""
+    p = Path(gold_dir)
+    t = Path(text_dir) if text_dir else None
+    if not p.exists():
+        raise EvaluateError(f"{p}: no such file or directory")
+    if p.is_dir() and (p / "attributions").is_dir():
+        fmt, ann_dir, t = "brat", p / "attributions", t or p / "text"
+    elif p.is_dir() and any(p.glob("*.ann")):
+        fmt, ann_dir, t = "brat", p, t or p.parent / "text"
+    else:
+        fmt = "jsonl"
+        files = [p] if p.is_file() else sorted(p.glob("*.jsonl"))
+        if not files:
+            raise EvaluateError(f"{p}: neither a brat corpus (attributions/, text/) nor JSONL gold")
+        t = t or (p if p.is_dir() else p.parent)
+    if not t.is_dir():
+        raise EvaluateError(f"{t}: text directory not found")
+    return fmt, (_brat(ann_dir, t) if fmt == "brat" else _jsonl(files, t))

@@ -1,0 +1,475 @@
+"""From mentions to speakers: name chains ("George Barros" <- "Barros" <- "he"),
+speaker types, roles carried across statements, organizations and acronyms."""
+from __future__ import annotations
+
+import heapq
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .paragraph import Attribution
+from .mentions import capitalized as _cap, split_name, text_of
+from ..models import Article, Statement
+from .quotes import find_quotes
+from .segment import Segmentation, Token
+from ..identity.speakers import speaker_key
+
+# An acronym's definition, "Institute for the Study of War (ISW)", is found in two linear steps: a run of
+# capitalized words (``_NAME_RUN``, tried only where a word starts, from its first capital), then the
+# bracketed acronym right after it (``_ACRONYM``). One pattern doing both retried the run from each of its
+# words, quadratic in a long run of capitalized words ("John Smith. John Smith. …").
+_NAME_RUN = re.compile(
+    r"(?<![\w’'\-])(?:(?![A-Z])[\w’'\-])*"
+    r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
+_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+
+
+def _strip_possessive(s: str) -> str:
+    return re.sub(r"[’']s?$", "", s)
+
+
+def _key(s: str) -> str:
+    return _strip_possessive(s).lower()
+
+
+@dataclass
+class ArticleNames:
+    """What the article tells about names: full person names by surname, organizations by acronym."""
+
+    acronyms: dict[str, str] = field(default_factory=dict)      # ISW -> Institute for the Study of War
+    persons_at: list[tuple[int, str]] = field(default_factory=list)  # (offset, full name) in order
+    roles: dict[str, str] = field(default_factory=dict)         # full name -> title seen before it
+    gender: dict[str, str] = field(default_factory=dict)        # full name -> "m"/"f" from "Mr", "Mrs" …
+    by_first: dict[str, str] = field(default_factory=dict)      # first name -> full name ("Sir Keir")
+    all_by_surname: dict[str, list[str]] = field(default_factory=dict)   # surname key -> full names in order
+    others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
+    # look-up tables built once from the fields above, so that resolving stays linear in the article
+    _seen: set = field(default_factory=set, repr=False, compare=False)
+    _latest: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_gender: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def full_name(self, surname_key: str) -> str | None:
+        """The first full name the article gives for a surname."""
+        names = self.all_by_surname.get(surname_key)
+        return names[0] if names else None
+
+    def add_full_name(self, surname_key: str, full: str) -> None:
+        if (surname_key, full) not in self._seen:
+            self._seen.add((surname_key, full))
+            self.all_by_surname.setdefault(surname_key, []).append(full)
+
+    def full_name_of_gender(self, surname_key: str, gender: str | None) -> str | None:
+        """The first full name for a surname whose title tells ``gender`` ("Mrs Simons"), else None."""
+        if not gender:
+            return None
+        table = self._by_gender.get("table")
+        if table is None:
+            table = self._by_gender["table"] = {}
+            for key, fulls in self.all_by_surname.items():
+                for n in fulls:
+                    if self.gender.get(n):
+                        table.setdefault((key, self.gender[n]), n)
+        return table.get((surname_key, gender))
+
+    def latest(self, where: str, before: int, gender: str | None, unknown_ok: bool) -> tuple[int, str] | None:
+        """The last (offset, name) of ``persons_at`` or ``others_at`` (``where``) named before offset
+        ``before``, of the given gender (or of no known gender, with ``unknown_ok``), in one look-up."""
+        key = (where, gender, unknown_ok)
+        table = self._latest.get(key)
+        if table is None:
+            pairs = sorted((off, n) for off, n in getattr(self, where)
+                           if gender is None or self.gender.get(n, gender if unknown_ok else None) == gender)
+            table = self._latest[key] = ([off for off, _ in pairs], pairs)
+        k = bisect_left(table[0], before)
+        return table[1][k - 1] if k else None
+
+
+def _acronym_definitions(text: str):
+    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
+    pos = 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        acr = _ACRONYM.match(text, m.end())
+        pos = acr.end() if acr else m.end()
+        if acr:
+            yield " ".join(m.group(1).split()), acr.group(1)
+
+
+class _Spans:
+    """Character spans that tell in one look-up whether an offset falls inside one of them."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach = []             # the furthest end among the spans starting up to here
+        for _, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect_right(self.starts, offset)
+        return k > 0 and offset < self.reach[k - 1]
+
+
+def collect_names(article: Article, segmentation: Segmentation | None = None) -> ArticleNames:
+    names = ArticleNames()
+    text = article.text
+    seg = segmentation or Segmentation(text)
+    for full, acr in _acronym_definitions(text):
+        words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
+        while words and words[0].lower() in lexicon.titles():
+            words.pop(0)
+        if words and acr[0].upper() == words[0][0].upper():
+            start = full.find(words[0])
+            names.acronyms.setdefault(acr, full[start:])
+    subjects: list[tuple[int, list[Token]]] = []
+    for ps, pe in article.paragraphs[1:] or article.paragraphs:
+        toks = seg.tokens(ps, pe)
+        quoted = _Spans((q.open, q.outer_end) for q in find_quotes(text, ps, pe, False))
+        i = 0
+        while i < len(toks):
+            if not _cap(toks[i]):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
+                                         toks[j].lower in lexicon.abbreviations()):
+                j += 1
+            if i == j and not _is_subject_position(text, ps, toks[i].start):
+                i += 1                      # a lone capitalized word mid-sentence names no one new
+                continue
+            role, name = split_name(toks, i, j)
+            if name and toks[i].start not in quoted:
+                words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
+                if _is_subject_position(text, ps, toks[i].start):
+                    subjects.append((toks[name[0]].start, words))
+                elif len(words) >= 2:
+                    names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
+                if len(words) >= 2 and _looks_like_person(words):
+                    full = _strip_possessive(text_of(toks, name, text))
+                    names.by_first.setdefault(_key(words[0].text), full)
+                    names.add_full_name(_key(words[-1].text), full)
+                    g = title_gender(toks[role[0]:role[1] + 1]) if role else None
+                    if g:
+                        names.gender.setdefault(full, g)
+                    if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
+                        names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
+            i = j + 1
+    for offset, words in subjects:
+        if len(words) >= 2 and _looks_like_person(words):
+            names.persons_at.append((offset, names.full_name(_key(words[-1].text))))
+        elif len(words) == 1 and names.full_name(_key(words[0].text)):
+            names.persons_at.append((offset, names.full_name(_key(words[0].text))))
+    return names
+
+
+def _is_subject_position(text: str, para_start: int, offset: int) -> bool:
+    """A name that opens a sentence, or follows a closing quote ("…,” Barros said): where the
+    person a later "he" or "she" stands for is usually named."""
+    k = offset - 1
+    while k >= para_start and text[k] in " \t":
+        k -= 1
+    return k < para_start or text[k] in ".!?”\"’'"
+
+
+def title_gender(tokens) -> str | None:
+    """"m" or "f" when a title among the tokens tells ("Mrs", "Sir", "spokeswoman")."""
+    return next((lexicon.gendered_titles()[t.lower.rstrip(".")] for t in tokens
+                 if t.lower.rstrip(".") in lexicon.gendered_titles()), None)
+
+
+def _looks_like_person(words: list[Token]) -> bool:
+    lows = [_key(w.text) for w in words]
+    if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
+        return False
+    if any(w.text.isupper() and len(w.text) > 1 for w in words):
+        return False
+    if lows[0] in lexicon.determiners() or lows[0] in lexicon.stop_words():
+        return False
+    return not any(w in lexicon.speech_verbs() for w in lows)
+
+
+def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
+                         gender: str | None = None) -> tuple[str, str]:
+    """(canonical name, type) for a proper-name mention; ``gender`` from its title picks between
+    people who share a surname ("Mr Simons" and "Mrs Simons")."""
+    name = re.sub(r"\s*\([^)]*\)$", "", name)
+    words = name.split()
+    lows = [_key(w) for w in words]
+    if name in names.acronyms:
+        return names.acronyms[name], "organization"
+    if len(words) == 1:
+        w = lows[0]
+        if names.full_name(w):
+            return (names.full_name_of_gender(w, gender) or names.full_name(w)), "person"
+        if w in names.by_first and w not in lexicon.places() and w not in lexicon.organization_words():
+            return names.by_first[w], "person"          # "Sir Keir said" -> "Keir Starmer"
+        if not has_honorific and (w in lexicon.group_nouns() or w.endswith("s") and w[:-1] in lexicon.anonymous_heads()
+                                  or w.endswith(("ers", "ists", "ians", "ants", "ents", "ors"))):
+            return name, "group"                      # "Analysts", "Prosecutors", "Teachers"
+        if has_honorific:
+            return _strip_possessive(name), "person"
+        if w in lexicon.places() or w in lexicon.organization_words() or name.isupper():
+            return _strip_possessive(name), "organization"
+        return _strip_possessive(name), "person"
+    if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows) or \
+            any(w in ("of", "for", "&") for w in lows):
+        return _strip_possessive(name), "organization"
+    full = _strip_possessive(name)
+    known = names.full_name(lows[-1])
+    if len(words) == 2 and known and known.split()[0] == words[0]:
+        return known, "person"
+    return full, "person"
+
+
+def _clean_role(words_text: str) -> str:
+    """Role words without leading honorifics, determiners or conjunctions ("But Mr." -> "")."""
+    words = words_text.split()
+    while words and (words[0].lower().rstrip(".") in lexicon.honorifics()
+                     or words[0].lower() in lexicon.determiners() | lexicon.stop_words()):
+        words.pop(0)
+    return " ".join(words)
+
+
+def title_gender_of(words_text: str) -> str | None:
+    return next((lexicon.gendered_titles()[w.lower().rstrip(".")] for w in words_text.split()
+                 if w.lower().rstrip(".") in lexicon.gendered_titles()), None)
+
+
+def _role_text(a: Attribution) -> str:
+    parts = [_clean_role(a.role_words), a.appositive.strip()]
+    return ", ".join(p for p in parts if p)
+
+
+def organization_in(role: str, names: ArticleNames) -> str | None:
+    """The organization a role names: an article-defined acronym or full name, else a capitalized
+    phrase with an organization word."""
+    if not role:
+        return None
+    for acr, full in names.acronyms.items():
+        if re.search(rf"\b{re.escape(acr)}\b", role) or full in role:
+            return f"{full} ({acr})"
+    best = None
+    for m in re.finditer(r"(?:[A-Z][\w’'&\-]*\s+(?:(?:of|for|the|and|on)\s+)*)*[A-Z][\w’'&\-]*", role):
+        phrase = _strip_possessive(m.group())
+        lows = [w.lower() for w in phrase.split()]
+        if any(w in lexicon.organization_words() for w in lows):
+            best = phrase
+    return best
+
+
+_AUTHOR = re.compile(r"\b(?:from|by)\s+(?:the\s+)?(.+)$")
+
+
+def _document_author(a: Attribution) -> str:
+    """The author named in a document phrase: "a statement from the city council" -> "city council"."""
+    if a.head not in lexicon.document_nouns():
+        return ""
+    m = _AUTHOR.search(a.mention)
+    return _strip_possessive(m.group(1).strip()) if m else ""
+
+
+def _group_or_anonymous(a: Attribution) -> str:
+    first = a.mention.split()[0].lower() if a.mention else ""
+    if first in ("a", "an", "one", "another") or (a.head in lexicon.anonymous_heads() and not a.head.endswith("s")):
+        return "anonymous"
+    if a.head in lexicon.group_nouns() or a.head.endswith("s"):
+        return "group"
+    if a.head in lexicon.organization_words():
+        return "organization"
+    return "anonymous"
+
+
+def resolve(article: Article, attributions: list[Attribution],
+            segmentation: Segmentation | None = None) -> list[Statement]:
+    """Turn attributions into Statements with canonical speakers, roles and organizations."""
+    names = collect_names(article, segmentation)
+    text = article.text
+    roles = _Roles(names)
+    orgs: dict[str, str] = {}
+    last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
+    prev: Statement | None = None
+    out: list[Statement] = []
+    for a in attributions:
+        speaker, stype, role = "", "unknown", ""
+        mention = a.mention
+        low = mention.lower()
+        if a.inherit:
+            if prev is not None and a.paragraph - prev.paragraph <= 2:
+                speaker, stype = prev.speaker, prev.speaker_type
+                mention = prev.mention
+            else:   # a quote-only paragraph after the person was introduced without a cue
+                a.mention_start = a.spans[0][0]
+                speaker, stype = _resolve_pronoun("he", a, last, names)
+                if stype != "person":
+                    speaker, stype = "", "unknown"
+        elif _pronoun_key(low) in lexicon.pronouns():
+            speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
+        elif _is_description(a):
+            speaker, stype = _resolve_description(a, last, names, roles)
+        elif a.name:
+            honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
+                        for w in a.role_words.split())
+            speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
+            role = _role_text(a)
+        elif mention:
+            speaker, stype = mention, _group_or_anonymous(a)
+            author = _document_author(a)
+            if author:   # "A statement from the council said": the council speaks
+                speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
+            if a.appositive:
+                role = a.appositive
+        if stype in ("person", "organization") and speaker:
+            if role:
+                roles[speaker] = role
+            role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
+        org = organization_in(role, names)
+        if stype == "organization" and speaker:
+            acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
+            org = org or (f"{speaker} ({acr})" if acr else speaker)
+        if speaker and org:
+            orgs[speaker] = org
+        org = org or orgs.get(speaker)
+        if speaker:
+            where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
+            last[stype] = (speaker, where)
+            if stype == "anonymous" and a.head in lexicon.anonymous_heads() and a.head not in lexicon.document_nouns():
+                last["person"] = (speaker, where)   # "a spokesperson … said. … he said"
+        spans = [list(s) for s in a.spans]
+        ptext = _context(article, a, spans)
+        st = Statement(
+            id=Statement.make_id(article.id, spans[0][0]),
+            source=article.id,
+            text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
+            kind=a.kind,
+            speaker=speaker,
+            mention=mention,
+            speaker_type=stype if speaker else "unknown",
+            role=role or None,
+            organization=org,
+            given_to=a.outlet,
+            cue=a.cue,
+            paragraph=a.paragraph,
+            spans=spans,
+            context=ptext,
+            title=article.title,
+            date=article.date,
+            url=article.url,
+            outlet=article.outlet,
+            speaker_key=speaker_key(speaker, stype if speaker else "unknown", article.id),
+        )
+        out.append(st)
+        prev = st
+    return out
+
+
+_AGE = re.compile(r"\d+-year-old$")
+
+
+def _pronoun_key(low: str) -> str:
+    """"we'll" -> "we"; other words unchanged."""
+    head = re.split("[’']", low, maxsplit=1)[0]
+    return head if head != low and head in lexicon.pronouns() else low
+
+
+def _is_description(a: Attribution) -> bool:
+    """"the prime minister", "the 56-year-old", "the Conservative MP": a definite description of a person."""
+    words = a.mention.lower().split()
+    return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head)))
+
+
+class _Roles(dict):
+    """Speaker -> role as the statements give it, over the roles seen in the article (``names.roles``),
+    able to tell whose role holds a word ("minister") without going through every role each time: for
+    each word asked about, a heap of the people whose role held it, the latest named first."""
+
+    def __init__(self, names: ArticleNames):
+        super().__init__()
+        self.names = names
+        self.order = {n: i for i, n in enumerate(names.roles)}    # ties go to the first role known
+        self.people = {n for full in names.all_by_surname.values() for n in full}
+        self.named = {}                                           # person -> offset where last named
+        for off, n in names.persons_at:
+            self.named[n] = max(off, self.named.get(n, -1))
+        self.heaps: dict[str, list] = {}
+
+    def role_of(self, name: str) -> str | None:
+        return self.get(name, self.names.roles.get(name))
+
+    def _holds(self, name: str, word: str) -> bool:
+        role = self.role_of(name)
+        return role is not None and re.search(rf"\b{re.escape(word)}\b", role.lower()) is not None
+
+    def _push(self, heap: list, name: str) -> None:
+        heapq.heappush(heap, (-self.named.get(name, -1), self.order[name], name))
+
+    def __setitem__(self, name: str, role: str) -> None:
+        super().__setitem__(name, role)
+        self.order.setdefault(name, len(self.order))
+        if name in self.people:
+            for word, heap in self.heaps.items():
+                if self._holds(name, word):
+                    self._push(heap, name)
+
+    def holder(self, word: str) -> str | None:
+        """The person whose role holds ``word``, the latest named (then the first known) of them."""
+        heap = self.heaps.get(word)
+        if heap is None:
+            heap = self.heaps[word] = []
+            for name in {**self.names.roles, **self}:
+                if name in self.people and self._holds(name, word):
+                    self._push(heap, name)
+        while heap and not self._holds(heap[0][2], word):
+            heapq.heappop(heap)          # the role changed since; a new role that holds the word pushes again
+        return heap[0][2] if heap else None
+
+
+def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles: _Roles) -> tuple[str, str]:
+    """The person whose role holds the description's head ("the prime minister" -> the person introduced as
+    "Prime Minister Shigeru Ishiba"); an age description goes to the latest person, like "he"."""
+    head = a.head
+    if not _AGE.match(head):
+        best = roles.holder(head)
+        if best is not None:
+            return best, "person"
+    speaker, stype = _resolve_pronoun("he", a, last, names)
+    if stype == "person":
+        return speaker, stype
+    return a.mention, "anonymous"
+
+
+def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
+                     names: ArticleNames) -> tuple[str, str]:
+    """He/she: the person named most recently in subject position or as a speaker; it: the last
+    organization; they/we: the last organization or group."""
+    kind = lexicon.pronouns()[low]
+    if low in _PERSON_PRONOUNS:
+        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)   # "she" is not "Mr Simons"
+        candidates = [names.latest("persons_at", a.mention_start, want, True)]
+        if "person" in last and (not want or names.gender.get(last["person"][0], want) == want):
+            candidates.append((last["person"][1], last["person"][0]))
+        candidates = [c for c in candidates if c is not None]
+        if want and not candidates:   # someone named elsewhere whose title tells the gender
+            candidates = [c for c in [names.latest("others_at", a.mention_start, want, False)] if c is not None]
+        if candidates:
+            return max(candidates)[1], "person"
+        return a.mention, "unknown"
+    if kind == "organization" and "organization" in last:
+        return last["organization"][0], "organization"
+    if kind == "group":
+        for t in ("organization", "group"):
+            if t in last:
+                return last[t][0], t
+    return a.mention, "unknown"
+
+
+def _context(article: Article, a: Attribution, spans) -> str:
+    paras = article.paragraphs
+    first = paras[a.paragraph]
+    end = first[1]
+    for k in range(a.paragraph, len(paras)):     # not a copy of the paragraphs after it, for each statement
+        ps, pe = paras[k]
+        if ps <= spans[-1][0] < pe + 1:
+            end = pe
+            break
+    return article.text[first[0]:end]

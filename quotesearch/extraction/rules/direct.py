@@ -1,0 +1,307 @@
+"""Rules for direct quotes: attribution after the quote, before it, split quotes, quotes that
+borrow the speaker of the quote before them, and headline colons ("Lynch: No outside influence")."""
+from __future__ import annotations
+
+from .. import lexicon
+from ..cues import Cue
+from .frames import after_cue, main_subject, speaker_before
+from ..mentions import Mention, np_after
+from ..paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
+                        kind_of, make)
+
+_INTRO = ":,—–-"
+
+
+def _inverted_speaker(p: Paragraph, cue: Cue, hi: int) -> Mention | None:
+    if cue.phrase:
+        from .reported import according_speaker
+        return according_speaker(p, cue.last + 1, hi)[0]
+    return np_after(p.tokens, cue.last + 1, hi)
+
+
+def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
+    """“…,” Barros said. / “…,” said Barros. / “…,” X, a spokesman for Y, told Z.
+    Returns (cue, mention, outlet, last frame token) or None."""
+    toks = p.tokens
+    j = p.quote_tokens(qi)[1] + 1
+    if j >= len(toks) or p.quote_of[j] is not None:
+        return None
+    while j < len(toks) and toks[j].text in _INTRO:
+        j += 1
+    hi = frame_end(p, j)
+    if j > hi:
+        return None
+    cue = cues_at.get(j)
+    if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
+        m = _inverted_speaker(p, cue, hi)
+        return (cue, m, None, hi) if m is not None else None
+    for c in range(j, min(hi, j + 45) + 1):
+        cue = cues_at.get(c)
+        if cue is None or cue.phrase or cue.mixed_only:
+            continue
+        m, negated = speaker_before(p, cue, j)
+        if negated or m is None:
+            return None
+        first = min(m.first, m.appositive[0]) if m.appositive else m.first
+        if first != j and not (first == j + 1 and toks[j].lower in lexicon.determiners()):
+            if not _role_prefix(p, j, first, cues_at):
+                return None
+            # "minister of mines and energy Tom Alweendo told": role words before the phrase found
+            m.role = (j, (m.name[0] - 1) if m.name else m.last)
+            m.first = j
+        k, outlet = after_cue(p, cue, hi)
+        if k <= hi and (toks[k - 1].lower == "that" or _new_statement(p, qi, k, hi)):
+            return None  # "“….” The company said its moves had worked": a statement of its own
+        return cue, m, outlet, hi
+    return None
+
+
+def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> bool:
+    """Lowercase role words before a speaker phrase, such as "minister of mines and energy"."""
+    toks = p.tokens[j:first]
+    return 0 < len(toks) <= 8 and all(t.is_word and not t.text[:1].isupper() for t in toks) and not any(
+        i in cues_at for i in range(j, first)) and toks[0].lower not in lexicon.words("clause_links")
+
+
+def _new_statement(p: Paragraph, qi: int, k: int, hi: int) -> bool:
+    """After a quote closed with a full stop, "X said" followed by a clause starts a new statement;
+    "…,” she said when asked" or "…,” he said of the plan" is still the quote's frame."""
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.end - 1:q.end] != ".":
+        return False
+    return _clause_follows(p, k, hi)
+
+
+def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
+    """Whether the cue's own clause starts at ``k``: more than four words before a comma, not opened
+    by a function word ("when asked", "of the plan")."""
+    words = 0
+    for t in p.tokens[k:hi + 1]:
+        if t.text in ",;:—–-":
+            break
+        words += t.is_word
+    return words > 4 and p.tokens[k].lower not in lexicon.stop_words()
+
+
+def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
+    """Barros said: “…” / Barros told The Post, “…” / He added “…”. Returns (cue, mention, outlet)."""
+    toks = p.tokens
+    open_tok = p.quote_tokens(qi)[0]
+    lo = p.sentence(open_tok)[0] if open_tok < len(toks) else 0
+    if qi > 0:
+        lo = max(lo, p.quote_tokens(qi - 1)[1] + 1)
+    k = open_tok - 1
+    while k >= lo and toks[k].text in _INTRO:
+        k -= 1
+    for c in range(k, max(lo, k - 8) - 1, -1):
+        cue = cues_at.get(c)
+        if cue is None or cue.phrase or cue.mixed_only:
+            continue
+        nxt, outlet = after_cue(p, cue, k)
+        inverted = None
+        if nxt <= k:
+            if toks[open_tok - 1].text in _INTRO and (cue.first == lo or toks[cue.first - 1].text == ","):
+                inverted = np_after(toks, cue.last + 1, k)        # "But, said Solovey, “…”"
+            if inverted is None or (inverted.appositive[1] if inverted.appositive else inverted.last) != k:
+                return None  # words between cue and quote: a reported clause holding a quote
+        if toks[nxt - 1].lower == "that" or (open_tok - 1 != cue.last and toks[open_tok - 1].text not in _INTRO
+                                             and outlet is None and inverted is None):
+            return None  # "said that “…”" is mixed; "said on ABC's “This Week”" names a show
+        m, negated = (inverted, False) if inverted is not None else speaker_before(p, cue, lo)
+        if negated or m is None:
+            return None
+        return cue, m, outlet
+    return None
+
+
+def _clause_after_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]) -> int | None:
+    """The last token of words that go on the quoted clause after its closing mark, up to the end
+    of the sentence ("… “I have not heard that concern” from law enforcement officials."), or None:
+    when the quote ends its sentence, when a comma, a conjunction ("and left"), another quote or
+    another cue follows."""
+    toks = p.tokens
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.start:q.end].rstrip()[-1:] in (".", "?", "!", ","):
+        return None
+    k = p.quote_tokens(qi)[1] + 1
+    hi = p.sentence(k - 1)[1]
+    hi = next((i - 1 for i in range(k, hi + 1) if toks[i].text in ("—", "–", ";", "(")), hi)  # an aside ends it
+    while hi >= k and not toks[hi].is_word:
+        hi -= 1
+    if hi < k or toks[k].text in ",;:—–-(" or toks[k].lower in lexicon.words("clause_links"):
+        return None
+    if any(p.quote_of[i] is not None or i in cues_at for i in range(k, hi + 1)):
+        return None
+    return hi if p.words_between(k, hi) >= 2 else None
+
+
+def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
+    lo = p.sentence(open_tok)[0]
+    return all(not t.is_word for t in p.tokens[lo:open_tok])
+
+
+def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], done: set[int]) -> list[Attribution]:
+    """Every quote with a cue of its own, split quotes joined."""
+    toks = p.tokens
+    out = []
+    for qi, q in enumerate(p.quotes):
+        if qi in done:
+            continue
+        hit = quote_then_cue(p, qi, cues_at)
+        if hit:
+            cue, m, outlet, hi = hit
+            open_tok = p.quote_tokens(qi)[0]
+            if not _opens_sentence(p, open_tok) and not _after_intro(p, open_tok):
+                if m.first < cue.first and _clause_follows(p, after_cue(p, cue, hi)[0], hi):
+                    continue  # "On Fox's “Sunday Futures,” Rep. Issa said Democrats …": the cue has its own clause
+                # "… placed a note in a “burn bag,” the Times reported.": the whole clause
+                lo = p.sentence(open_tok)[0]
+                spans = [(toks[lo].start, q.end)]
+                quotes = [q]
+                done.add(qi)
+                used_cues.add(cue.first)
+                out.append(make(p, "mixed", spans, cue, m, outlet, quotes=quotes))
+                continue
+            spans, quotes = [(q.start, q.end)], [q]
+            done.add(qi)
+            nxt = qi + 1
+            if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
+                    and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, cues_at):
+                nq = p.quotes[nxt]                         # “A,” X said, “B.”
+                spans.append((nq.start, nq.end))
+                quotes.append(nq)
+                done.add(nxt)
+            used_cues.add(cue.first)
+            out.append(make(p, "direct", spans, cue, m, outlet, quotes=quotes, open_end=not quotes[-1].closed))
+            continue
+        hit = cue_then_quote(p, qi, cues_at)
+        if hit:
+            cue, m, outlet = hit
+            used_cues.add(cue.first)
+            done.add(qi)
+            tail = _clause_after_quote(p, qi, cues_at)
+            if tail is not None:  # 'X said “it gets me mad” every time he thinks of it': the whole clause
+                out.append(make(p, "mixed", [(q.open, toks[tail].end)], cue, m, outlet, quotes=[q]))
+                continue
+            out.append(make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed))
+            continue
+        m = colon_quote(p, qi)
+        if m is not None:
+            done.add(qi)
+            a = make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed)
+            a.cue = ":"
+            out.append(a)
+    return out
+
+
+def colon_quote(p: Paragraph, qi: int) -> Mention | None:
+    """"She then addressed the supporters: “…”": a quote after a colon belongs to the clause's subject."""
+    open_tok = p.quote_tokens(qi)[0]
+    if open_tok == 0 or p.tokens[open_tok - 1].text != ":":
+        return None
+    lo = p.sentence(open_tok)[0]
+    if qi > 0 and p.quote_tokens(qi - 1)[1] >= lo:
+        return None
+    m = main_subject(p, lo, open_tok - 2)
+    return m if m is not None and m.first <= lo + 1 else None
+
+
+def _after_intro(p: Paragraph, open_tok: int) -> bool:
+    """A quote introduced by a colon or comma ("…, adding: “…”") is a quote of its own."""
+    return open_tok > 0 and p.tokens[open_tok - 1].text in ":,—–"
+
+
+def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) -> list[Attribution]:
+    """Quotes with no cue of their own: a quote-only paragraph, or a quote opening a sentence
+    in a paragraph whose other quote is attributed. Scare quotes stay out."""
+    toks = p.tokens
+    outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+    out = []
+    for qi, q in enumerate(p.quotes):
+        if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
+            continue
+        first, last = p.quote_tokens(qi)
+        words = p.words_between(first, last)
+        if not outside_words and _heading(p.source[q.start:q.end]):
+            continue
+        said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
+        opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
+        if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
+            out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                                   inherit=True, quotes=[q], open_end=not q.closed))
+    return out
+
+
+def _heading(text: str) -> bool:
+    """A quoted subheading: no lowercase letters ("‘WE HAD PLANS’"), or a few Title Case words
+    without a sentence's closing punctuation."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and not any(c.islower() for c in letters):
+        return True
+    words = text.split()
+    return len(words) <= 6 and text.rstrip()[-1:] not in ".!?,…" and all(w[:1].isupper() or not w[:1].isalpha()
+                                                                        for w in words)
+
+
+def colon_headline(p: Paragraph) -> Attribution | None:
+    """"Lynch: No outside influence on FBI probe" — a name, a colon, then what was said.
+    Only at the start of a paragraph, with a capitalized speaker that is not a rubric ("Analysis:")."""
+    toks = p.tokens
+    colon = next((i for i in range(min(len(toks), 8)) if toks[i].text == ":"), None)
+    if colon is None or colon == 0 or p.words_between(colon + 1, len(toks) - 1) < MIN_CONTENT_WORDS:
+        return None
+    m = np_after(toks, 0, colon - 1, appositive=False)
+    if m is None or m.last != colon - 1 or not any(t.is_word and t.text[0].isupper() for t in toks[:colon]):
+        return None
+    if _rubric(toks[:colon]) or any(t.text in lexicon.speech_verbs() for t in toks[:colon]):
+        return None
+    hi = len(toks) - 1
+    spans = [(toks[colon + 1].start, toks[hi].end)]
+    q_all = len(p.quotes) == 1 and p.quotes[0].open == toks[colon + 1].start
+    kind = "direct" if q_all else kind_of(p, spans)
+    if q_all:
+        spans = [(p.quotes[0].start, p.quotes[0].end)]
+    a = make(p, kind, spans, None, m, quotes=list(p.quotes))
+    a.cue = ":"
+    return a
+
+
+
+def _rubric(label: list) -> bool:
+    """A section label ("The Latest", "Analysis", "BOOM"), not a speaker."""
+    words = [t.lower for t in label if t.is_word]
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return bool(words) and words[0] in lexicon.words("rubrics")
+
+
+def _title_case(p: Paragraph, first: int, last: int) -> bool:
+    words = [t for t in p.tokens[first:last + 1] if t.is_word and len(t.text) > 3]
+    return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
+
+
+def subject_with_quoted_words(p: Paragraph, qi: int) -> Attribution | None:
+    """"Bolton thought the buzz was “artificially nourished by her husband’s skills.”": a clause whose
+    subject is a speaker and which holds a quoted fragment of three words or more. Shorter fragments
+    and Title Case ones (“Saturday Night Live”) are scare quotes and titles, not statements."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    if p.words_between(first, last) < MIN_CONTENT_WORDS or _title_case(p, first, last):
+        return None
+    lo, hi = p.sentence(first)
+    if _opens_sentence(p, first):
+        return None
+    m = main_subject(p, lo, first - 1)
+    if m is None or not (m.name or m.head in lexicon.pronouns() or toks[m.first].lower in lexicon.determiners()):
+        return None
+    verb = m.last + 1
+    while verb < first and (toks[verb].lower in lexicon.auxiliaries() or toks[verb].lower.endswith("ly")):
+        verb += 1
+    low = toks[verb].lower
+    if verb >= first - 1 or not toks[verb].text.islower() or not toks[verb].is_word \
+            or low in lexicon.stop_words() or not (low.endswith(("ed", "s")) or low in lexicon.words("irregular_past")):
+        return None
+    hi = extend_over_quotes(p, verb + 1, hi)
+    a = make(p, "mixed", [clean_span(p, verb + 1, hi)], None, m, quotes=[p.quotes[qi]])
+    a.cue = toks[verb].text
+    return a

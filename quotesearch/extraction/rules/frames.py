@@ -1,0 +1,519 @@
+"""The words around a cue: who speaks (the subject before it, or after it when inverted),
+to whom (an outlet after "told"), and where a reported clause begins."""
+from __future__ import annotations
+
+import re
+
+from .. import lexicon
+from ..cues import Cue
+from ..mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
+from ..paragraph import Paragraph
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "outside", "inside", "before", "after",
+                                 "while", "with", "to", "near", "behind", "across", "through", "into", "of",
+                                 "about", "regarding", "when", "as", "for", "since", "by", "amid", "despite",
+                                 "under", "throughout"})
+_GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
+_DASHES = frozenset({"-", "—", "–"})
+_CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
+
+
+def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
+    """Step left over auxiliaries and adverbs; report whether a negation was crossed."""
+    negated = False
+    toks = p.tokens
+    while j >= lo:
+        tok = toks[j]
+        low = tok.lower
+        if tok.text == ",":
+            # ", for instance," / ", however,": a parenthetical between speaker and cue
+            k = next((i for i in range(j - 1, max(lo, j - 5) - 1, -1) if toks[i].text == ","), None)
+            if k is not None and tuple(t.lower for t in toks[k + 1:j]) in lexicon.discourse_markers():
+                j = k - 1
+                continue
+            break
+        if capitalized(tok) and j > lo and low not in lexicon.time_words():
+            break                                  # "Will wrote": a name, not the auxiliary
+        if low in lexicon.negations():
+            negated = True
+        elif low in lexicon.time_words() and low not in _PREPOSITIONS and j > lo:
+            pass                                   # "Trump on Sunday said", "Clinton Tuesday said"
+        elif low in ("on", "last", "this") and j + 1 < len(p.tokens) and p.tokens[j + 1].lower in lexicon.time_words():
+            pass
+        elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
+            break
+        j -= 1
+    return j, negated
+
+
+_LEADING_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "then", "still", "now"})
+
+
+def sentence_start(p: Paragraph, lo: int, hi: int) -> int | None:
+    """Where a sentence's subject may begin: past a leading "But"/"And"; None when the sentence opens
+    with a preposition or subordinator ("When …", "In …"), whose phrase is not the subject."""
+    toks = p.tokens
+    if lo > hi:
+        return None
+    if toks[lo].lower in _LEADING_CONJUNCTIONS:
+        lo += 1
+    if lo > hi or toks[lo].lower in lexicon.stop_words():
+        return None
+    return lo
+
+
+_TIME_AFTER = frozenset({"later", "earlier", "ago"})     # "A few minutes later, Murphy …": no subject
+
+
+_FRONTED_AUX = frozenset({"having", "being"})
+
+
+def _finite_after(p: Paragraph, k: int, hi: int) -> bool:
+    """A word after ``k`` (past adverbs) that looks like a finite verb: "Beijing considers", "Connolly
+    began", "Kelly also said" — so the word at ``k`` is a subject."""
+    toks = p.tokens
+    i = k + 1
+    while i <= hi and toks[i].text.islower() and (toks[i].lower.endswith("ly") or toks[i].lower in _DEGREE
+                                                   or toks[i].lower in lexicon.negations()):
+        i += 1
+    if i > hi or not toks[i].text.islower():
+        return False
+    low = toks[i].lower
+    if low in lexicon.auxiliaries() or low in lexicon.words("irregular_past") or low.endswith("ed"):
+        return True
+    return (low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in lexicon.words("numbers")
+            and low not in lexicon.stop_words())
+
+
+def _fronted_opener(p: Paragraph, k: int, hi: int) -> bool:
+    """A capitalized first word that opens a fronted adjunct rather than a subject: a participle or an
+    adverb before a word that is no finite verb ("Facing mounting criticism, …", "Hastily politicizing …,
+    Trump …", "Early in his campaign, …", "Rallying hundreds of …, Hillary Clinton …", "Having announced
+    that …, Judge Berman …"); not a name such as "Beijing considers" or "Connolly began"."""
+    toks = p.tokens
+    tok = toks[k]
+    low = tok.lower
+    if not capitalized(tok) or k + 1 > hi or not toks[k + 1].is_word or not toks[k + 1].text.islower():
+        return False
+    if low in _FRONTED_AUX:
+        return True
+    return len(low) > 4 and low.endswith(("ing", "ly")) and low.isalpha() and not _finite_after(p, k, hi)
+
+
+def _place_after_comma(p: Paragraph, comma: int, m: Mention, hi: int) -> bool:
+    """"in Ames, Iowa, on Sunday": a name between two commas after a capitalized word is the state or
+    country of a place, not a subject."""
+    toks = p.tokens
+    before = toks[comma - 1] if comma - 1 >= 0 else None
+    return (m.name is not None and m.first == comma + 1 and m.last + 1 <= hi and toks[m.last + 1].text == ","
+            and before is not None and capitalized(before) and before.lower not in lexicon.time_words()
+            and before.lower not in lexicon.words("months"))
+
+
+def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
+    """The subject at the start of a sentence ("Trump attacked Clinton, saying …"), skipping leading
+    phrases set off by commas ("On Monday, Trump …", "At an event in Ames, Iowa, on Sunday, Mrs. Clinton …",
+    "Facing criticism, Trump …")."""
+    toks = p.tokens
+    start = sentence_start(p, lo, hi)
+    if start is not None and start <= hi and not _fronted_opener(p, start, hi):
+        m = np_after(toks, start, hi, appositive=False)
+        if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
+                                                     and toks[m.last + 2].text == ","):
+            return m
+    # the fronted phrases: each comma within a few words of the last one
+    k = lo
+    while True:
+        comma = next((i for i in range(k, min(hi, k + 12)) if toks[i].text == ","), None)
+        if comma is None:
+            return None
+        if k > lo and any(p.quote_of[i] is not None for i in range(lo, comma + 1)):
+            return None                               # commas inside a quote set off no fronted phrase
+        m = np_after(toks, comma + 1, hi, appositive=False)
+        if m is not None and can_speak(p, m) and not _place_after_comma(p, comma, m, hi):
+            return m
+        k = comma + 1
+
+
+def can_speak(p: Paragraph, m: Mention) -> bool:
+    """A phrase that can be a speaker: a name, a pronoun, or a head such as "officials", "the company",
+    "a spokesman", "Trump's representatives"."""
+    head = m.head
+    if m.name or head in lexicon.pronouns():
+        return True
+    if head in lexicon.anonymous_heads() or head in lexicon.group_nouns() or head in lexicon.organization_words() \
+            or head in lexicon.titles():
+        return True
+    first = p.tokens[m.first].lower
+    return head.endswith("s") and (first in lexicon.determiners() or first.endswith(("’s", "'s")))
+
+
+def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, bool]:
+    """The subject of a cue verb, reading left. Returns (mention, negated)."""
+    toks = p.tokens
+    j, negated = skip_aux_back(p, cue.first - 1, lo)
+    if negated or j < lo:
+        return None, negated
+    if toks[j].lower == "to":
+        # "went on to say" keeps its subject; "declined to say" is no statement
+        if j - 2 >= lo and toks[j - 1].lower == "on" and toks[j - 2].lower in _GO_ON:
+            j, negated = skip_aux_back(p, j - 3, lo)
+            return (np_before(toks, j, lo) if j >= lo and not negated else None), negated
+        return _infinitive_speaker(p, cue, j, lo)
+    if toks[cue.first].lower.endswith("ing") and j > lo and all(t.text.islower() for t in toks[j + 1:cue.first]) and (
+            toks[j].lower in _ING_PREPOSITIONS or toks[j].lower == "to" and toks[j - 1].lower == "addition"):
+        # "He ended by saying …", "Obama was magnanimous in declaring …": the subject of the clause
+        if not says_something(p, cue):
+            return None, False                                 # "by admitting more students"
+        m = main_subject(p, lo, j - 1)
+        if m is None:
+            m = _speaker_of_previous_cue(p, lo, j - 1)         # "“…,” Cruz replied, before adding …"
+        return m, False
+    if toks[j].lower in ("who", "which") and j - 1 >= lo:
+        if toks[j - 1].text != ",":
+            return np_before(toks, j - 1, lo), False     # "Donald Trump Jr who wrote"
+        m = np_before(toks, j - 2, lo)                   # "Smith, who said …"
+        if m and m.name:
+            return m, False
+        return speaker_with_appositive(p, j - 1, lo), False
+    if toks[j].lower in _CONJUNCTIONS or (toks[j].text in ",–—" and toks[cue.first].lower.endswith("ing")):
+        # "… and says …", "…, saying …": the subject of the main clause, or the speaker of the
+        # speech verb before ("“…,” Anderson said, adding that …")
+        m = main_subject(p, lo, j - 1)
+        if m is not None and toks[cue.first].lower.endswith("ing"):
+            verb = _verb_before_document(p, m, lo)
+            if verb is not None and verb > m.first:
+                # "A spokesperson of the committee issued a statement Friday, saying …": the phrase before the verb
+                m = np_after(toks, m.first, verb - 1, appositive=False)
+        if m is None and toks[cue.first].lower.endswith("ing"):
+            m = _speaker_of_previous_cue(p, lo, j - 1)
+        return m, False
+    if toks[j].text in _DASHES and j - 1 >= lo:
+        # "The justice -- who has been in a scuffle with him -- said": the subject before the dashes
+        k = j - 1 if toks[j - 1].text in _DASHES else j
+        prev = next((i for i in range(k - 1, max(lo, k - 40) - 1, -1) if toks[i].text in _DASHES), None)
+        if prev is not None:
+            prev -= 1 if prev - 1 >= lo and toks[prev - 1].text in _DASHES else 0
+            m = np_before(toks, prev - 1, lo)
+            return (m if m is not None and can_speak(p, m) else None), False
+    if toks[j].text == ",":
+        m = speaker_with_appositive(p, j, lo)
+        if m is None:
+            # "Neil Sroka, communications director of X, or DFA - which …, said": a long appositive
+            # with commas inside; the subject opens the sentence and a comma follows it
+            start = sentence_start(p, lo, j - 1)
+            m = np_after(toks, start, j - 1, appositive=False) if start is not None else None
+            if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not can_speak(p, m):
+                m = None
+        return m, False
+    m = np_before(toks, j, lo)
+    if m is not None and toks[cue.first].lower.endswith("ing"):
+        verb = _verb_before_document(p, m, lo)
+        if verb is not None:
+            # "the Trump campaign issued a statement saying …": the subject of "issued"
+            subject, negated = speaker_before(p, Cue(verb, verb, toks[verb].lower, False, True), lo)
+            if subject is not None and not negated and can_speak(p, subject):
+                return subject, False
+    return m, False
+
+
+def _verb_before_document(p: Paragraph, m: Mention, lo: int) -> int | None:
+    """The verb whose object is a document ("issued a statement", "released a statement Wednesday",
+    "put out a statement"), when ``m`` ends in a document noun; else None."""
+    toks = p.tokens
+    doc = next((i for i in range(m.last, m.first - 1, -1) if toks[i].lower in lexicon.document_nouns()), None)
+    if doc is None or any(toks[i].lower not in lexicon.time_words() for i in range(doc + 1, m.last + 1)):
+        return None
+    det = next((i for i in range(doc - 1, max(m.first, doc - 3) - 1, -1) if toks[i].lower in lexicon.determiners()), None)
+    if det is None:
+        return None
+    verb = det - 1
+    if verb - 1 >= lo and toks[verb].lower == "out":
+        verb -= 1                                   # "put out a statement"
+    if verb < lo or verb < m.first - 2 or not _verb_like(p, verb, lo) or toks[verb].lower.endswith("ing"):
+        return None
+    return verb
+
+
+_ING_PREPOSITIONS = frozenset({"by", "upon", "in"})     # "after", "while", "before": see _CONJUNCTIONS
+_BE = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "'s", "’s", "'re", "’re", "'m", "’m"})
+_DEGREE = frozenset({"more", "less", "most", "least", "so", "too", "very", "all", "even", "also", "still", "just",
+                     "then", "always", "enough"})
+_EXPLETIVES = frozenset({"it", "there", "this", "that"})
+_CLAUSE_OPENERS = frozenset({"if", "whether", "how", "why", "what", "when", "where", "who", "which",
+                             "i", "he", "she", "it", "we", "they", "you", "there"})
+_INFINITIVE_SPAN = 8
+_OBJECT_PREPOSITIONS = frozenset({"for", "of", "to", "with", "by", "from", "in", "on", "at", "about", "into", "among",
+                                  "against", "between"})
+
+
+def _verb_like(p: Paragraph, k: int, lo: int) -> bool:
+    """A lowercase word that can be a finite verb or participle: "continues", "tweeted", "took",
+    "continuing" — not an auxiliary, nor a noun after an article or a possessive ("the leaders")."""
+    tok = p.tokens[k]
+    low = tok.lower
+    if not tok.is_word or not tok.text.islower() or low in lexicon.stop_words() or low in lexicon.auxiliaries() \
+            or low in lexicon.determiners() or low in lexicon.prepositions():
+        return False
+    if k - 1 >= lo and (p.tokens[k - 1].lower in lexicon.determiners() or p.tokens[k - 1].lower.endswith(("’s", "'s"))):
+        return False
+    return low.endswith(("ed", "ing")) or low in lexicon.words("irregular_past") or (
+        low.endswith("s") and not low.endswith(("ss", "us", "is")))
+
+
+def says_something(p: Paragraph, cue: Cue) -> bool:
+    """What follows a cue is a clause or holds a quote ("to say that …", "by saying he …", "to add: “…”",
+    "by calling him “dopey”"), not a bare object ("to ask a question", "by admitting more students", "to maintain a lead")."""
+    toks = p.tokens
+    hi = p.sentence(cue.first)[1]
+    k, _ = after_cue(p, cue, hi)
+    if k > hi:
+        return False
+    if toks[k - 1].lower == "that" or toks[k - 1].text == ":" or p.quote_of[k] is not None:
+        return True
+    if any(p.quote_of[i] is not None for i in range(k, min(hi, k + 12) + 1)):
+        return True                                        # "was prompted to say, ''…''", "by calling him “dopey”"
+    if re.split("[’']", toks[k].lower, maxsplit=1)[0] in _CLAUSE_OPENERS:
+        return True
+    m = np_after(toks, k, hi, appositive=False, any_head=True)
+    if m is None:
+        return False
+    nxt = m.last + 1
+    return nxt <= hi and (toks[nxt].lower in lexicon.auxiliaries() or _verb_like(p, nxt, k) and not toks[nxt].lower.endswith("ing"))
+
+
+def _unrealised_before(p: Paragraph, k: int, lo: int) -> bool:
+    """A modal or a negation among the auxiliaries before ``k`` ("will continue to", "did not want to")."""
+    toks = p.tokens
+    i = k - 1
+    while i >= lo and (toks[i].lower in lexicon.auxiliaries() or toks[i].lower in lexicon.negations()
+                       or toks[i].lower in lexicon.unrealised_before_to()
+                       or toks[i].lower.endswith("ly") and toks[i].text.islower()):
+        if toks[i].lower in lexicon.negations() or toks[i].lower in lexicon.unrealised_before_to():
+            return True
+        i -= 1
+    return False
+
+
+def _governing_verb(p: Paragraph, to: int, lo: int) -> int | None:
+    """The verb (or the "be" of "be" + adjective) that a "to" before a cue depends on, or None when that
+    verb is one of refusing, wishing or planning ("declined to say", "is expected to announce"), stands
+    after a modal or a negation, or cannot be found."""
+    toks = p.tokens
+    blocked = lexicon.unrealised_before_to()
+    i = to - 1
+    while i >= lo and toks[i].text.islower() and (toks[i].lower.endswith("ly") or toks[i].lower in _DEGREE
+                                                  or toks[i].lower in lexicon.negations()):
+        if toks[i].lower in lexicon.negations() or toks[i].lower == "too":
+            return None                                         # "careful not to mention", "too soon to say"
+        i -= 1
+    if i - 2 >= lo and toks[i].lower == "as" and toks[i - 1].lower == "far" and toks[i - 2].lower == "so":
+        i -= 3                                                  # "went so far as to say"
+    if i < lo or toks[i].lower in blocked:
+        return None
+    # "be" + adjective or participle: "was quick to add", "are slightly more likely to say", "was prompted to say"
+    b = i - 1
+    while b >= lo and toks[b].text.islower() and (toks[b].lower.endswith("ly") or toks[b].lower in _DEGREE):
+        if toks[b].lower == "too":
+            return None
+        b -= 1
+    if b >= lo and toks[b].lower in _BE and toks[i].is_word and toks[i].text.islower():
+        governor = b
+    else:
+        # a verb right before "to", or with a phrase of place, time or means between: "took to Twitter to
+        # say", "tweeted on Friday to say", "held a press briefing to brag"; not with an object that could
+        # speak ("led Republicans to say", "told him to say"), nor a nested "to" ("scrambled to throw … to")
+        governor = None
+        for k in range(i, max(lo, i - _INFINITIVE_SPAN) - 1, -1):
+            tok = toks[k]
+            if not tok.is_word or p.quote_of[k] is not None:
+                return None
+            low = tok.lower
+            if low in lexicon.stop_words() and low not in lexicon.prepositions() and low != "to":
+                return None
+            if low == "to" and not (k - 1 >= lo and _verb_like(p, k - 1, lo) and k + 1 <= i
+                                    and (capitalized(toks[k + 1]) or toks[k + 1].lower in lexicon.determiners())):
+                return None
+            if not _verb_like(p, k, lo):
+                continue
+            if k < i:
+                nxt = toks[k + 1].lower
+                if not (nxt in lexicon.prepositions() or nxt in lexicon.determiners() or nxt == "to"
+                        or nxt in lexicon.time_words()):
+                    return None
+                obj = np_after(toks, k + 1, i, appositive=False) if nxt in lexicon.determiners() else None
+                if obj is not None and can_speak(p, obj):
+                    return None
+            elif low.endswith("s") and not low.endswith("ed"):
+                # "continues to": a present tense needs a speaker right before it ("news accounts to" is a noun)
+                m = np_before(toks, skip_aux_back(p, k - 1, lo)[0], lo) if k - 1 >= lo else None
+                if m is None or not can_speak(p, m):
+                    return None
+            governor = k
+            break
+        if governor is None:
+            return None
+    if toks[governor].lower in blocked or _unrealised_before(p, governor, lo):
+        return None
+    return governor
+
+
+def _infinitive_speaker(p: Paragraph, cue: Cue, to: int, lo: int) -> tuple[Mention | None, bool]:
+    """The speaker of a cue after "to": the subject of the verb it depends on ("He continues to insist
+    that …", "Trump tweeted on Friday to say …", "She was quick to add that …", "He went so far as to
+    say: “…”"). Nobody, and the cue is no statement, after a verb of refusing, wishing or planning, a
+    modal or a negation ("declined to say", "is expected to announce", "will continue to insist"),
+    after an expletive ("it is hard to say"), or when no clause or quote follows the cue."""
+    governor = _governing_verb(p, to, lo)
+    if governor is None:
+        return None, True
+    toks = p.tokens
+    m, negated = speaker_before(p, Cue(governor, governor, toks[governor].lower, False, True), lo)
+    if negated or m is None or not can_speak(p, m) or toks[m.first].lower in _EXPLETIVES and m.first == m.last:
+        return None, True
+    if m.first - 1 >= lo and toks[m.first - 1].lower in _OBJECT_PREPOSITIONS:
+        return None, True                       # "for news accounts to portray": the object of "for", no subject
+    if not says_something(p, cue):
+        return None, True
+    return m, False
+
+
+def _speaker_of_previous_cue(p: Paragraph, lo: int, hi: int) -> Mention | None:
+    toks = p.tokens
+    verbs = lexicon.speech_verbs()
+    for k in range(hi, lo - 1, -1):
+        if p.quote_of[k] is not None:
+            return None
+        if toks[k].text.islower() and toks[k].lower in verbs:
+            before = Cue(k, k, verbs[toks[k].lower], False, True)
+            m, negated = speaker_before(p, before, lo)
+            if m is None and not negated:
+                m = np_after(toks, k + 1, hi)              # "“…,” said Rep. Bobby Scott, adding …"
+            return None if negated else m
+    return None
+
+
+def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None:
+    """"NAME, ROLE, said" or "ROLE, NAME, said" where ``comma`` is the comma before the cue."""
+    toks = p.tokens
+    prev_comma = next((k for k in range(comma - 1, max(lo, comma - 32) - 1, -1) if toks[k].text == ","), None)
+    if prev_comma is None:
+        return None
+    inner = np_before(toks, comma - 1, prev_comma + 1)
+    outer = np_before(toks, prev_comma - 1, lo)
+    if outer is None:
+        return None
+    if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
+        inner.appositive = (outer.first, outer.last)     # "the coach, Mark Bell, said"
+        return inner
+    app = appositive_before(toks, comma, lo)
+    if app is None or app[2] != prev_comma:
+        return None
+    if outer.name is None and outer.first - 2 >= lo and toks[outer.first - 1].text == ",":
+        # "Chi Onwurah, the Labour MP for Newcastle, who backs the report, said": two appositives
+        named = np_before(toks, outer.first - 2, lo)
+        if named is not None and named.name:
+            named.appositive = (outer.first, app[1])
+            return named
+    if outer.name is None and outer.head not in lexicon.pronouns() and toks[app[0]].lower not in ("who", "which") \
+            and outer.head not in lexicon.anonymous_heads() | lexicon.group_nouns():
+        return None
+    outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
+    return outer
+
+
+def is_outlet(p: Paragraph, m: Mention) -> bool:
+    """"The Post", "CNN", "the BBC's Today programme", "The Namibian": where a statement was given."""
+    words = [t for t in p.tokens[m.first:m.last + 1] if t.is_word]
+    if not words or not capitalized(words[-1]):
+        return False
+    if len(words) >= 2 and words[0].text == "The" and all(capitalized(t) for t in words):
+        return True                          # a person is never "The X"
+    return any(t.lower.removesuffix("’s").removesuffix("'s") in lexicon.outlet_words()
+               or t.text.isupper() and len(t.text) >= 2 for t in words)
+
+
+def skip_adjuncts(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
+    """Step right over time words and "in a statement" / "in an interview with X" phrases.
+    Returns (next index, outlet named in such a phrase)."""
+    toks = p.tokens
+    outlet = None
+    while j <= hi:
+        low = toks[j].lower
+        if (low in lexicon.time_words() and low not in _PREPOSITIONS) or (low,) in lexicon.discourse_markers():
+            j += 1                                 # "said Tuesday", "did say however that"
+            continue
+        if low in _PREPOSITIONS:
+            found = None
+            for k in range(j + 1, min(hi, j + 6) + 1):
+                lk = toks[k].lower
+                if lk in lexicon.venues() or (lk in lexicon.time_words() and lk not in _PREPOSITIONS) \
+                        or _YEAR.fullmatch(lk):
+                    found = k
+                if not toks[k].is_word and toks[k].text not in "-’'":
+                    break
+            if found is None:
+                break
+            j = found + 1
+            if j + 1 <= hi and toks[j].lower in ("with", "to", "on"):
+                m = np_after(toks, j + 1, hi, appositive=False)
+                if m:
+                    outlet = text_of(toks, (m.first, m.last), p.source) if is_outlet(p, m) else outlet
+                    j = m.last + 1
+            continue
+        break
+    return j, outlet
+
+
+def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
+    """Skip the addressee of a tell-like verb; return (next index, outlet if it is one)."""
+    if j > hi:
+        return j, None
+    m = np_after(p.tokens, j, hi, appositive=False)
+    if m is None:
+        # a bare addressee: "told reporters", "told them"
+        return (j + 1 if p.tokens[j].is_word and p.tokens[j].text.islower() else j), None
+    return m.last + 1, (text_of(p.tokens, (m.first, m.last), p.source) if is_outlet(p, m) else None)
+
+
+def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int, str | None]:
+    """Where the words governed by a cue begin: past an addressee ("told The Post"), time and venue
+    phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
+    k, outlet = cue.last + 1, None
+    if cue.lemma in lexicon.verb_frames("addressee"):
+        k, outlet = object_after(p, k, hi)
+    k, adj_outlet = skip_adjuncts(p, k, hi)
+    if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS and p.tokens[k].lower != "to":
+        # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
+        # commas are passed only before a place name ("in Buffalo, New York, that …")
+        toks = p.tokens
+        that = next((i for i in range(k + 1, min(hi, k + 16) + 1) if toks[i].lower == "that"
+                     or toks[i].text in ";.!?" or toks[i].text == "," and not (
+                         i + 1 <= hi and (capitalized(toks[i + 1]) or toks[i + 1].lower == "that"))), None)
+        if that is not None and toks[that].lower == "that":
+            k = that
+    if place:
+        k = skip_place(p, k, hi)
+    if k <= hi and p.tokens[k].text in (",", ":") and k + 1 <= hi and p.tokens[k + 1].lower == "that":
+        k += 1
+    if k <= hi and p.tokens[k].lower == "that":
+        k += 1
+        if k <= hi and p.tokens[k].text == ",":
+            k += 1                                 # "said that, if its claims are true, …"
+    return k, outlet or adj_outlet
+
+
+def skip_place(p: Paragraph, k: int, hi: int) -> int:
+    """A prepositional phrase right after a cue ("said in his office overlooking the bay", "called over
+    her shoulder, …") is not what was said: skip it to a "that", a comma, or the end."""
+    toks = p.tokens
+    if k > hi or toks[k].lower not in _PLACE_PREPOSITIONS:
+        return k
+    for i in range(k + 1, hi + 1):
+        if toks[i].lower == "that" or p.quote_of[i] is not None:
+            return i
+        if toks[i].text in ",:;":
+            return i + 1 if i + 1 <= hi and toks[i + 1].lower != "and" else i
+    return hi + 1

@@ -1,0 +1,574 @@
+"""The whoosh index: schema, schema version, opening and locking, documents, reading order.
+
+Every source (article) gets one marker document (``doctype=source``) holding its
+title, path, content hash and statement count, plus one document per statement
+(``doctype=statement``). Writing them, one run at a time, is writer.py's.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import struct
+import tempfile
+import time
+import warnings
+import zlib
+from array import array
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+from ...models import STATEMENT_FIELDS, Article, Statement
+from ...identity.speakers import Aliases, fold
+
+
+@contextlib.contextmanager
+def quiet_whoosh() -> Iterator[None]:
+    """Hide the SyntaxWarning/DeprecationWarning whoosh emits when imported on new Pythons."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
+
+
+with quiet_whoosh():
+    from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
+    from whoosh import columns
+    from whoosh.columns import NumericColumn
+    from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+    # modules whoosh imports lazily while writing and searching: load them here, quietly
+    import whoosh.automata.lev, whoosh.classify, whoosh.codec.whoosh3, whoosh.collectors  # noqa: E401,F401
+    import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
+    import whoosh.sorting, whoosh.writing  # noqa: E401,F401
+    from whoosh.codec import whoosh3
+    from whoosh.filedb import structfile
+    from whoosh.reading import TermNotFound
+
+
+def _patch_whoosh_length_readers() -> None:
+    """whoosh 2.7.5 caches a segment's field-length reader only when the field has one: for every
+    other field (ID, KEYWORD …) each posting written at commit asks the file system again (an
+    os.stat per posting, a seventh of indexing time). Segments never change once written, so
+    remembering "no such column" is safe."""
+    reader_class = whoosh3.W3PerDocReader
+    if getattr(reader_class, "_quotesearch_patched", False):
+        return
+    original = reader_class._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        try:
+            return self._readers[fieldname]
+        except KeyError:
+            reader = self._readers[fieldname] = original(self, fieldname, column)
+            return reader
+
+    reader_class._cached_reader = _cached_reader
+    reader_class._quotesearch_patched = True
+
+
+_patch_whoosh_length_readers()
+
+
+# -- an index folder is data, never code ---------------------------------------------
+#
+# whoosh keeps the list of segments in its table of contents as a pickle, and some parts of
+# segment files too (block headers, inlined postings, stored fields). Unpickling runs whatever
+# a pickle names: a crafted index would run code on `quotesearch search`. Every pickle whoosh
+# reads is read here instead, allowing only the classes an index legitimately holds; the schema
+# (the largest pickle, analyzers and all) is never read: quotesearch passes its own.
+
+PICKLE_ALLOWED = frozenset({
+    ("whoosh.codec.whoosh3", "W3Codec"), ("whoosh.codec.whoosh3", "W3Segment"),  # the segment list
+    ("collections", "defaultdict"),  # a segment's field lengths
+    *((module, name) for module in ("builtins", "__builtin__") for name in ("int", "set", "frozenset")),
+    ("__builtin__", "long"),  # pickles of protocol 2 name builtins this way
+})
+
+
+def _latin1_bytes(text: str, encoding: str = "latin1", errors: str = "strict") -> bytes:
+    """What protocol 2 pickles of bytes call (``_codecs.encode(text, 'latin1')``), for that encoding
+    alone (other codecs decompress or transform data)."""
+    if encoding not in ("latin1", "latin-1") or errors != "strict":
+        raise pickle.UnpicklingError(f"_codecs.encode to {encoding!r} is not something an index holds")
+    return text.encode("latin-1")
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) == ("_codecs", "encode"):
+            return _latin1_bytes
+        if (module, name) not in PICKLE_ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not something an index holds")
+        return super().find_class(module, name)
+
+
+def _load_pickle(file):
+    return _IndexUnpickler(file).load()
+
+
+def _loads_pickle(data):
+    return _IndexUnpickler(io.BytesIO(data)).load()
+
+
+def _restrict_whoosh_pickles() -> None:
+    """Point every pickle load whoosh makes from index files at ``_IndexUnpickler``: the names
+    its modules imported (StructFile.read_pickle, whoosh3's postings and terms, stored-field
+    columns), and no table-of-contents formats older than whoosh 2.7's (the loader of format
+    -110 unpickles its schema without limits; quotesearch never wrote one)."""
+    structfile.load_pickle = _load_pickle
+    whoosh3.loads = _loads_pickle
+    columns.loads = _loads_pickle
+    whoosh_index.toc_loaders.clear()
+
+
+_restrict_whoosh_pickles()
+
+# what reading a damaged segment file raises deep inside whoosh
+DAMAGE = (zlib.error, struct.error, EOFError, pickle.UnpicklingError, UnicodeDecodeError)
+
+
+# -- files in the index folder: created new, never through a planted link ------------
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+class IndexStorage(FileStorage):
+    """whoosh's FileStorage for a folder another user may have planted links in: every file is
+    created new (O_EXCL: a link at the name is not followed; it is removed, and the file made
+    again), and a link at a lock file's name is removed before the lock opens it."""
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):
+        try:
+            f = super().create_file(name, excl=True, mode=mode, **kwargs)
+        except FileExistsError:
+            os.unlink(self._fpath(name))  # a link or a leftover at a name whoosh chose to be new
+            f = super().create_file(name, excl=True, mode=mode, **kwargs)
+        os.fchmod(f.file.fileno(), 0o666 & ~_UMASK)  # os.open's default would make it executable
+        return f
+
+    def lock(self, name):
+        path = self._fpath(name)
+        if os.path.islink(path):
+            os.unlink(path)
+        return super().lock(name)
+
+
+def replace_file(folder: Union[str, os.PathLike], name: str, data: bytes) -> None:
+    """Write ``folder/name`` in one step: a new temporary file of an unpredictable name (created
+    exclusively, so never through a link), then renamed over the old one (a link there is
+    replaced, not followed). Readers see the old file or the new one."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o666 & ~_UMASK)
+            f.write(data)
+        os.replace(tmp, Path(folder) / name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+SCHEMA_VERSION = 4
+META_FILE = "quotesearch.json"
+WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
+LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
+
+
+class QuotesearchError(Exception):
+    """A problem the user can fix; the message is one line and carries a hint."""
+
+
+class NoIndex(QuotesearchError):
+    pass
+
+
+class SchemaMismatch(QuotesearchError):
+    pass
+
+
+class IndexLocked(QuotesearchError):
+    pass
+
+
+def make_schema() -> Schema:
+    lower_id = IDAnalyzer(lowercase=True)
+    return Schema(
+        doctype=ID(stored=True),
+        id=ID(unique=True, stored=True),
+        source=ID(stored=True, sortable=True),
+        title=TEXT(stored=True),
+        path=STORED(),
+        source_hash=ID(stored=True),
+        count=STORED(),
+        date=STORED(),   # the article's, ISO 8601: on source markers only, like url and title
+        url=STORED(),
+        day=ID(sortable=True),  # YYYY-MM-DD of the article's date, on every document: --since/--until
+        text=TEXT(analyzer=StemmingAnalyzer(), stored=True),  # highlights re-read the stored text
+        speaker=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        speaker_key=ID(stored=True, sortable=True),
+        quote_group=ID(stored=True, sortable=True),  # a column: grouping hits reads no stored fields
+        speaker_tokens=KEYWORD(lowercase=True),
+        mention=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        speaker_type=ID(stored=True, analyzer=lower_id),
+        role=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        organization=TEXT(analyzer=StemmingAnalyzer(), stored=True),
+        given_to=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),
+        outlet=TEXT(analyzer=StandardAnalyzer(stoplist=None), stored=True),  # the article's
+        kind=ID(stored=True, sortable=True, analyzer=lower_id),
+        cue=ID(stored=True, analyzer=lower_id),
+        paragraph=NUMERIC(stored=True, sortable=True, shift_step=0),  # one term, not eight: exact matches only
+        start=COLUMN(NumericColumn("i")),  # for sorting only
+        spans=STORED(),
+        context=STORED(),
+    )
+
+
+# -- speaker names ------------------------------------------------------------------
+
+def speaker_tokens(name: Optional[str]) -> list[str]:
+    """The folded words of a name: 'Mr. Zoë Müller' -> ['mr', 'zoe', 'muller']."""
+    return fold(name).split()
+
+
+# -- opening ------------------------------------------------------------------------
+
+def _read_meta(index_dir: Path) -> dict:
+    try:
+        return json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(index_dir: Path, files: Optional[dict] = None) -> None:
+    from ... import __version__
+
+    meta = {"schema_version": SCHEMA_VERSION, "quotesearch": __version__}
+    if files:
+        meta["files"] = files
+    replace_file(index_dir, META_FILE, (json.dumps(meta) + "\n").encode("utf-8"))
+
+
+def index_exists(index_dir: Union[str, os.PathLike]) -> bool:
+    """Whether ``index_dir`` has a whoosh table of contents (looked for, not read: whoosh's exists_in
+    reads it, and fails when a concurrent commit deletes it in between)."""
+    if not Path(index_dir).is_dir():
+        return False
+    storage = IndexStorage(str(index_dir), readonly=True)
+    return whoosh_index.TOC._latest_generation(storage, whoosh_index._DEF_INDEX_NAME) >= 0
+
+
+def _check_version(index_dir: Path) -> None:
+    found = _read_meta(index_dir).get("schema_version")
+    if found != SCHEMA_VERSION:
+        raise SchemaMismatch(
+            f"the index at {index_dir} has schema version {'unknown' if found is None else found}, this quotesearch "
+            f"needs {SCHEMA_VERSION}; run `quotesearch index --rebuild PATH...` to rebuild it"
+        )
+
+
+def open_index(index_dir: Union[str, os.PathLike]):
+    """Open an existing index for reading; NoIndex / SchemaMismatch when it cannot be used."""
+    index_dir = Path(index_dir)
+    if not index_exists(index_dir):
+        raise NoIndex(f"no index at {index_dir}; run `quotesearch index seeds/` first")
+    _check_version(index_dir)
+    return _open_dir(index_dir)
+
+
+def _damaged(index_dir: Path, e: Exception) -> QuotesearchError:
+    return QuotesearchError(f"the index at {index_dir} cannot be read ({type(e).__name__}: {e}); "
+                            "run `quotesearch index --rebuild PATH...` to rebuild it")
+
+
+def _open_dir(index_dir: Path, attempts: int = 20):
+    """whoosh's open_dir, tried again when a concurrent commit removed the generation it was
+    reading (whoosh deletes older table-of-contents files at every commit)."""
+    for attempt in range(attempts):
+        try:
+            # quotesearch's schema, not the one pickled in the table of contents (never unpickled)
+            return whoosh_index.FileIndex(IndexStorage(str(index_dir)), schema=make_schema())
+        except FileNotFoundError as e:
+            if attempt == attempts - 1:
+                raise _damaged(index_dir, e) from None
+            time.sleep(0.02)
+        except Exception as e:  # a damaged table of contents
+            raise _damaged(index_dir, e) from None
+
+
+def docs_with_term(searcher, fieldname: str, text: str) -> list[int]:
+    """The live documents holding one term, read from its posting list: a hundredth of the time
+    whoosh's ``document_numbers``/``document`` take, which run a search."""
+    try:
+        return list(searcher.reader().postings(fieldname, text).all_ids())
+    except TermNotFound:
+        return []
+
+
+def column_reader(reader, fieldname: str):
+    """The column of ``fieldname`` over every segment of ``reader``. whoosh's own multi-segment
+    column reader leaves out the segments without that column (a segment where no document has a
+    date) and then reads the next segment's values at the wrong document numbers, or past the end.
+    A segment without the column reads as the column's default ('' or 0) here."""
+    if not reader.doc_count_all():  # an index without segments: whoosh's EmptyReader has no columns
+        return columns.MultiColumnReader([])
+    leaves = reader.leaf_readers()
+    if len(leaves) == 1 and leaves[0][0] is reader:
+        return reader.column_reader(fieldname)
+    return columns.MultiColumnReader([r.column_reader(fieldname) for r, _ in leaves], [offset for _, offset in leaves])
+
+
+def open_searcher(ix, index_dir: Union[str, os.PathLike]):
+    """``ix.searcher()`` (whoosh retries files deleted by a concurrent commit), damage as a QuotesearchError."""
+    try:
+        return ix.searcher()
+    except Exception as e:
+        raise _damaged(Path(index_dir), e) from None
+
+
+def _unwritable(index_dir: Path, e: OSError) -> QuotesearchError:
+    return QuotesearchError(f"cannot write to the index at {index_dir}: {e.strerror or e}; pick another --index")
+
+
+def _acquire(lock, timeout: float, index_dir: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while not _try_lock(lock, index_dir):
+        if time.monotonic() >= deadline:
+            raise _locked(index_dir)
+        time.sleep(0.05)
+
+
+def _try_lock(lock, index_dir: Path) -> bool:
+    try:
+        return lock.acquire(blocking=False)
+    except OSError as e:  # the lock file cannot be created: a read-only folder
+        raise _unwritable(index_dir, e) from None
+
+
+def lock_index(index_dir: Path, timeout: float):
+    """The index's write lock, acquired (what a writer holds); call ``release()`` when done."""
+    lock = FileStorage(str(index_dir)).lock(WRITELOCK)
+    _acquire(lock, timeout, index_dir)
+    return lock
+
+
+def _locked(index_dir: Path) -> IndexLocked:
+    return IndexLocked(f"another quotesearch index run is writing to {index_dir}; wait for it to finish")
+
+
+def _create(index_dir: Path, lock_timeout: float, rebuild: bool = True):
+    """A fresh empty index in ``index_dir`` (other files there are left alone). Without
+    ``rebuild``, an index another run created while this one waited for the lock is opened.
+
+    Safe to interrupt: a new index gets its version file first (no table of contents yet means
+    no index); a rebuilt one gets a new empty generation in one step, so readers see the old
+    index or the new one, never none, and the old files go once nothing needs them.
+    """
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _unwritable(index_dir, e) from None
+    storage = IndexStorage(str(index_dir))
+    lock = storage.lock(WRITELOCK)
+    _acquire(lock, lock_timeout, index_dir)
+    try:
+        name = whoosh_index._DEF_INDEX_NAME
+        generation = whoosh_index.TOC._latest_generation(storage, name)
+        if generation >= 0 and not rebuild:
+            ix = None
+        elif generation < 0:
+            _write_meta(index_dir)
+            ix = storage.create_index(make_schema())
+        else:
+            whoosh_index.TOC(make_schema(), [], generation + 1).write(storage, name)
+            whoosh_index.clean_files(storage, name, generation + 1, [])
+            ix = whoosh_index.FileIndex(storage, schema=make_schema(), indexname=name)
+            _write_meta(index_dir)
+        if ix is not None:
+            with contextlib.suppress(FileNotFoundError):
+                (index_dir / ORDER_FILE).unlink()
+    finally:
+        lock.release()
+    if ix is None:
+        _check_version(index_dir)
+        return _open_dir(index_dir)
+    return ix
+
+
+def open_for_writing(index_dir: Union[str, os.PathLike], rebuild: bool = False, lock_timeout: Optional[float] = None):
+    """The index to add to (a new one when there is none, an empty one with ``rebuild``); its
+    segment files are checked against the checksums recorded when they were written."""
+    index_dir = Path(index_dir)
+    lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    if index_dir.exists() and not index_dir.is_dir():
+        raise QuotesearchError(f"{index_dir} is a file, not an index folder; pick another --index")
+    if rebuild or not index_exists(index_dir):
+        return _create(index_dir, lock_timeout, rebuild)
+    _check_version(index_dir)
+    ix = _open_dir(index_dir)
+    verify_files(ix, index_dir)
+    return ix
+
+
+# -- checksums of segment files --------------------------------------------------------
+#
+# whoosh reads a segment file's parts only when a query needs them: a damaged file can pass
+# every search and fail an export, while `index` (which reads little) finds nothing wrong.
+# Segment files never change once written, so a checksum recorded after each run tells.
+
+
+def _segment_files(ix, index_dir: Path) -> list[str]:
+    prefixes = tuple(f"{segment.segment_id()}." for segment in ix._segments())
+    return sorted(name for name in os.listdir(index_dir) if name.startswith(prefixes)) if prefixes else []
+
+
+def _checksum(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def record_files(ix, index_dir: Union[str, os.PathLike]) -> None:
+    """Record the size and checksum of every segment file of the index's current generation in
+    the version file (files recorded before are not read again)."""
+    index_dir = Path(index_dir)
+    meta = _read_meta(index_dir)
+    known = meta.get("files") or {}
+    files = {}
+    for name in _segment_files(ix, index_dir):
+        try:
+            size = (index_dir / name).stat().st_size
+            recorded = known.get(name)
+            files[name] = recorded if recorded and recorded[0] == size else [size, _checksum(index_dir / name)]
+        except FileNotFoundError:
+            continue  # merged away by a concurrent commit since the listing
+    _write_meta(index_dir, files)
+
+
+def verify_files(ix, index_dir: Union[str, os.PathLike]) -> None:
+    """QuotesearchError (with the rebuild hint) when a segment file's size or checksum is not the
+    one recorded when it was written; files written by a run that did not finish are not checked."""
+    index_dir = Path(index_dir)
+    known = _read_meta(index_dir).get("files") or {}
+    for name in _segment_files(ix, index_dir):
+        recorded = known.get(name)
+        if not recorded:
+            continue
+        try:
+            size = (index_dir / name).stat().st_size
+            same = size == recorded[0] and _checksum(index_dir / name) == recorded[1]
+        except OSError:
+            continue  # removed by a concurrent commit since the listing
+        if not same:
+            raise QuotesearchError(f"the index at {index_dir} is damaged ({name} changed since it was written); "
+                                   "run `quotesearch index --rebuild PATH...` to rebuild it")
+
+
+# -- documents ----------------------------------------------------------------------
+
+NOT_EXTRACTION = {"cli.py", "output.py", "search.py", "index.py", "writer.py", "evaluate.py", "gold.py", "__main__.py"}
+
+
+def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:
+    """A hash of the extractor's code, word lists and the aliases: when one changes, unchanged
+    files are indexed again."""
+    root = Path(__file__).parent
+    h = hashlib.sha256((aliases.fingerprint() if aliases else "").encode())
+    files = [p for p in root.glob("*.py") if p.name not in NOT_EXTRACTION] + list(root.glob("lexicons/*.txt"))
+    for p in sorted(files):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def source_hash(article: Article, fingerprint: str = "") -> str:
+    h = hashlib.sha256(fingerprint.encode())
+    for value in (article.id, article.title, article.date, article.url, article.outlet):  # metadata too
+        h.update(f"{value or ''}\0".encode("utf-8", errors="surrogatepass"))
+    h.update(article.text.encode("utf-8", errors="surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+ARTICLE_FIELDS = ("title", "date", "url", "outlet")  # kept on the source marker, joined when read
+
+
+def statement_doc(st: Statement, article: Article) -> dict:
+    """A statement's document. The article's title, date, url, outlet, path and hash are stored on
+    its source marker only (``title:`` queries are answered through the markers, see search.py);
+    the date's day and the outlet's words are indexed here too, for filters."""
+    doc = {k: v for k, v in st.to_dict().items() if v is not None and k not in ARTICLE_FIELDS}
+    doc.update(
+        doctype="statement",
+        source=article.id,
+        spans=json.dumps(st.spans),
+        start=st.spans[0][0] if st.spans else 0,
+        speaker_tokens=" ".join(dict.fromkeys(speaker_tokens(st.speaker) + st.speaker_key.split("@")[0].split())),
+        day=(article.date or "")[:10],
+        outlet=article.outlet,
+    )
+    return {k: v for k, v in doc.items() if v not in (None, "")}
+
+
+def source_doc(article: Article, digest: str, count: int) -> dict:
+    doc = dict(doctype="source", source=article.id, title=article.title, path=article.path,
+               source_hash=digest, count=count, date=article.date, url=article.url, outlet=article.outlet,
+               day=(article.date or "")[:10])
+    return {k: v for k, v in doc.items() if v not in (None, "")}
+
+
+def record_from_stored(stored: dict, marker: Optional[dict] = None) -> dict:
+    """The Statement fields (exactly those) of a stored statement document; the article's
+    title, date, url and outlet come from its source ``marker``."""
+    rec = {k: stored.get(k) for k in STATEMENT_FIELDS}
+    rec["spans"] = json.loads(stored.get("spans") or "[]")
+    for k in ("text", "speaker", "mention", "context", "speaker_key"):
+        rec[k] = rec[k] or ""
+    for k in ARTICLE_FIELDS:
+        rec[k] = (marker or {}).get(k, "" if k == "title" else None)
+    return rec
+
+
+# -- reading order ------------------------------------------------------------------
+
+ORDER_FILE = "quotesearch-order.bin"
+
+
+def _order_header(reader) -> array:
+    generation = reader.generation()  # None for an index with no segment yet
+    return array("q", [-1 if generation is None else generation, reader.doc_count_all()])
+
+
+def write_reading_order(ix, index_dir: Path) -> None:
+    """Save one sort key per document, (rank of its source id) << 32 | start, so that listings
+    in reading order need no sorting through whoosh (a few microseconds per document). The
+    file names the index generation it belongs to; search ignores it once the index moved on.
+    Called after a run's last commit, this also records the checksums of the segment files."""
+    with ix.searcher() as s:
+        reader = s.reader()
+        header = _order_header(reader)
+        sources = list(column_reader(reader, "source"))
+        starts = list(column_reader(reader, "start"))
+    rank = {source: i for i, source in enumerate(sorted(set(sources)))}
+    keys = array("q", [rank[source] << 32 | start for source, start in zip(sources, starts)])
+    replace_file(index_dir, ORDER_FILE, header.tobytes() + keys.tobytes())  # two runs ending at once write their own
+    record_files(ix, index_dir)
+
+
+def read_reading_order(reader, index_dir: Path) -> Optional[array]:
+    """The keys saved by write_reading_order for exactly what ``reader`` reads, else None."""
+    try:
+        data = (Path(index_dir) / ORDER_FILE).read_bytes()
+    except OSError:
+        return None
+    keys = array("q")
+    keys.frombytes(data[:len(data) - len(data) % keys.itemsize])
+    if keys[:2] != _order_header(reader) or len(keys) != 2 + reader.doc_count_all():
+        return None
+    return keys[2:]

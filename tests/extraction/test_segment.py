@@ -1,0 +1,162 @@
+"""Segmentation: sentences come from NLTK's own Punkt, and give what plain NLTK Punkt gives with our
+parameters; tokens, and the per-article Segmentation that keeps them."""
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from nltk.tokenize import punkt as nltk_punkt
+
+from quotesearch.extraction import lexicon
+from quotesearch.extraction.pipeline import extract
+from quotesearch.ingest.read import article_from_text, read_article
+from quotesearch.extraction.segment import (LanguageVars, PunktWord, Segmentation, Token, punkt_parameters, punkt_view,
+                                 sentence_spans, sentence_tokenizer, tokenize)
+
+SEED = Path(__file__).parents[2] / "seeds" / "kursk-incursion.txt"
+POLNEAR = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "polnear-train" / "text"
+
+TRICKY = [
+    "Mr. Smith went to Washington. He said so. The U.S. Army agreed, e.g. on Monday at 3 p.m. Then J. S. Bach"
+    " played.\n\nNo. 5 was next... and it rained! Did it? “Yes.” he said. (It did.) Sen. Jones, 54, left.",
+    "1. First item. 2. Second item.\n3. Third.\n\n‘Fine.’ ‘Not fine.’ --- done .. ok ... Ok. St. Louis. st. louis.",
+    "A. B. C. Dee told me. told me. Told Me. U.S.-based firms. the co. said. The Co. said. iii. IV. 2016. Then.",
+    "He said ``no more.'' Then he left. ``We won,'' she said. ``Yes.''\n\nIt is 9 a.m. Etc. and so on.",
+]
+
+
+def _vocabulary_text(rng: random.Random) -> str:
+    vocab = ["Mr.", "mr.", "U.S.", "J.", "1.", "12.5", "No.", "e.g.", "etc.", "Inc.", "the", "The", "said", "he",
+             "He", "...", ".", "?", "!", ",", ";", ":", "--", "“", "”", "‘", "’", '"', "(", ")", "a.m.", "St.",
+             "Smith", "well-known", "Co.", "X.", "Über", "2016.", "Dr.", "Bach", "Gen.", "‘Yes.’", "“No.”", "``", "''"]
+    seps = [" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", ""]
+    return "".join(rng.choice(vocab) + rng.choice(seps) for _ in range(rng.randint(1, 80)))
+
+
+def _plain_nltk_parameters(text: str):
+    """What NLTK's Punkt learns from the article with its defaults, with our abbreviation rule applied."""
+    trainer = nltk_punkt.PunktTrainer()
+    trainer.train(punkt_view(text), finalize=True)
+    params = trainer.get_params()
+    params.abbrev_types = {a for a in params.abbrev_types if "." in a} | lexicon.abbreviations()
+    return params
+
+
+def test_there_is_no_punkt_port_sentences_come_from_nltk():
+    assert importlib.util.find_spec("quotesearch.punkt") is None
+    assert isinstance(sentence_tokenizer(SEED.read_text(encoding="utf-8")), nltk_punkt.PunktSentenceTokenizer)
+    assert isinstance(punkt_parameters("One. Two."), nltk_punkt.PunktParameters)
+
+
+def test_sentences_equal_plain_nltk_punkt_with_our_parameters():
+    rng = random.Random(4)
+    texts = [SEED.read_text(encoding="utf-8")] + TRICKY + [_vocabulary_text(rng) for _ in range(150)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[::40]]  # when the corpus is there
+    for text in texts:
+        ours = punkt_parameters(text)
+        theirs = _plain_nltk_parameters(text)
+        assert ours.abbrev_types == theirs.abbrev_types
+        assert ours.collocations == theirs.collocations
+        assert ours.sent_starters == theirs.sent_starters
+        assert {k: v for k, v in ours.ortho_context.items() if v} == {k: v for k, v in theirs.ortho_context.items() if v}
+        plain = nltk_punkt.PunktSentenceTokenizer(theirs)
+        seg = Segmentation(text)
+        article = article_from_text(text, "t")
+        for ps, pe in [(0, len(text))] + list(article.paragraphs):
+            assert seg.sentences(ps, pe) == sentence_spans(plain, text, ps, pe), (text, ps, pe)
+
+
+def test_stdlib_patterns_split_words_like_nltks():
+    rng = random.Random(9)
+    chars = "ab .,-\t!?\"'()[]{}*:;@&#`‘’“”«»\u00a01"
+    lines = [SEED.read_text(encoding="utf-8")] + TRICKY
+    lines += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    ours, theirs = LanguageVars(), nltk_punkt.PunktLanguageVars()
+    for line in lines:
+        assert ours.word_tokenize(line) == theirs.word_tokenize(line), line
+        assert [(m.span(), m.group("after_tok")) for m in ours.period_context_re().finditer(line)] == \
+            [(m.span(), m.group("after_tok")) for m in theirs.period_context_re().finditer(line)], line
+    for word in ["...", "..", "12.5", "-3,000.", "J.", "Über", "U.S.", "x2", "Ab.", ".5", "2016."]:
+        mine, nltks = PunktWord(word), nltk_punkt.PunktToken(word)
+        assert mine.type == nltks.type
+        assert [bool(getattr(mine, p)) for p in ("is_ellipsis", "is_initial", "is_alpha", "is_number")] == \
+            [bool(getattr(nltks, p)) for p in ("is_ellipsis", "is_initial", "is_alpha", "is_number")], word
+
+
+def test_seed_sentences_keep_abbreviations_and_split_at_breaks():
+    article = read_article(SEED)
+    tok = sentence_tokenizer(article.text)
+    ps, pe = article.paragraphs[1]
+    spans = sentence_spans(tok, article.text, ps, pe)
+    assert spans[0][0] == ps and spans[-1][1] <= pe
+    assert all(s < e for s, e in spans)
+
+
+def test_learned_abbreviations_without_a_period_are_dropped():
+    text = "He told me. The rest followed. She told me. They told me. It was late."
+    assert "me" not in punkt_parameters(text).abbrev_types
+    assert len(Segmentation(text).sentences(0, len(text))) == 5
+
+
+def test_our_abbreviations_keep_a_sentence_together():
+    text = "Sen. Jones left. Gov. Smith stayed."
+    assert Segmentation(text).sentences(0, len(text)) == [(0, 16), (17, 35)]
+
+
+def test_degenerate_text_gets_a_tokenizer():
+    for text in ["", ".", "...", "\n\n", "?!"]:
+        tok = sentence_tokenizer(text)
+        assert isinstance(sentence_spans(tok, text, 0, len(text)), list)
+
+
+def test_tokens_carry_lower_and_is_word():
+    toks = tokenize("Barros’ view, U.S. troops", 0)
+    assert [t.text for t in toks] == ["Barros", "’", "view", ",", "U.S", ".", "troops"]
+    assert toks[0] == Token("Barros", 0, 6)
+    assert (toks[0].lower, toks[0].is_word, toks[1].is_word) == ("barros", True, False)
+    assert repr(toks[0]) == "Token(text='Barros', start=0, end=6)"
+    with pytest.raises(AttributeError):
+        toks[0].text = "x"  # tokens are immutable: a Segmentation hands out the same ones
+
+
+def test_segmentation_gives_fresh_lists_with_the_same_tokens():
+    text = "First paragraph here.\n\nSecond one."
+    seg = Segmentation(text)
+    first = seg.tokens(0, 21)
+    first.pop()
+    again = seg.tokens(0, 21)
+    assert [t.text for t in again] == ["First", "paragraph", "here", "."]
+    assert again[0] is seg.tokens(0, 21)[0]  # computed once per article
+    assert seg.tokens(23) == [Token("Second", 23, 29), Token("one", 30, 33), Token(".", 33, 34)]
+
+
+def test_segmentations_of_different_articles_do_not_share_tokens():
+    a, b = Segmentation("Alpha beta."), Segmentation("Gamma delta.")
+    assert [t.text for t in a.tokens(0, 6)] == ["Alpha"]
+    assert [t.text for t in b.tokens(0, 6)] == ["Gamma"]
+    assert [t.text for t in a.tokens(0, 6)] == ["Alpha"]
+
+
+def test_extraction_from_threads_equals_extraction_in_turn():
+    """No state is kept between articles, so articles extracted at the same time in threads give
+    what they give one after the other."""
+    texts = [SEED.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:11]]
+    articles = [article_from_text(t, f"a{i}") for i, t in enumerate(texts)]
+    expected = [[s.to_dict() for s in extract(a)] for a in articles]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda a: [s.to_dict() for s in extract(a)], articles * 3))
+    finally:
+        sys.setswitchinterval(old)
+    assert got == expected * 3
+
+
+def test_punkt_view_keeps_length():
+    text = "He said ``no.'' Then left."
+    assert len(punkt_view(text)) == len(text)

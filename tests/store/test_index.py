@@ -1,0 +1,316 @@
+"""Writing the index: incremental updates, rebuilds, schema version, locking, bad files."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ALPHA, BETA, fake_statements
+from quotesearch.store.whoosh import index as qindex
+from quotesearch.store.whoosh.index import (IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, open_index, record_from_stored,
+                               speaker_tokens)
+from quotesearch.ingest.read import article_from_text
+from quotesearch.models import Statement
+from quotesearch.store.whoosh.searcher import QuoteSearcher
+from quotesearch.indexer import index_articles
+
+ALPHA_IDS = ["alpha:30", "alpha:108", "alpha:205"]
+BETA_IDS = ["beta:29", "beta:100"]
+
+
+def all_ids(index_dir) -> list[str]:
+    with QuoteSearcher(index_dir) as qs:
+        return [r["id"] for r in qs.search("", limit=0).hits]
+
+
+def doc_count(index_dir) -> int:
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        return s.doc_count()
+
+
+def test_index_summary_counts(fake_extract, corpus, index_dir):
+    summary = index_articles(index_dir, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.speakers, summary.skipped) == (2, 5, 3, 0)
+    assert summary.errors == []
+    assert (summary.total_sources, summary.total_statements) == (2, 5)
+    assert summary.seconds > 0
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+
+
+def test_reindex_unchanged_adds_no_duplicates(indexed, corpus):
+    before = doc_count(indexed)
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.skipped) == (0, 0, 2)
+    assert doc_count(indexed) == before == 7  # 5 statements + 2 source markers
+    assert all_ids(indexed) == ALPHA_IDS + BETA_IDS
+
+
+def test_changed_file_replaces_its_records(indexed, corpus):
+    changed = ALPHA.replace("“The front is collapsing faster than anyone expected,” said Maria Lopez.",
+                            "“Nothing has changed at all,” said Maria Lopez.")
+    (corpus / "alpha.txt").write_text(changed, encoding="utf-8")
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.statements, summary.skipped) == (1, 3, 1)
+    with QuoteSearcher(indexed) as qs:
+        texts = [r["text"] for r in qs.source("alpha")]
+        assert texts == ["Russia now has to decide whether to move troops north",
+                         "Nothing has changed at all",
+                         "the Kremlin was caught off guard by the advance"]
+        assert qs.search("collapsing").hits == []
+        assert [r["id"] for r in qs.source("beta")] == BETA_IDS
+    assert doc_count(indexed) == 7
+
+
+def test_file_losing_all_statements_keeps_its_source(indexed, corpus):
+    (corpus / "beta.txt").write_text("Talks stall in the capital\n\nNobody said anything.\n", encoding="utf-8")
+    index_articles(indexed, [corpus / "beta.txt"])
+    with QuoteSearcher(indexed) as qs:
+        assert qs.source("beta") == []
+        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 0)]
+
+
+def test_rebuild_drops_everything_else(indexed, corpus):
+    summary = index_articles(indexed, [corpus / "beta.txt"], rebuild=True)
+    assert (summary.files, summary.skipped, summary.total_sources) == (1, 0, 1)
+    assert all_ids(indexed) == BETA_IDS
+
+
+def test_rebuild_keeps_other_files_in_the_folder(fake_extract, corpus, tmp_path):
+    folder = tmp_path / "index"
+    folder.mkdir()
+    (folder / "README.md").write_text("keep me")
+    index_articles(folder, [corpus / "alpha.txt"])
+    index_articles(folder, [corpus / "beta.txt"], rebuild=True)
+    assert (folder / "README.md").read_text() == "keep me"
+    assert all_ids(folder) == BETA_IDS
+
+
+def test_small_batches_give_the_same_index(fake_extract, corpus, index_dir):
+    index_articles(index_dir, sorted(corpus.iterdir()), batch_size=1)
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+    with QuoteSearcher(index_dir) as qs:
+        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 2)]
+
+
+def test_pairs_and_articles_are_accepted(fake_extract, index_dir):
+    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
+    beta = article_from_text(BETA, "beta", "beta.txt")
+    summary = index_articles(index_dir, [alpha, (beta, fake_statements(beta)[:1])])
+    assert (summary.files, summary.statements) == (2, 4)
+    assert all_ids(index_dir) == ALPHA_IDS + ["beta:29"]
+
+
+def test_stored_record_round_trips_exactly(fake_extract, index_dir):
+    alpha = article_from_text(ALPHA, "alpha", "alpha.txt")
+    statements = fake_statements(alpha)
+    index_articles(index_dir, [alpha])
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        marker = s.document(doctype="source", source="alpha")
+        for st in statements:
+            stored = record_from_stored(s.document(id=st.id), marker)
+            assert stored.pop("quote_group").startswith("g")  # set by the indexer
+            assert stored == {k: v for k, v in st.to_dict().items() if k != "quote_group"}
+
+
+def test_unchanged_files_are_not_extracted_again(indexed, corpus):
+    calls = []
+    summary = index_articles(indexed, sorted(corpus.iterdir()), extract=lambda a: calls.append(a.id) or [])
+    assert (summary.skipped, calls) == (2, [])
+
+
+def test_unreadable_file_is_reported_and_skipped(fake_extract, corpus, index_dir):
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    seen = []
+    summary = index_articles(index_dir, sorted(corpus.iterdir()), progress=lambda n, s: seen.append(s))
+    assert summary.errors == [f"{corpus / 'broken.txt'}: looks like a binary file, not text"]
+    assert summary.files == 2
+    assert seen == ["indexed", "indexed", "error"]
+
+
+def test_extractor_failure_is_reported_and_skipped(corpus, index_dir):
+    def explode(article):
+        if article.id == "beta":
+            raise RuntimeError("boom")
+        return fake_statements(article)
+
+    summary = index_articles(index_dir, sorted(corpus.iterdir()), extract=explode)
+    assert summary.errors == [f"{corpus / 'beta.txt'}: extraction failed: RuntimeError: boom"]
+    assert all_ids(index_dir) == ALPHA_IDS
+
+
+def test_same_source_id_twice_in_one_run(fake_extract, tmp_path, index_dir):
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    summary = index_articles(index_dir, [tmp_path / "a" / "alpha.txt", tmp_path / "b" / "alpha.txt"])
+    assert summary.files == 1
+    assert summary.errors == [f"{tmp_path / 'b' / 'alpha.txt'}: same source id 'alpha' as "
+                              f"{tmp_path / 'a' / 'alpha.txt'}; skipped"]
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(NoIndex) as e:
+        open_index(tmp_path / "nothing")
+    assert str(e.value) == f"no index at {tmp_path / 'nothing'}; run `quotesearch index seeds/` first"
+
+
+def test_folder_without_index_is_missing_too(tmp_path):
+    (tmp_path / "README.md").write_text("x")
+    with pytest.raises(NoIndex):
+        open_index(tmp_path)
+
+
+def test_schema_mismatch_asks_for_rebuild(indexed, corpus):
+    (indexed / qindex.META_FILE).write_text(json.dumps({"schema_version": 0}))
+    with pytest.raises(SchemaMismatch) as e:
+        open_index(indexed)
+    assert "schema version 0" in str(e.value)
+    assert "run `quotesearch index --rebuild PATH...`" in str(e.value)
+    with pytest.raises(SchemaMismatch):
+        index_articles(indexed, [corpus / "alpha.txt"])
+    index_articles(indexed, [corpus / "alpha.txt"], rebuild=True)
+    assert all_ids(indexed) == ALPHA_IDS
+
+
+def test_index_folder_is_a_file(fake_extract, corpus, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(QuotesearchError, match="is a file, not an index folder"):
+        index_articles(tmp_path / "afile", [corpus / "alpha.txt"])
+
+
+def test_second_writer_gets_a_clear_error(indexed, corpus):
+    (corpus / "alpha.txt").write_text(ALPHA + "\n“One more,” said Maria Lopez.\n", encoding="utf-8")
+    writer = open_index(indexed).writer()
+    try:
+        with pytest.raises(IndexLocked) as e:
+            index_articles(indexed, [corpus / "alpha.txt"], lock_timeout=0.1)
+        assert str(e.value) == f"another quotesearch index run is writing to {indexed}; wait for it to finish"
+        with pytest.raises(IndexLocked):
+            index_articles(indexed, [corpus / "alpha.txt"], rebuild=True, lock_timeout=0.1)
+    finally:
+        writer.cancel()
+    index_articles(indexed, [corpus / "alpha.txt"], lock_timeout=0.1)
+    assert all_ids(indexed)[:4] == ALPHA_IDS + ["alpha:256"]
+
+
+def test_source_added_by_a_concurrent_run_is_replaced_not_doubled(fake_extract, corpus, index_dir):
+    index_articles(index_dir, [corpus / "alpha.txt"])
+
+    def extract_while_another_run_adds_beta(article):
+        if article.id == "alpha":  # runs before this run opens its writer
+            index_articles(index_dir, [corpus / "beta.txt"])
+        return fake_statements(article)
+
+    (corpus / "alpha.txt").write_text(ALPHA + "\nMore.\n", encoding="utf-8")
+    index_articles(index_dir, sorted(corpus.iterdir()), extract=extract_while_another_run_adds_beta)
+    assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
+    assert doc_count(index_dir) == 7
+
+
+def test_new_extractor_reindexes_unchanged_files(indexed, corpus, monkeypatch):
+    monkeypatch.setattr(qindex, "extractor_fingerprint", lambda aliases=None: "a newer extractor")
+    summary = index_articles(indexed, sorted(corpus.iterdir()))
+    assert (summary.files, summary.skipped) == (2, 0)
+    assert all_ids(indexed) == ALPHA_IDS + BETA_IDS
+
+
+@pytest.mark.parametrize("name, tokens", [
+    ("George Barros", ["george", "barros"]),
+    ("  george   BARROS ", ["george", "barros"]),
+    ("Mr. O’Neil-Smith", ["mr", "o", "neil", "smith"]),
+    ("Zoë Müller", ["zoe", "muller"]),
+    ("", []),
+    (None, []),
+])
+def test_speaker_tokens_are_folded(name, tokens):
+    assert speaker_tokens(name) == tokens
+
+
+# -- parallel extraction (--jobs) and incremental runs ---------------------------------
+
+def stored_docs(index_dir) -> list[dict]:
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        return list(s.all_stored_fields())
+
+
+def summary_fields(summary) -> tuple:
+    return (summary.files, summary.statements, summary.speakers, summary.skipped, summary.errors,
+            summary.total_sources, summary.total_statements)
+
+
+def messy_corpus(corpus, tmp_path):
+    """alpha, beta, a copy of alpha under the same id, an unreadable file and a few more articles."""
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "alpha.txt").write_text(ALPHA, encoding="utf-8")
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    for i in range(7):
+        (corpus / f"gamma{i}.txt").write_text(BETA.replace("Sanctions", f"Sanctions {i}"), encoding="utf-8")
+    return sorted(corpus.iterdir()) + [tmp_path / "copy" / "alpha.txt"]
+
+
+@pytest.mark.parametrize("batch_size", [5000, 3])
+def test_jobs_give_the_same_index_as_one_job(fake_extract, corpus, tmp_path, batch_size):
+    files = messy_corpus(corpus, tmp_path)
+    runs = {}
+    for jobs in (1, 2, 3):
+        seen = []
+        summary = index_articles(tmp_path / f"idx{jobs}", files, jobs=jobs, batch_size=batch_size,
+                                 progress=lambda name, status: seen.append((name, status)))
+        runs[jobs] = (summary_fields(summary), seen, stored_docs(tmp_path / f"idx{jobs}"))
+    assert runs[2] == runs[1] == runs[3]
+    fields, seen, docs = runs[1]
+    assert fields[0] == 9 and len(fields[4]) == 2  # 9 sources written; the binary file and the copy skipped
+    assert [status for _, status in seen].count("error") == 2
+
+
+def test_jobs_report_extractor_failures_like_one_job(corpus, tmp_path):
+    def explode(article):
+        if article.id == "beta":
+            raise RuntimeError("boom")
+        return fake_statements(article)
+
+    results = [index_articles(tmp_path / f"idx{jobs}", sorted(corpus.iterdir()), extract=explode, jobs=jobs)
+               for jobs in (1, 2)]
+    assert summary_fields(results[0]) == summary_fields(results[1])
+    assert results[1].errors == [f"{corpus / 'beta.txt'}: extraction failed: RuntimeError: boom"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_one_changed_file_is_the_only_one_extracted_again(corpus, tmp_path, jobs):
+    log = tmp_path / "extracted.log"  # workers are other processes: they tell through a file
+
+    def logging_extract(article):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(article.id + "\n")
+        return fake_statements(article)
+
+    for i in range(6):
+        (corpus / f"gamma{i}.txt").write_text(BETA.replace("Sanctions", f"Sanctions {i}"), encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    first = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert (first.files, first.skipped) == (8, 0)
+    assert sorted(log.read_text().split()) == sorted(p.stem for p in corpus.iterdir())
+
+    log.write_text("")
+    (corpus / "gamma3.txt").write_text(BETA.replace("Sanctions", "Tariffs"), encoding="utf-8")
+    again = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert log.read_text().split() == ["gamma3"]
+    assert (again.files, again.statements, again.skipped) == (1, 2, 7)
+    with QuoteSearcher(index_dir) as qs:
+        assert [r["text"] for r in qs.source("gamma3")][1] == "Tariffs are finally working"
+        assert qs.search("sanctions", source="gamma3").hits == []
+
+    log.write_text("")
+    unchanged = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
+    assert (log.read_text(), unchanged.files, unchanged.skipped) == ("", 0, 8)
+
+
+def test_statement_documents_carry_no_article_fields(indexed):
+    for doc in stored_docs(indexed):
+        if doc["doctype"] == "statement":
+            assert not {"title", "path", "source_hash"} & set(doc)
+        else:
+            assert {"title", "path", "source_hash"} <= set(doc)

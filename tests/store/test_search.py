@@ -1,0 +1,242 @@
+"""Reading the index: queries, filters, highlights, listings and their errors."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ALPHA, fake_statements
+from quotesearch.store.whoosh.index import NoIndex
+from quotesearch.ingest.read import article_from_text
+from quotesearch.store.whoosh.searcher import NotFound, QuerySyntaxError, QuoteSearcher, check_syntax
+
+
+@pytest.fixture
+def qs(indexed):
+    with QuoteSearcher(indexed) as searcher:
+        yield searcher
+
+
+def ids(results) -> list[str]:
+    return [h["id"] for h in results.hits]
+
+
+def test_keyword_is_stemmed(qs):
+    assert ids(qs.search("collapse")) == ["alpha:108"]
+    assert ids(qs.search("expecting")) == ["alpha:108"]
+    assert ids(qs.search("sanction")) == ["beta:100"]
+
+
+def test_all_words_must_match(qs):
+    assert ids(qs.search("anyone front")) == ["alpha:108"]
+    assert sorted(ids(qs.search("anyone OR troops"))) == ["alpha:108", "alpha:30", "beta:29"]
+
+
+def test_phrase_query(qs):
+    assert ids(qs.search('"move troops"')) == ["alpha:30"]
+    assert ids(qs.search('"troops move"')) == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("speaker:lopez", ["alpha:108", "beta:29"]),
+    ("org:isw", ["alpha:30", "alpha:205"]),
+    ("organization:institute", ["alpha:30", "alpha:205"]),
+    ("kind:indirect", ["alpha:205"]),
+    ("kind:INDIRECT", ["alpha:205"]),
+    ("role:spokeswoman AND pressure", ["beta:29"]),
+    ("source:beta", ["beta:29", "beta:100"]),
+    ("paragraph:2", ["alpha:108", "beta:100"]),
+    ("troops NOT source:beta", ["alpha:30"]),
+    ("sanction*", ["beta:100"]),
+    ("title:troops", ["alpha:30", "alpha:108", "alpha:205"]),
+    ('title:"advance in the north" AND kind:direct', ["alpha:30", "alpha:108"]),
+    ("pressure OR NOT title:talks", ["alpha:30", "alpha:108", "alpha:205", "beta:29"]),
+    ("title:talk*", ["beta:29", "beta:100"]),
+    ("title:nothing OR collapsing", ["alpha:108"]),
+    ("NOT collapsing", ["alpha:30", "alpha:205", "beta:29", "beta:100"]),  # source markers never come back
+    ("source:alpha OR source:beta AND pressure", ["alpha:30", "alpha:108", "alpha:205", "beta:29"]),
+])
+def test_field_queries(qs, query, expected):
+    assert sorted(ids(qs.search(query))) == sorted(expected)
+
+
+@pytest.mark.parametrize("name", ["Barros", "barros", "George Barros", "george barros", "  GEORGE   barros "])
+def test_speaker_filter_forms(qs, name):
+    hits = qs.search(speaker=name).hits
+    george = [h["id"] for h in hits if h["speaker"] == "George Barros"]
+    assert george == ["alpha:30", "alpha:205"]
+
+
+def test_speaker_filter_full_name_excludes_other_barros(qs):
+    # a surname finds the people with that surname, not one whose first name it is
+    assert {h["speaker"] for h in qs.search(speaker="Barros").hits} == {"George Barros"}
+    assert {h["speaker"] for h in qs.search(speaker="george barros").hits} == {"George Barros"}
+    assert {h["speaker"] for h in qs.search(speaker="Barros Hill").hits} == {"Barros Hill"}
+    assert qs.search(speaker="George Hill").hits == []
+
+
+def test_filters_combine(qs):
+    assert ids(qs.search(speaker="barros", kind="direct")) == ["alpha:30"]
+    assert ids(qs.search(speaker="hill", kind="direct")) == ["beta:100"]
+    assert ids(qs.search(speaker="lopez", source="beta")) == ["beta:29"]
+    assert ids(qs.search(role="spokeswoman")) == ["alpha:108", "beta:29"]
+    assert ids(qs.search(role="Russia team lead")) == ["alpha:30", "alpha:205"]
+    assert ids(qs.search(org="ISW")) == ["alpha:30", "alpha:205"]
+    assert ids(qs.search(org="Institute for the Study of War")) == ["alpha:30", "alpha:205"]
+    assert ids(qs.search("kremlin", speaker="barros")) == ["alpha:205"]
+    assert ids(qs.search("kremlin", speaker="lopez")) == []
+
+
+def test_blank_query_lists_in_reading_order(qs):
+    results = qs.search("")
+    assert ids(results) == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+    assert results.total == 5
+    assert all(h["score"] is None and h["highlight"] == h["text"] for h in results.hits)
+
+
+def test_limit_and_total(qs):
+    results = qs.search("", limit=2)
+    assert (ids(results), results.total) == (["alpha:30", "alpha:108"], 5)
+    assert len(qs.search("", limit=0).hits) == 5
+
+
+def test_total_counts_only_statements(qs):
+    # the query also matches alpha's source marker; whoosh's own count would say 4
+    results = qs.search("title:troops", limit=1)
+    assert (ids(results), results.total) == (["alpha:30"], 3)
+    assert qs.search("title:troops", limit=3).total == 3
+
+
+def test_highlight_marks_matched_words(qs):
+    assert qs.search("collapsing").hits[0]["highlight"] == (
+        "The front is **collapsing** faster than anyone expected")
+    assert qs.search('"move troops"').hits[0]["highlight"] == (
+        "Russia now has to decide whether to **move troops** north")
+    hit = qs.search("speaker:hill").hits[0]
+    assert hit["highlight"] == "Sanctions are finally working"
+
+
+def test_hits_carry_exactly_the_statement_fields(qs):
+    alpha = article_from_text(ALPHA, "alpha")
+    expected = {st.id: st.to_dict() for st in fake_statements(alpha)}
+    for hit in qs.search("", source="alpha").hits:
+        extras = {k: hit.pop(k) for k in ("highlight", "highlight_spans", "score")}
+        assert hit.pop("quote_group").startswith("g")  # the indexer's
+        assert hit == {k: v for k, v in expected[hit["id"]].items() if k != "quote_group"}
+        assert set(extras) == {"highlight", "highlight_spans", "score"}
+
+
+@pytest.mark.parametrize("query, problem", [
+    ('"move troops', 'a phrase quote (") is not closed'),
+    ("(troops OR front", "a '(' is not closed"),
+    ("troops)", "a ')' has no matching '('"),
+    ("paragraph:[1 TO", "a range [a TO b] is not closed"),
+    ("foo:bar", "unknown field 'foo'"),
+    ("speaker:", "field 'speaker' has no value after ':'"),
+    ("troops AND", "AND needs a word on both sides"),
+    ("OR troops", "OR needs a word on both sides"),
+    ("troops AND OR front", "AND needs a word on both sides"),
+    ("troops NOT", "NOT needs a word on its right"),
+    ("paragraph:abc", "'abc' is not a valid number"),
+])
+def test_bad_queries_raise(qs, query, problem):
+    with pytest.raises(QuerySyntaxError) as e:
+        qs.search(query)
+    assert str(e.value).startswith(f"bad query {query!r}: {problem}")
+
+
+@pytest.mark.parametrize("query", ['"move troops"', "troops OR front", "(a OR b) AND c", "speaker:lopez",
+                                   "time 10:30", "org:isw", "type:person", 'text:"x y"', "troops NOT front"])
+def test_good_queries_pass_the_check(query):
+    check_syntax(query)
+
+
+def test_query_without_searchable_words(qs):
+    with pytest.raises(QuerySyntaxError, match="has no searchable words"):
+        qs.search("the")
+
+
+def test_bad_filters_raise(qs):
+    with pytest.raises(QuerySyntaxError, match="--speaker '...' has no name in it"):
+        qs.search(speaker="...")
+    with pytest.raises(QuerySyntaxError, match="--role 'the' has no searchable words"):
+        qs.search(role="the")
+    with pytest.raises(QuerySyntaxError, match="--kind 'quoted' is not one of direct, indirect, mixed"):
+        qs.search(kind="quoted")
+    with pytest.raises(NotFound, match="no source 'gamma' in the index"):
+        qs.search(source="gamma")
+
+
+def test_speakers(qs):
+    assert qs.speakers() == [
+        {"speaker": "George Barros", "type": "person", "roles": ["the ISW's Russia team lead"],
+         "organizations": ["Institute for the Study of War (ISW)"], "count": 2, "key": "george barros",
+         "articles": 1, "first": None, "last": None},
+        {"speaker": "Maria Lopez", "type": "person", "roles": ["foreign ministry spokeswoman"],
+         "organizations": [], "count": 2, "key": "maria lopez", "articles": 2, "first": None, "last": None},
+        {"speaker": "Barros Hill", "type": "person", "roles": [], "organizations": [], "count": 1,
+         "key": "barros hill", "articles": 1, "first": None, "last": None},
+    ]
+
+
+def test_sources(qs, corpus):
+    assert qs.sources() == [
+        {"source": "alpha", "title": "Troops advance in the north", "date": None, "outlet": None, "count": 3,
+         "url": None, "path": str(corpus / "alpha.txt")},
+        {"source": "beta", "title": "Talks stall in the capital", "date": None, "outlet": None, "count": 2,
+         "url": None, "path": str(corpus / "beta.txt")},
+    ]
+
+
+def test_source_in_reading_order(qs):
+    assert [r["id"] for r in qs.source("alpha")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert [r["id"] for r in qs.source("articles/alpha.txt")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert ids(qs.search("", source="beta.txt")) == ["beta:29", "beta:100"]
+    with pytest.raises(NotFound) as e:
+        qs.source("gamma")
+    assert str(e.value).endswith("list them with `quotesearch sources`")
+
+
+def test_show(qs):
+    rec = qs.show("alpha:205")
+    assert rec["title"] == "Troops advance in the north"
+    assert rec["text"] == "the Kremlin was caught off guard by the advance"
+    assert rec["context"] == "George Barros said that the Kremlin was caught off guard by the advance."
+    assert rec["spans"] == [[205, 252]]
+    assert ALPHA[205:252] == rec["text"]
+    with pytest.raises(NotFound, match="no statement 'alpha:1'"):
+        qs.show("alpha:1")
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(NoIndex, match="run `quotesearch index seeds/` first"):
+        QuoteSearcher(tmp_path / "none")
+
+
+def test_filters_do_not_change_scores(qs):
+    plain = {h["id"]: h["score"] for h in qs.search("troops OR pressure").hits}
+    filtered = {h["id"]: h["score"] for h in qs.search("troops OR pressure", speaker="lopez").hits}
+    assert filtered and all(plain[i] == score for i, score in filtered.items())
+
+
+def listings(index_dir) -> tuple:
+    with QuoteSearcher(index_dir) as qs:
+        return (qs.search("", limit=2), qs.search("", limit=0), qs.search(speaker="lopez"), qs.source("alpha"),
+                qs.speakers())
+
+
+def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
+    from quotesearch.store.whoosh.index import ORDER_FILE
+    from quotesearch.indexer import index_articles
+
+    order = indexed / ORDER_FILE
+    expected = listings(indexed)
+    assert [h["id"] for h in expected[1].hits] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+    stale = order.read_bytes()
+    order.unlink()
+    assert listings(indexed) == expected  # whoosh sorts instead
+
+    (corpus / "aardvark.txt").write_text(ALPHA.replace("Troops", "Tanks"), encoding="utf-8")
+    index_articles(indexed, sorted(corpus.iterdir()))
+    order.write_bytes(stale)  # the file of an older state of the index must not be used
+    ids = [h["id"] for h in listings(indexed)[1].hits]
+    assert [i.split(":")[0] for i in ids[:3]] == ["aardvark"] * 3 and len(ids) == 8
+    assert ids[3:] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
