@@ -1,6 +1,6 @@
 """What can go wrong that a user can fix: one root, ``QuotesearchError``, and its kinds.
 
-Every message is one line and carries a hint (what to run or change). Front doors catch
+Every message is one line and carries a hint (what to run or change). The command line catches
 ``QuotesearchError`` in one place; anything else is a bug.
 """
 
@@ -9,39 +9,29 @@ class QuotesearchError(Exception):
     """A problem the user can fix; the message is one line and carries a hint."""
 
 
+class ReadError(QuotesearchError):
+    """An input that cannot be read as an article (missing, binary, too large, undecodable …)."""
+
+
 class NoInput(QuotesearchError):
-    """Nothing readable was given: no file, an empty folder, only skipped records."""
+    """Nothing readable was given: every input was skipped."""
 
 
-class BadQuery(QuotesearchError):
-    """A query, a filter or an option value that cannot be understood."""
-
-
-QuerySyntaxError = BadQuery  # the name the search module has always raised
+class QuerySyntaxError(QuotesearchError):
+    """A query, filter or option value that cannot be understood."""
 
 
 class NoIndex(QuotesearchError):
     """No index at the place given."""
 
 
-class IndexBusy(QuotesearchError):
-    """Another run holds the index's write lock."""
-
-
-IndexLocked = IndexBusy
+class IndexLocked(QuotesearchError):
+    """Another run holds the index's write lock (the index is busy)."""
 
 
 class SchemaMismatch(QuotesearchError):
     """The index was written by another version of quotesearch, or is damaged: rebuild it."""
 
 
-class IndexUnwritable(QuotesearchError):
-    """The index cannot be written (no space, read-only, too large a file)."""
-
-
 class NotFound(QuotesearchError):
     """A source, statement or quote that is not in the index."""
-
-
-class ReadError(QuotesearchError):
-    """An input that cannot be read as an article."""

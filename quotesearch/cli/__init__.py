@@ -167,8 +167,9 @@ def user_errors(fn):
 
 def _no_index_hint(e: Exception, index_dir) -> str:
     """The error's message; for a missing index, where it was looked for and how to build one."""
-    index = sys.modules.get("quotesearch.store.whoosh.index")
-    if index is None or not isinstance(e, index.NoIndex) or index_dir is None:
+    from ..errors import NoIndex
+
+    if not isinstance(e, NoIndex) or index_dir is None:
         return str(e)
     from click.core import ParameterSource
 
@@ -184,10 +185,9 @@ def _no_index_hint(e: Exception, index_dir) -> str:
 
 
 def _user_error_types() -> tuple:
-    from ..ingest.read import ReadError
+    from ..errors import QuotesearchError
 
-    index = sys.modules.get("quotesearch.store.whoosh.index")  # only loaded (with whoosh) by commands that need it
-    return (ReadError,) + ((index.QuotesearchError,) if index else ())
+    return (QuotesearchError,)
 
 
 def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "nothing found",

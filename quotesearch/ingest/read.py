@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
+from ..errors import ReadError  # noqa: F401
 from ..models import Article
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -38,10 +39,6 @@ _BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\x
          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _SAMPLE = 1 << 16  # bytes looked at to tell text from binary
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r") + b"\x7f"
-
-
-class ReadError(Exception):
-    """A file that cannot be read as text; the message names the file."""
 
 
 def max_file_bytes() -> int:

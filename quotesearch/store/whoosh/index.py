@@ -21,6 +21,7 @@ from array import array
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
+from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch  # noqa: F401
 from ...models import STATEMENT_FIELDS, Article, Statement
 from ...identity.speakers import Aliases, fold
 
@@ -178,22 +179,6 @@ SCHEMA_VERSION = 4
 META_FILE = "quotesearch.json"
 WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
-
-
-class QuotesearchError(Exception):
-    """A problem the user can fix; the message is one line and carries a hint."""
-
-
-class NoIndex(QuotesearchError):
-    pass
-
-
-class SchemaMismatch(QuotesearchError):
-    pass
-
-
-class IndexLocked(QuotesearchError):
-    pass
 
 
 def make_schema() -> Schema:
@@ -473,19 +458,27 @@ def verify_files(ix, index_dir: Union[str, os.PathLike]) -> None:
 
 # -- documents ----------------------------------------------------------------------
 
-NOT_EXTRACTION = {"cli.py", "output.py", "search.py", "index.py", "writer.py", "evaluate.py", "gold.py", "__main__.py"}
+FRONT_DOORS = ("cli", "web", "evaluation", "api.py", "__main__.py")  # what cannot change a statement
 
 
 def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:
-    """A hash of the extractor's code, word lists and the aliases: when one changes, unchanged
-    files are indexed again."""
-    root = Path(__file__).parent
+    """A hash of the package's code (every module, in every subpackage, but the front doors and
+    evaluation), its word lists and the aliases: when one changes, unchanged files are indexed
+    again. Paths are part of the hash, so moving code re-indexes too."""
     h = hashlib.sha256((aliases.fingerprint() if aliases else "").encode())
-    files = [p for p in root.glob("*.py") if p.name not in NOT_EXTRACTION] + list(root.glob("lexicons/*.txt"))
-    for p in sorted(files):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
+    for name, path in fingerprint_files():
+        h.update(name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def fingerprint_files() -> list[tuple[str, Path]]:
+    """(path inside the package, path) of every file the extractor fingerprint covers, sorted."""
+    root = Path(__file__).resolve().parents[2]
+    files = [(p.relative_to(root).as_posix(), p) for p in root.rglob("*")
+             if p.suffix in (".py", ".txt") and p.is_file() and "__pycache__" not in p.parts
+             and p.relative_to(root).parts[0] not in FRONT_DOORS]
+    return sorted(files)
 
 
 def source_hash(article: Article, fingerprint: str = "") -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ...errors import BadQuery
+from ...errors import QuerySyntaxError
 from ..query import And, Node, Not, Or, Phrase, Range, Word
 from . import quiet_whoosh
 
@@ -34,7 +34,7 @@ def compile_query(node: Optional[Node], schema):
         try:
             return field.parse_query(node.field, node.text)
         except ValueError as e:
-            raise BadQuery(f"{node.field}:{node.text}: {e}") from None
+            raise QuerySyntaxError(f"{node.field}:{node.text}: {e}") from None
     words = list(field.process_text(node.text, mode="query"))
     if not words:
         return None

@@ -19,6 +19,7 @@ from typing import Iterator, Optional, Union
 
 from .index import (DAMAGE, QuotesearchError, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh, read_reading_order,
                     record_from_stored, speaker_tokens)
+from ...errors import NotFound, QuerySyntaxError  # noqa: F401
 from ...models import KINDS
 from ...identity.speakers import Aliases, fold, key_matches, name_key
 
@@ -37,14 +38,6 @@ _BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]\w*):(\S?)")
 STATEMENT_ID = re.compile(r"^\S+:\d+$")  # SOURCE:OFFSET
 _EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
-
-
-class QuerySyntaxError(QuotesearchError):
-    pass
-
-
-class NotFound(QuotesearchError):
-    pass
 
 
 @dataclass
