@@ -22,11 +22,19 @@ SORTS = ("relevance", "reading", "date", "-date")
 
 @runtime_checkable
 class StoreWriter(Protocol):
-    """One writing run: holds the store's write lock until ``close``. What was ``commit``-ted stays
-    whatever happens after; a source is replaced whole within one commit."""
+    """One writing run, used as a context manager: it holds the store's write lock from the start to
+    the end of the ``with`` block. What was ``commit``-ted stays whatever happens after, and a source
+    is replaced whole within one commit. A rebuild's commits replace the old contents only when the
+    block ends without an exception; until then readers see the old store, and on an exception the
+    old store stays as it was. Raises IndexLocked (another run writes), QuotesearchError (cannot
+    write: no space, read-only …; what was committed is kept, nothing half written is left)."""
+
+    def __enter__(self) -> "StoreWriter": ...
+
+    def __exit__(self, *exc) -> None: ...
 
     def known_sources(self) -> dict[str, str]:
-        """{source id: content hash} of every source in the store when the run began."""
+        """{source id: content hash} of every source committed, as seen under the lock."""
 
     def replace_source(self, source: Source, statements: list[Statement]) -> None:
         """Delete ``source.source``'s statements, if any, and write these (ids unique, else
@@ -35,12 +43,16 @@ class StoreWriter(Protocol):
     def delete_source(self, source_id: str) -> None: ...
 
     def statements_of_speaker(self, speaker_key: str) -> Iterator[Statement]:
-        """Statements of one speaker key as committed (quote groups are assigned against them)."""
+        """Statements of one speaker key as committed, also by other runs since this one began
+        (quote groups are assigned against them), in reading order."""
+
+    def write_setting(self, name: str, data: bytes) -> None:
+        """Keep a small named file with the store (e.g. the aliases), replaced whole."""
 
     def commit(self) -> None: ...
 
-    def close(self) -> None:
-        """Release the lock; what was not committed is dropped."""
+    def totals(self) -> tuple[int, int]:
+        """(sources, statements) in the store as this run leaves it."""
 
 
 @runtime_checkable
@@ -72,6 +84,14 @@ class Store(Protocol):
 
     def quote_group(self, group_id: str) -> list[Statement]:
         """Every statement of one quote group, in reading order."""
+
+    def speaker_keys(self, name: str) -> list[tuple[str, str, int]]:
+        """(speaker key, name as quoted, statements) of the speakers a name stands for, most
+        statements first: a full name is that speaker (after the aliases), a surname the speakers
+        whose name ends with it (identity.speakers.key_matches)."""
+
+    def setting(self, name: str) -> Optional[bytes]:
+        """A named file kept with ``StoreWriter.write_setting`` (None when there is none)."""
 
     def close(self) -> None: ...
 
