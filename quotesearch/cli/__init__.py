@@ -698,23 +698,17 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
       quotesearch export --format csv -o everything.csv
       quotesearch export --speaker zelensky --since 2024-08 --format csv > zelensky.csv
     """
-    from .output import csv_writer, json_array, json_line
+    from ..formats import write_records
     from ..store.whoosh.searcher import QuoteSearcher
+    from .output import visible
 
     filters = _filters(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                        until=until, outlet=outlet)
     count = 0
     with QuoteSearcher(index_dir) as qs:
         rows = qs.statements(filters, sort="relevance" if sort == "reading" else sort, query=" ".join(query))
-        if fmt == "json":
-            count = json_array(output, rows)
-        elif fmt == "csv":
-            write = csv_writer(output, EXPORT_COLUMNS, safe=output is sys.stdout and to_terminal())
-            for count, row in enumerate(rows, 1):
-                write(row)
-        else:
-            for count, row in enumerate(rows, 1):
-                output.write(json_line(row) + "\n")
+        count = write_records(output, rows, fmt, EXPORT_COLUMNS,
+                              visible if output is sys.stdout and to_terminal() else str)
     if not count:
         given = _described(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                            until=until, outlet=outlet)

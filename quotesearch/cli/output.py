@@ -16,6 +16,8 @@ import shutil
 import unicodedata
 from typing import Optional, Sequence
 
+from ..formats import cell, csv_writer, escape_json, json_array, json_line  # noqa: F401
+
 FORMATS = ("table", "json", "jsonl", "csv")
 BOLD, NORMAL = "\x1b[1m", "\x1b[22m"
 GAP = "  "
@@ -63,66 +65,10 @@ class Marked(str):
         return obj
 
 
-def cell(value) -> str:
-    """One value as flat text: None -> '', lists of strings joined by '; ', other lists as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        if all(isinstance(v, str) for v in value):
-            return "; ".join(value)
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-# Control and format characters json.dumps leaves raw (C1 controls, bidi overrides, zero-width
-# characters, line and paragraph separators): escaped as \\uXXXX, which changes no JSON value.
-_JSON_UNSAFE = re.compile(
-    "[\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2028-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
-
-
-def _json_escape(m: re.Match) -> str:
-    return json.dumps(m.group(), ensure_ascii=True)[1:-1]
-
-
-def escape_json(text: str) -> str:
-    """JSON text with the control and format characters json.dumps leaves raw escaped."""
-    return _JSON_UNSAFE.sub(_json_escape, text)
-
-
-def json_line(row: dict) -> str:
-    return escape_json(json.dumps(row, ensure_ascii=False))
-
-
-def json_array(out, rows) -> int:
-    """Write ``rows`` to ``out`` as one JSON array, a row at a time; returns how many."""
-    n = 0
-    for row in rows:
-        out.write(("[\n  " if not n else ",\n  ") + json_line(row))
-        n += 1
-    out.write("\n]\n" if n else "[]\n")
-    return n
-
-
-def csv_writer(out, columns: Sequence[str], safe: bool = False):
-    """Write the header line to ``out`` now; returns a function that writes one row (a dict).
-    ``safe``: control characters made visible (CSV bound for a terminal)."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    clean = visible if safe else str
-
-    def write(row: dict) -> None:
-        writer.writerow([clean(cell(row.get(k))) for k in columns])
-    return write
-
-
 def _csv(rows: list[dict], safe: bool = False) -> str:
     out = io.StringIO()
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    write = csv_writer(out, keys, safe)
+    write = csv_writer(out, keys, visible if safe else str)
     for r in rows:
         write(r)
     return out.getvalue().rstrip("\n")
