@@ -31,6 +31,7 @@ from typing import BinaryIO, Iterator, Optional, Union
 from .archive import ARCHIVE_SUFFIXES, COMPRESSIONS, STDIN, _split_name, is_archive, read_archive
 from .metadata import SIDECARS, Sidecar, find_sidecar, read_sidecar
 from .read import HTML_SUFFIXES, TEXT_SUFFIXES, ArticleFile, ReadError, find_files
+from ..errors import NoInput
 from ..models import Article, Skipped
 
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + ARCHIVE_SUFFIXES + tuple(
@@ -39,6 +40,7 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + ARCHIVE_SUFFIXES + tuple(
 NOT_ARTICLES = frozenset({"readme", "license", "licence", "copying", "changelog", "contributing", "authors",
                           "notice", "code_of_conduct", "citation"})
 NOT_AN_ARTICLE = "not-an-article"
+READS = ".txt/.md files, .html/.htm pages, or .jsonl/.ndjson/.json/.csv archives (also .gz/.bz2)"
 
 Item = Union[ArticleFile, Article, Skipped, ReadError]
 
@@ -155,3 +157,33 @@ def items(files: list, stdin: Optional[BinaryIO] = None, global_ids: bool = Fals
             yield from read_archive(STDIN, stream=stdin, scope=None if global_ids else "stdin")
         except ReadError as e:
             yield e
+
+
+class Inputs:
+    """The articles that ``paths`` name — files, folders (searched recursively), archives, and ``-``
+    for a JSON Lines archive on standard input (``stdin``, default the process's) — read lazily.
+
+    ``total`` is the number of inputs when it is known before reading (no archive, no standard
+    input), else None. Iterating yields, in order, what the indexer takes: an ArticleFile per
+    article file, an Article per archive record, a Skipped per input left out (with its reason
+    code), a ReadError per archive that cannot be opened. Raises NoInput when the paths name no
+    input, ReadError for a metadata sidecar that cannot be read."""
+
+    def __init__(self, paths: list[Union[str, os.PathLike]], metadata: Union[str, os.PathLike, None] = None,
+                 global_ids: bool = False, stdin: Optional[BinaryIO] = None):
+        self.paths = [os.fspath(p) for p in paths]
+        self.global_ids = global_ids
+        self.files = input_files(self.paths, metadata)
+        reads_stdin = STDIN in self.paths
+        if not self.files and not reads_stdin:
+            raise NoInput(f"no articles in {', '.join(self.paths)}; quotesearch reads {READS}")
+        if reads_stdin and stdin is None:
+            import sys
+
+            stdin = sys.stdin.buffer
+        self.stdin = stdin if reads_stdin else None
+        streaming = reads_stdin or any(is_archive(f) for f in self.files)
+        self.total: Optional[int] = None if streaming else len(self.files)
+
+    def __iter__(self) -> Iterator[Item]:
+        return items(self.files, self.stdin, self.global_ids)
