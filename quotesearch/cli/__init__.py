@@ -728,12 +728,14 @@ def evaluate(gold, text_dir, fmt, show_errors):
     """Score the extractor against hand-checked gold annotations.
 
     GOLD is a brat corpus folder (attributions/ and text/), a folder of .ann files,
-    or JSON Lines gold (a .jsonl file or a folder of them).
+    JSON Lines gold (a .jsonl file or a folder of them), or paragraph gold (a corpus
+    folder with gold/NAME.jsonl beside text/NAME.txt, as in the news sample).
 
     \b
     Examples:
       quotesearch evaluate tests/gold/kursk-incursion.jsonl --text-dir seeds
       quotesearch evaluate ../shared/corpora/polnear-train --show-errors 10
+      quotesearch evaluate ../shared/corpora/news-sample --format json
     """
     try:
         from ..evaluation.evaluate import evaluate_path, render_report

@@ -12,12 +12,24 @@ characters and works on merged interval lists, never on per-character sets:
 - speaker accuracy is measured on found gold statements that have a source, against the
   prediction overlapping the gold content most (ties: the earlier prediction).
 
+Paragraph gold (the news sample's format, gold.py) is scored as its README says, by
+``_score_paragraph_article``: gold and predicted records are matched one to one by the F1 of their
+word tokens (lower-cased, >= 0.5, best pairs first; ``match_records``), a prediction matched to an
+optional gold record counts neither way; detection precision/recall/F1 over required records;
+speaker accuracy over matched required records (``same_speaker``: the same words after
+lower-casing, a leading "the" and extra leading words on the prediction ignored, so "Foreign
+Minister Idris Kavaleh" is "Idris Kavaleh"); *end-to-end* precision/recall/F1 count a match only
+when the speaker is right; role (and organisation, when annotated) accuracy over matched records
+where gold or prediction has one (the same words after lower-casing); kind accuracy over matched
+records. Figures come in total and per article.
+
 Nothing here prints; the CLI renders ``render_report``'s string.
 """
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
@@ -197,11 +209,135 @@ def _score_article(article: Article, golds: list[Gold], preds: list, tally: _Tal
                 _item(article, g.spans, g.text, g.kind, g.source, speaker, mention))
 
 
-def _item(article, spans, text, kind, gold_speaker, speaker, mention) -> dict:
+def _item(article, spans, text, kind, gold_speaker, speaker, mention, **extra) -> dict:
     return {"article": article.id, "kind": kind, "text": text,
             "context": _context(article, spans), "spans": [list(s) for s in spans],
             "gold_speaker": gold_speaker, "predicted_speaker": speaker,
-            "predicted_mention": mention}
+            "predicted_mention": mention, **extra}
+
+
+# ---------------------------------------------------------------- paragraph gold: matched records
+
+def words(text: Optional[str]) -> list[str]:
+    """Lower-cased word tokens (NFKC, curly apostrophes straightened)."""
+    text = unicodedata.normalize("NFKC", text or "").lower().replace("’", "'").replace("‘", "'")
+    return _WORD.findall(text)
+
+
+def token_f1(a: list[str], b: list[str]) -> float:
+    common = sum((Counter(a) & Counter(b)).values())
+    return 2 * common / (len(a) + len(b)) if common else 0.0
+
+
+def match_records(gold_texts: list[str], pred_texts: list[str], threshold: float = 0.5) -> dict[int, int]:
+    """One-to-one matches gold index -> prediction index: word-token F1 >= threshold, best pairs
+    first (ties: the earlier gold, then the earlier prediction)."""
+    gw, pw = [words(t) for t in gold_texts], [words(t) for t in pred_texts]
+    pairs = sorted(((token_f1(g, p), gi, pi) for gi, g in enumerate(gw) for pi, p in enumerate(pw)),
+                   key=lambda x: (-x[0], x[1], x[2]))
+    matched: dict[int, int] = {}
+    used: set[int] = set()
+    for score, gi, pi in pairs:
+        if score < threshold:
+            break
+        if gi not in matched and pi not in used:
+            matched[gi] = pi
+            used.add(pi)
+    return matched
+
+
+def same_speaker(gold: str, predicted: Optional[str]) -> bool:
+    """The same words after lower-casing; a leading "the" and extra leading words (titles, roles)
+    on the prediction ignored."""
+    g, p = words(gold), words(predicted)
+    if g[:1] == ["the"] and len(g) > 1:
+        g = g[1:]
+    return bool(g) and len(p) >= len(g) and p[-len(g):] == g
+
+
+def _same_words(a: Optional[str], b: Optional[str]) -> bool:
+    return words(a) == words(b)
+
+
+_PARAGRAPH_COUNTS = ("gold", "gold_optional", "predicted", "predicted_on_optional", "matched",
+                     "misses", "false_positives", "speaker_right", "kind_right", "role_checked",
+                     "role_right", "organization_checked", "organization_right")
+
+
+def _score_paragraph_article(article: Article, golds: list[Gold], preds: list, tally: _Tally,
+                             show: int) -> dict:
+    """Score one article of paragraph gold into ``tally``; return its own counts."""
+    c: dict = defaultdict(int)
+    matched = match_records([g.text for g in golds], [_get(p, "text") or "" for p in preds])
+    c["predicted"] = len(preds)
+    used = set(matched.values())
+
+    def listing(name: str, item: dict) -> None:
+        if len(tally.errors.setdefault(name, [])) < show:
+            tally.errors[name].append(item)
+
+    for gi, g in sorted(enumerate(golds), key=lambda x: x[1].spans[0]):
+        c["gold_optional" if g.optional else "gold"] += 1
+        if gi not in matched:
+            if not g.optional:
+                c["misses"] += 1
+                listing("misses", _item(article, g.spans, g.text, g.label, g.source, None, None))
+            continue
+        p = preds[matched[gi]]
+        if g.optional:
+            c["predicted_on_optional"] += 1
+            continue
+        c["matched"] += 1
+        speaker, role, org = _get(p, "speaker") or "", _get(p, "role"), _get(p, "organization")
+        right = same_speaker(g.source, speaker)
+        c["speaker_right"] += right
+        c["kind_right"] += _get(p, "kind") == g.label
+        if not right:
+            listing("wrong_speakers", _item(article, g.spans, g.text, g.label, g.source, speaker,
+                                            _get(p, "mention")))
+        if g.role or role:
+            c["role_checked"] += 1
+            if _same_words(g.role, role):
+                c["role_right"] += 1
+            else:
+                listing("wrong_roles", _item(article, g.spans, g.text, g.label, g.source, speaker,
+                                             _get(p, "mention"), gold_role=g.role, predicted_role=role))
+        if tally.n["organization_annotated"] and (g.organization or org):
+            c["organization_checked"] += 1
+            c["organization_right"] += _same_words(g.organization, org)
+    for pi, p in enumerate(preds):
+        if pi not in used:
+            c["false_positives"] += 1
+            ps = _merge(_get(p, "spans") or [], len(article.text)) or [(0, 0)]
+            listing("false_positives", _item(
+                article, ps, _get(p, "text") or "", _get(p, "kind") or "", None,
+                _get(p, "speaker"), _get(p, "mention")))
+    for k in _PARAGRAPH_COUNTS:
+        tally.n[k] += c[k]
+    return {k: c[k] for k in _PARAGRAPH_COUNTS}
+
+
+def _prf(right: int, predicted: int, gold: int) -> dict:
+    p = right / predicted if predicted else 0.0
+    r = right / gold if gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+
+
+def _paragraph_figures(c: dict, organizations: bool) -> dict:
+    """Figures from paragraph-gold counts (predictions on optional gold left out)."""
+    scored = c["predicted"] - c["predicted_on_optional"]
+    out = {
+        "gold": c["gold"], "gold_optional": c["gold_optional"], "predicted": c["predicted"],
+        "detection": _prf(c["matched"], scored, c["gold"]),
+        "end_to_end": _prf(c["speaker_right"], scored, c["gold"]),
+        "speaker_accuracy": {"all": _ratio(c["speaker_right"], c["matched"])},
+        "roles": {"accuracy": _ratio(c["role_right"], c["role_checked"])},
+        "kinds": {"accuracy": _ratio(c["kind_right"], c["matched"])},
+    }
+    if organizations:
+        out["organizations"] = {"accuracy": _ratio(c["organization_right"], c["organization_checked"])}
+    return out
 
 
 def _ratio(a: int, b: int) -> float:
@@ -214,6 +350,8 @@ def evaluate_path(gold_dir, text_dir=None, show_errors: int = 0,
     if extractor is None:
         from ..extraction.pipeline import extract as extractor
     fmt, articles = load_gold(gold_dir, text_dir)
+    if fmt == "paragraph":
+        return _evaluate_paragraphs(articles, extractor, max(0, show_errors))
     tally = _Tally()
     count = 0
     for article, golds in articles:
@@ -248,10 +386,36 @@ def evaluate_path(gold_dir, text_dir=None, show_errors: int = 0,
     return report
 
 
+def _evaluate_paragraphs(articles, extractor, show: int) -> dict:
+    articles = list(articles)
+    organizations = any(g.organization for _, golds in articles for g in golds)
+    tally = _Tally(errors={"misses": [], "false_positives": [], "wrong_speakers": [], "wrong_roles": []})
+    tally.n["organization_annotated"] = organizations
+    per_article = {}
+    for article, golds in articles:
+        counts = _score_paragraph_article(article, golds, list(extractor(article)), tally, show)
+        per_article[article.id] = {**_paragraph_figures(counts, organizations), "counts": counts}
+    c = tally.n
+    report = {"format": "paragraph", "articles": len(articles),
+              **_paragraph_figures(c, organizations),
+              "counts": {k: c[k] for k in _PARAGRAPH_COUNTS
+                         if organizations or not k.startswith("organization")},
+              "per_article": per_article}
+    if not organizations:
+        for figures in per_article.values():
+            figures["counts"] = {k: v for k, v in figures["counts"].items()
+                                 if not k.startswith("organization")}
+    if show > 0:
+        report["errors"] = tally.errors
+    return report
+
+
 # ---------------------------------------------------------------- rendering
 
 def render_report(report: dict) -> str:
     """A plain-text table of the figures, then the error listings when present."""
+    if report.get("format") == "paragraph":
+        return _render_paragraph_report(report)
     c = dict(report.get("counts", {}), predicted=report["predicted"])
 
     def row(group: str, name: str, value: float, num: str = "", den: str = "") -> str:
@@ -270,16 +434,59 @@ def render_report(report: dict) -> str:
               for k in ("direct", "indirect_speech", "all")})):
         for i, (name, (num, den)) in enumerate(fractions.items()):
             lines.append(row("" if i else group, name, report[key][name], num, den))
+    lines += _render_errors(report, c)
+    return "\n".join(lines) + "\n"
+
+
+def _render_errors(report: dict, c: dict) -> list[str]:
+    lines = []
     for name, items in (report.get("errors") or {}).items():
-        lines += ["", f"{name.replace('_', ' ')} (first {len(items)} of {c.get(name, 0)})"]
+        total = c.get(name, c.get("role_checked", 0) - c.get("role_right", 0) if name == "wrong_roles" else 0)
+        lines += ["", f"{name.replace('_', ' ')} (first {len(items)} of {total})"]
         for it in items:
             who = f"gold: {it['gold_speaker'] or '-'}" if it["gold_speaker"] is not None else ""
             if it["predicted_speaker"] is not None or it["predicted_mention"] is not None:
                 who += (f"   predicted: {it['predicted_speaker'] or '-'}"
                         f" ({it['predicted_mention'] or '-'})")
             lines.append(f"- {it['article']} [{it['kind'] or '?'}] {who.strip()}")
+            if "gold_role" in it:
+                lines.append(f"    role:    gold {it['gold_role'] or '-'}   predicted {it['predicted_role'] or '-'}")
             lines.append(f"    text:    {_short(it['text'])}")
             lines.append(f"    context: {it['context']}")
+    return lines
+
+
+def _render_paragraph_report(report: dict) -> str:
+    c = dict(report["counts"])
+    c["wrong_speakers"] = c["matched"] - c["speaker_right"]
+    scored = c["predicted"] - c["predicted_on_optional"]
+    lines = [f"articles {report['articles']}   gold statements {report['gold']} "
+             f"(+{report['gold_optional']} optional)   predicted {report['predicted']} "
+             f"({c['predicted_on_optional']} on optional gold, not counted)", ""]
+
+    def row(group: str, name: str, value: float, num: Optional[int] = None, den: Optional[int] = None) -> str:
+        frac = f"{num}/{den}" if num is not None else ""
+        return f"{group:<18}{name:<17}{value:>7.3f}   {frac}".rstrip()
+
+    for group, key, right in (("detection", "detection", c["matched"]),
+                              ("end to end", "end_to_end", c["speaker_right"])):
+        f = report[key]
+        lines += [row(group, "precision", f["precision"], right, scored),
+                  row("", "recall", f["recall"], right, c["gold"]), row("", "f1", f["f1"])]
+    lines.append(row("speaker accuracy", "all", report["speaker_accuracy"]["all"],
+                     c["speaker_right"], c["matched"]))
+    lines.append(row("roles", "accuracy", report["roles"]["accuracy"], c["role_right"], c["role_checked"]))
+    if "organizations" in report:
+        lines.append(row("organizations", "accuracy", report["organizations"]["accuracy"],
+                         c["organization_right"], c["organization_checked"]))
+    lines.append(row("kinds", "accuracy", report["kinds"]["accuracy"], c["kind_right"], c["matched"]))
+    width = max([len(a) for a in report["per_article"]] + [7])
+    lines += ["", f"{'article':<{width}}  gold  pred  det.f1  e2e.f1  speaker  roles"]
+    for name, f in report["per_article"].items():
+        lines.append(f"{name:<{width}}  {f['gold']:>4}  {f['predicted']:>4}  {f['detection']['f1']:>6.3f}"
+                     f"  {f['end_to_end']['f1']:>6.3f}  {f['speaker_accuracy']['all']:>7.3f}"
+                     f"  {f['roles']['accuracy']:>5.3f}")
+    lines += _render_errors(report, c)
     return "\n".join(lines) + "\n"
 
 

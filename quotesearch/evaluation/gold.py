@@ -1,7 +1,9 @@
-"""Reading annotated gold: brat standoff (PolNeAR folders of .ann and text files) or our own JSONL.
+"""Reading annotated gold: brat standoff (PolNeAR folders of .ann and text files), our own JSONL,
+or *paragraph* gold (the news sample's ``gold/NAME.jsonl`` beside ``text/NAME.txt``: each record
+names its paragraph and quotes its text, see ``_paragraph_gold``).
 
-Both formats become ``Gold`` records (content spans merged, source text, cue text, direct/speech
-flags), which evaluate.py scores.
+All formats become ``Gold`` records (content spans merged, source text, cue text, direct/speech
+flags; paragraph gold adds its kind, role, optional flag), which evaluate.py scores.
 
 Gold classes: *direct* = the content holds a quote mark (" “ ” always; ‘ ’ ' only when a
 single-quote pair opens at a word start and closes later, so apostrophes such as
@@ -76,6 +78,13 @@ class Gold:
     cue: str
     direct: bool
     speech: bool
+    # paragraph gold only
+    label: Optional[str] = None          # the annotated kind: direct, indirect or mixed
+    optional: bool = False               # borderline: a prediction on it counts neither way
+    role: Optional[str] = None
+    organization: Optional[str] = None
+    speaker_type: Optional[str] = None
+    outlet: Optional[str] = None
 
     @property
     def kind(self) -> str:
@@ -242,8 +251,113 @@ def _jsonl(files: list[Path], text_dir: Path) -> Iterator[tuple[Article, list[Go
         yield article, golds
 
 
+# ---------------------------------------------------------------- paragraph gold
+
+PARAGRAPH_KINDS = ("direct", "indirect", "mixed")
+
+
+def _paragraph_spans(text: str) -> Spans:
+    """Paragraphs as the paragraph gold counts them: separated by blank lines, empty ones kept."""
+    out, start = [], 0
+    for m in _BLANK_LINE.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*(?:\r?\n)+")
+
+
+def locate(text: str, lo: int, hi: int, statement: str) -> Optional[Spans]:
+    """Spans of ``statement`` inside text[lo:hi]: the whole of it, or pieces joined by a space
+    (a quote split by its attribution), each the longest prefix of the rest found after the
+    previous piece. None when some piece is not there."""
+    spans: list[tuple[int, int]] = []
+    rest, pos = statement.strip(), lo
+    while rest:
+        i = text.find(rest, pos, hi)
+        if i >= 0:
+            spans.append((i, i + len(rest)))
+            break
+        for cut in reversed([m.start() for m in re.finditer(r"\s+", rest)]):
+            i = text.find(rest[:cut], pos, hi)
+            if i >= 0:
+                spans.append((i, i + cut))
+                rest, pos = rest[cut:].lstrip(), i + cut
+                break
+        else:
+            return None
+    return spans
+
+
+def _field(obj: dict, name: str, where: str, required: bool = False) -> Optional[str]:
+    value = obj.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise EvaluateError(f"{where}: not a gold statement ('{name}' must be a non-empty string)")
+    return " ".join(value.split())
+
+
+def _paragraph_gold(files: list[Path], text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
+    """NAME.jsonl: one record a line, {paragraph, kind, text, speaker, role, optional, ...} about
+    text_dir/NAME.txt. A record's spans are found by its text inside its paragraph; a text
+    that is not there (an annotator's edit) keeps the whole paragraph as its span."""
+    for path in files:
+        text_path = next((text_dir / f"{path.stem}{suf}" for suf in (".txt", ".md")
+                          if (text_dir / f"{path.stem}{suf}").is_file()), None)
+        if text_path is None:
+            raise EvaluateError(f"{path}: no text file {text_dir / (path.stem + '.txt')} (use --text-dir)")
+        article = _read_text(text_path)
+        paras = _paragraph_spans(article.text)
+        golds = []
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{no}"
+            try:
+                obj = json.loads(line)
+            except ValueError as e:
+                raise EvaluateError(f"{where}: not JSON ({e})") from None
+            if not isinstance(obj, dict):
+                raise EvaluateError(f"{where}: not a gold statement (a JSON object is expected)")
+            number, kind = obj.get("paragraph"), obj.get("kind")
+            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < len(paras):
+                raise EvaluateError(f"{where}: paragraph {number!r} is not one of the "
+                                    f"{len(paras)} paragraphs of {text_path.name}")
+            if kind not in PARAGRAPH_KINDS:
+                raise EvaluateError(f"{where}: kind {kind!r} is not one of {', '.join(PARAGRAPH_KINDS)}")
+            text = _field(obj, "text", where, required=True)
+            speaker = _field(obj, "speaker", where, required=True)
+            lo, hi = paras[number]
+            spans = locate(article.text, lo, hi, obj["text"]) or [(lo, hi)]
+            golds.append(Gold(article.id, spans, text, speaker, "", kind != "indirect", True,
+                              label=kind, optional=obj.get("optional") is True,
+                              role=_field(obj, "role", where),
+                              organization=_field(obj, "organization", where),
+                              speaker_type=obj.get("speaker_type"), outlet=_field(obj, "outlet", where)))
+        yield article, golds
+
+
+def _is_paragraph_gold(files: list[Path]) -> bool:
+    """The first record of the first file names a paragraph and no spans."""
+    for line in files[0].read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                return False
+            return isinstance(obj, dict) and "paragraph" in obj and "spans" not in obj
+    return False
+
+
 def load_gold(gold_dir, text_dir=None) -> tuple[str, Iterator[tuple[Article, list[Gold]]]]:
-    """The gold format ("brat" or "jsonl") and an iterator of (article, gold records)."""
+    """The gold format ("brat", "jsonl" or "paragraph") and an iterator of (article, gold records).
+
+    GOLD may be a corpus folder holding attributions/ (brat) or gold/ (JSONL or paragraph gold)
+    beside text/, a folder of .ann or .jsonl files, or one .jsonl file.
+    """
     p = Path(gold_dir)
     t = Path(text_dir) if text_dir else None
     if not p.exists():
@@ -253,11 +367,20 @@ def load_gold(gold_dir, text_dir=None) -> tuple[str, Iterator[tuple[Article, lis
     elif p.is_dir() and any(p.glob("*.ann")):
         fmt, ann_dir, t = "brat", p, t or p.parent / "text"
     else:
-        fmt = "jsonl"
+        if p.is_dir() and not any(p.glob("*.jsonl")) and (p / "gold").is_dir():
+            p = p / "gold"                          # a corpus folder: gold/ beside text/
         files = [p] if p.is_file() else sorted(p.glob("*.jsonl"))
         if not files:
             raise EvaluateError(f"{p}: neither a brat corpus (attributions/, text/) nor JSONL gold")
-        t = t or (p if p.is_dir() else p.parent)
+        if _is_paragraph_gold(files):
+            fmt = "paragraph"
+            folder = p.parent if p.is_file() else p
+            t = t or next((d for d in (folder.parent / "text", folder / "text") if d.is_dir()), folder)
+        else:
+            fmt = "jsonl"
+            t = t or (p if p.is_dir() else p.parent)
     if not t.is_dir():
         raise EvaluateError(f"{t}: text directory not found")
-    return fmt, (_brat(ann_dir, t) if fmt == "brat" else _jsonl(files, t))
+    if fmt == "brat":
+        return fmt, _brat(ann_dir, t)
+    return fmt, (_paragraph_gold(files, t) if fmt == "paragraph" else _jsonl(files, t))
