@@ -151,13 +151,13 @@ class _View:
     def by_date(self, docnums: list[int], sort: str, limit: Optional[int]) -> list[int]:
         """``docnums`` in the order ``sort`` says ('reading', 'date', '-date': undated last, ties
         in reading order), the first ``limit`` of them."""
+        if sort not in ("date", "-date"):
+            return self.in_reading_order(docnums, limit)
         ranked = self.in_reading_order(docnums)
-        if sort in ("date", "-date"):
-            days = column_reader(self.s.reader(), "day")
-            dated = [d for d in ranked if days[d]]
-            dated.sort(key=lambda d: days[d], reverse=sort == "-date")  # stable: ties stay in reading order
-            ranked = dated + [d for d in ranked if not days[d]]
-        return ranked[:limit or None]
+        days = column_reader(self.s.reader(), "day")
+        dated = [d for d in ranked if days[d]]
+        dated.sort(key=lambda d: days[d], reverse=sort == "-date")  # stable: ties stay in reading order
+        return (dated + [d for d in ranked if not days[d]])[:limit or None]
 
     def matching(self, q) -> list[int]:
         return list(self.s.docs_for_query(_statements_only(q)))
