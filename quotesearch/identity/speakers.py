@@ -85,6 +85,17 @@ def key_matches(key: str, name: str) -> bool:
     return not (set(words[:-len(wanted)]) & (lexicon.stop_words() | {"s"}))
 
 
+def wanted_keys(name: str, aliases: Optional["Aliases"] = None) -> set[str]:
+    """The folded name keys a name typed by a user asks for: its own, its canonical name after the
+    aliases, and the canonical names of the aliases ending with its words. A speaker key ``k`` is
+    one of them when ``any(key_matches(k, w) for w in wanted_keys(name))``."""
+    key = name_key(name)
+    aliases = aliases or {}
+    wanted = {key, aliases.get(key, key)}
+    wanted |= {canonical for alias, canonical in aliases.items() if key_matches(alias, key)}
+    return {w for w in wanted if w}
+
+
 class Aliases(dict):
     """folded alias -> folded canonical name, read from a tab-separated file."""
 

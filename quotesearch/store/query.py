@@ -143,7 +143,7 @@ def _check(query: str) -> None:
         if (after == ")" or after in _OPERATORS or (tok == "NOT" and after == "NOT")
                 or (tok != "NOT" and (before == "(" or before in _OPERATORS | {"NOT"}))):
             raise _bad(query, f"{tok} needs a word on {'both sides' if tok != 'NOT' else 'its right'}")
-    if not re.search(r"[\w*]", query):
+    if not re.search(r"[\w*?]", query):  # a wildcard alone asks for words too
         raise QuerySyntaxError(f"query {shown(query)} has no searchable words; {EXAMPLE}")
 
 
@@ -158,6 +158,8 @@ def _convert(tree, field: str, query: str) -> Optional[Node]:
     if isinstance(tree, (t.Group, t.FieldGroup)):
         return _convert(tree.expr, field, query)
     if isinstance(tree, t.SearchField):
+        if not tree.name.isidentifier() and isinstance(tree.expr, t.Word):  # '10:30' is a time, not a field
+            return Word(field, f"{tree.name}:{tree.expr.value}")
         name = ALIASES.get(tree.name, tree.name)
         if name not in FIELDS:
             raise _bad(query, f"unknown field {tree.name!r} (fields: {', '.join(FIELDS)}, org, type, told)")

@@ -6,7 +6,8 @@ import pytest
 from conftest import ALPHA, fake_statements
 from quotesearch.store.whoosh.index import NoIndex
 from quotesearch.ingest.read import article_from_text
-from quotesearch.store.whoosh.searcher import NotFound, QuerySyntaxError, QuoteSearcher, check_syntax
+from quotesearch.store.query import parse
+from quotesearch.store.whoosh.searcher import NotFound, QuerySyntaxError, QuoteSearcher
 
 
 @pytest.fixture
@@ -146,12 +147,19 @@ def test_bad_queries_raise(qs, query, problem):
 @pytest.mark.parametrize("query", ['"move troops"', "troops OR front", "(a OR b) AND c", "speaker:lopez",
                                    "time 10:30", "org:isw", "type:person", 'text:"x y"', "troops NOT front"])
 def test_good_queries_pass_the_check(query):
-    check_syntax(query)
+    assert parse(query) is not None
 
 
 def test_query_without_searchable_words(qs):
     with pytest.raises(QuerySyntaxError, match="has no searchable words"):
         qs.search("the")
+
+
+def test_a_title_no_article_has_matches_nothing(qs):
+    results = qs.search("title:nothing")
+    assert (results.hits, results.total) == ([], 0)
+    assert qs.search("title:nothing", limit=None, sort="date").hits == []
+    assert ids(qs.search("NOT title:nothing", source="beta")) == ["beta:29", "beta:100"]
 
 
 def test_bad_filters_raise(qs):
@@ -193,6 +201,15 @@ def test_source_in_reading_order(qs):
     with pytest.raises(NotFound) as e:
         qs.source("gamma")
     assert str(e.value).endswith("list them with `quotesearch sources`")
+
+
+def test_listing_a_source_leaves_the_filters_given_as_they_were(qs):
+    from quotesearch.store.whoosh.searcher import Filters
+
+    f = Filters(kind="direct")
+    assert [r["id"] for r in qs.source("alpha", f)] == ["alpha:30", "alpha:108"]
+    assert f.source is None
+    assert ids(qs.search("", f)) == ["alpha:30", "alpha:108", "beta:29", "beta:100"]  # not only alpha's
 
 
 def test_show(qs):

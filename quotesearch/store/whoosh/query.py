@@ -5,7 +5,7 @@ from typing import Optional
 
 from ...errors import QuerySyntaxError
 from ..query import And, Node, Not, Or, Phrase, Range, Word
-from . import quiet_whoosh
+from .index import quiet_whoosh
 
 with quiet_whoosh():
     from whoosh import query as wq
