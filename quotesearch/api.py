@@ -20,6 +20,7 @@ import os
 from typing import IO, Callable, Iterable, Iterator, Optional, Union
 
 from .errors import NotFound, QuerySyntaxError
+from .store.query import shown
 from .models import KINDS, Article, Filters, SearchResults, Source, Speaker, Statement
 
 PathLike = Union[str, os.PathLike]
@@ -27,7 +28,7 @@ FILTERS = tuple(f.name for f in dataclasses.fields(Filters))
 SORTS = ("relevance", "reading", "date", "-date")
 EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
                   "quote_group", "speaker_key", "id", "cue", "given_to")  # CSV; the JSON formats have every field
-TRACE_WORDS_SHARED = 0.9  # tracing by words: the statement sharing most of them (wordings differ)
+FILE_SUFFIXES = (".txt", ".md", ".html", ".htm")  # a source given by file name: its id is the stem
 
 
 def extract(article: Union[str, Article], id: str = "article") -> list[Statement]:
@@ -166,13 +167,16 @@ class Index:
 
     def speakers(self, *, filters: Optional[Filters] = None, **filter_kw) -> list[Speaker]:
         """One row per speaker (speaker key) among the statements passing the filters, most
-        statements first."""
+        statements first: the most used name, type, roles and organizations, statements, sources,
+        first and last date."""
         from .store.base import speakers_of
 
         return speakers_of(self.statements(filters=filters, **filter_kw))
 
     def speaker_matches(self, name: str) -> list[tuple[str, str, int]]:
-        """(speaker key, name, statements) of the speakers a speaker filter ``name`` stands for."""
+        """(speaker key, name as first quoted, statements) of the speakers a speaker filter ``name``
+        stands for, most statements first: a full name is that speaker, a surname every speaker
+        whose name ends with it. Raises QuerySyntaxError when ``name`` has no name in it."""
         return self.store.speaker_keys(name)
 
     def sources(self, *, filters: Optional[Filters] = None, **filter_kw) -> list[Source]:
@@ -180,28 +184,34 @@ class Index:
         return self.store.sources(filters_of(filters, filter_kw))
 
     def source(self, source_id: str, *, filters: Optional[Filters] = None, **filter_kw) -> list[Statement]:
-        """All statements of one source in reading order. Raises NotFound for an unknown id."""
+        """All statements of one source in reading order. ``source_id`` is its id (or, for a file,
+        its file name). Raises NotFound for an unknown source."""
         f = filters_of(filters, filter_kw)
-        return list(self.statements(filters=dataclasses.replace(f, source=self.store.source(source_id).source)))
+        return list(self.statements(filters=dataclasses.replace(f, source=source_id)))
 
     def show(self, statement_id: str) -> Statement:
         """One statement (its paragraph as ``context``, its article's metadata). Raises NotFound."""
-        return self.store.statement(statement_id.strip())
+        try:
+            return self.store.statement(statement_id.strip())
+        except NotFound:
+            raise self._no_statement(statement_id) from None
 
     def trace(self, text_or_id: str) -> list[Statement]:
-        """Every appearance of one quote (its quote group), earliest first, undated last.
+        """Every appearance of one quote (its quote group), earliest first, undated last (ties in
+        reading order).
 
         ``text_or_id`` is a statement id (SOURCE:OFFSET), a quote group id, or words of the quote
         (the statement sharing most of them is traced). Raises NotFound, QuerySyntaxError."""
         group = self._group_of(text_or_id.strip())
         members = self.store.quote_group(group) if group else []
-        dated = sorted((st for st in members if st.date), key=lambda st: st.date[:10])
+        dated = sorted((st for st in members if st.date), key=lambda st: st.date[:10])  # stable
         return dated + [st for st in members if not st.date]
 
     def export(self, out: IO[str], format: str = "jsonl", query: str = "", *, filters: Optional[Filters] = None,
                sort: str = "reading", **filter_kw) -> int:
-        """Write every statement matching ``query`` and the filters to ``out`` as JSON Lines, one
-        JSON array, or CSV (EXPORT_COLUMNS), streamed one at a time; returns how many."""
+        """Write every statement matching ``query`` and the filters to ``out`` as JSON Lines
+        ('jsonl'), one JSON array ('json') or CSV ('csv': EXPORT_COLUMNS), one at a time however
+        many there are; returns how many were written."""
         from .formats import FORMATS, write_records
 
         if format not in FORMATS:
@@ -209,15 +219,61 @@ class Index:
         rows = (st.to_dict() for st in self.statements(query, filters=filters, sort=sort, **filter_kw))
         return write_records(out, rows, format, EXPORT_COLUMNS)
 
+    def lacks(self, query: str = "", *, filters: Optional[Filters] = None, sort: str = "relevance",
+              **filter_kw) -> Optional[str]:
+        """Why date or outlet filters (or a sort by date) cannot find anything, in one line: no
+        article in the index has a date (an outlet), or none of the statements matching ``query``
+        and the other filters has a date; None when they can."""
+        f = filters_of(filters, filter_kw)
+        on_dates = f.since is not None or f.until is not None or sort in ("date", "-date")
+        on_outlets = f.outlet is not None
+        sources = self.store.sources() if on_dates or on_outlets else []
+        if on_dates and not any(s.date for s in sources):
+            return ("no article in the index has a date; dates come from archives (a date field), web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if on_outlets and not any(s.outlet for s in sources):
+            return ("no article in the index has an outlet; outlets come from archives, web pages "
+                    "or a metadata sidecar beside the texts: index those")
+        if not on_dates:
+            return None
+        others = self._source_filter(dataclasses.replace(f, since=None, until=None, outlet=None))
+        node = parse_query(query)
+        matching = self.store.search(node, others, limit=1).total
+        from .ingest.dates import MIN_YEAR  # a date filter from then on keeps every dated statement
+
+        dated = self.store.search(node, dataclasses.replace(others, since=str(MIN_YEAR)), limit=1).total
+        if matching and not dated:
+            return f"no statement matching the other filters has a date ({matching} match them)"
+        return None
+
     # -- helpers ------------------------------------------------------------------
 
     def _source_filter(self, f: Filters) -> Filters:
-        """A source filter names a source the index has (NotFound otherwise)."""
+        """A source filter names a source the index has, by id or file name (NotFound otherwise)."""
         if f.source is not None:
-            f = dataclasses.replace(f, source=self.store.source(f.source).source)
+            f = dataclasses.replace(f, source=self._source_id(f.source))
         return f
 
+    def _source_id(self, source: str) -> str:
+        try:
+            return self.store.source(source).source
+        except NotFound:
+            stem = os.path.splitext(source)[0]
+            if stem != source and os.path.splitext(source)[1].lower() in FILE_SUFFIXES:
+                try:
+                    return self.store.source(stem).source
+                except NotFound:
+                    pass
+            raise NotFound(f"no source {source!r} in the index at {self.location}; "
+                           "list them with `quotesearch sources`") from None
+
+    def _no_statement(self, statement_id: str) -> NotFound:
+        return NotFound(f"no statement {shown(statement_id)} in the index at {self.location}; "
+                        "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
+
     def _group_of(self, text_or_id: str) -> str:
+        import re
+
         from .store.query import Or, Word
 
         if not text_or_id:
@@ -225,16 +281,20 @@ class Index:
         try:
             return self.store.statement(text_or_id).quote_group or ""
         except NotFound:
-            if _looks_like_id(text_or_id):
-                raise
+            pass
         if self.store.quote_group(text_or_id):
             return text_or_id
-        words = [w for w in text_or_id.split() if any(c.isalnum() for c in w)]
-        if not words:
-            raise NotFound(f"no statement or quote {text_or_id!r} in the index at {self.location}")
-        found = self.store.search(Or(tuple(Word("text", w) for w in dict.fromkeys(words))), limit=1)
+        if _looks_like_id(text_or_id):  # an id that is not in the index: never words of a quote
+            raise self._no_statement(text_or_id)
+        words = list(dict.fromkeys(re.findall(r"\w+", text_or_id)))
+        try:  # the statement sharing most of the words (most of them, not all: wordings differ)
+            found = self.store.search(Or(tuple(Word("text", w) for w in words)), limit=1) if words else None
+        except QuerySyntaxError:  # nothing but very common words
+            found = None
+        if found is None:
+            raise NotFound(f"no statement or quote {shown(text_or_id)} in the index at {self.location}")
         if not found.hits:
-            raise NotFound(f"no statement like {text_or_id!r} in the index at {self.location}; "
+            raise NotFound(f"no statement like {shown(text_or_id)} in the index at {self.location}; "
                            "try fewer words, or a statement id from `quotesearch search`")
         return found.hits[0].statement.quote_group or ""
 
@@ -245,4 +305,4 @@ def filters_of(given: Optional[Filters], kw: dict) -> Filters:
 
 def _looks_like_id(text: str) -> bool:
     source, colon, offset = text.rpartition(":")
-    return bool(source and colon and offset.isdigit() and " " not in text)
+    return bool(source and colon and offset.isdigit() and not any(c.isspace() for c in text))
