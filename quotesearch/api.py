@@ -208,16 +208,16 @@ class Index:
         return dated + [st for st in members if not st.date]
 
     def export(self, out: IO[str], format: str = "jsonl", query: str = "", *, filters: Optional[Filters] = None,
-               sort: str = "reading", **filter_kw) -> int:
+               sort: str = "reading", clean: Callable[[str], str] = str, **filter_kw) -> int:
         """Write every statement matching ``query`` and the filters to ``out`` as JSON Lines
-        ('jsonl'), one JSON array ('json') or CSV ('csv': EXPORT_COLUMNS), one at a time however
-        many there are; returns how many were written."""
+        ('jsonl'), one JSON array ('json') or CSV ('csv': EXPORT_COLUMNS, each value passed through
+        ``clean``), one at a time however many there are; returns how many were written."""
         from .formats import FORMATS, write_records
 
         if format not in FORMATS:
             raise QuerySyntaxError(f"format {format!r} is not one of {', '.join(FORMATS)}")
         rows = (st.to_dict() for st in self.statements(query, filters=filters, sort=sort, **filter_kw))
-        return write_records(out, rows, format, EXPORT_COLUMNS)
+        return write_records(out, rows, format, EXPORT_COLUMNS, clean)
 
     def lacks(self, query: str = "", *, filters: Optional[Filters] = None, sort: str = "relevance",
               **filter_kw) -> Optional[str]:

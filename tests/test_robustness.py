@@ -165,7 +165,7 @@ def test_empty_file_is_indexed_with_no_statements(run, fake_extract, tmp_path, i
     assert (result.exit_code, result.stderr) == (0, "")
     assert summary_of(result).startswith("Indexed 1 article: 0 statements, 0 speakers, ")
     sources = json.loads(run("sources", "--format", "json").stdout)
-    assert [(s["source"], s["title"], s["count"]) for s in sources] == [("empty", "", 0)]
+    assert [(s["source"], s["title"], s["statements"]) for s in sources] == [("empty", "", 0)]
 
 
 def test_text_without_quotes(run, tmp_path, index_dir):

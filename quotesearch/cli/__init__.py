@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import sys
+from typing import Optional
 
 import click
 
@@ -24,9 +25,10 @@ TABLE_ROLES = 3  # roles of a speaker shown in a table
 SEARCH_COLUMNS = [("quote", "quote"), ("who", "speaker"), ("outlet", "outlet"), ("day", "date"), ("id", "id")]
 GROUP_COLUMNS = SEARCH_COLUMNS[:-1] + [("sources", "sources"), ("id", "id")]
 STATEMENT_COLUMNS = [("text", "quote"), ("who", "speaker"), ("kind", "kind"), ("id", "id")]
-SPEAKER_COLUMNS = [("speaker", "speaker"), ("type", "type"), ("roles", "roles"), ("count", "count"),
-                   ("articles", "articles"), ("first", "first"), ("last", "last")]
-SOURCE_COLUMNS = [("title", "title"), ("outlet", "outlet"), ("day", "date"), ("count", "count"), ("source", "source")]
+SPEAKER_COLUMNS = [("speaker", "speaker"), ("speaker_type", "type"), ("roles", "roles"), ("statements", "count"),
+                   ("sources", "articles"), ("first", "first"), ("last", "last")]
+SOURCE_COLUMNS = [("title", "title"), ("outlet", "outlet"), ("day", "date"), ("statements", "count"),
+                  ("source", "source")]
 SHOW_COLUMNS = [(k, k) for k in ("id", "source", "title", "date", "outlet", "url", "kind", "speaker", "speaker_key",
                                  "mention", "speaker_type", "role", "organization", "given_to", "cue", "paragraph",
                                  "spans", "quote_group", "text", "context")]
@@ -112,8 +114,8 @@ def filter_options(*names: str):
 
 
 def _filters(**kw):
+    from ..api import filters
     from ..ingest.dates import parse_bound
-    from ..store.whoosh.searcher import Filters
 
     since, until = kw.get("since"), kw.get("until")
     if since is not None and until is not None:
@@ -124,7 +126,9 @@ def _filters(**kw):
         else:
             if first > last:
                 raise click.UsageError(f"--since {since} is after --until {until}; nothing can be in between")
-    return Filters(**kw)
+    if "org" in kw:
+        kw["organization"] = kw.pop("org")
+    return filters(**kw)
 
 
 def _described(**filters) -> str:
@@ -206,7 +210,7 @@ def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "not
     if fmt == "table":  # dates without their time of day; a speaker with their role; the quote highlighted
         rows = [dict(row, day=(row.get("date") or "")[:10],
                      who=", ".join(x for x in (row.get("speaker"), row.get("role")) if x),
-                     quote=Marked(row["text"], row.get("highlight_spans") or ()) if "text" in row else None)
+                     quote=Marked(row["text"], row.get("highlights") or ()) if "text" in row else None)
                 for row in rows]
     text = render(rows, fmt, columns, vertical=vertical, style=styled(), safe=to_terminal())
     if text:
@@ -461,17 +465,16 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
       quotesearch search ceasefire --since 2024-08 --until 2024-09-15 --outlet reuters --sort date
       quotesearch search --speaker zelensky --group
     """
-    from ..store.whoosh.searcher import QuoteSearcher
-
+    text = " ".join(query)
     filters = _filters(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                        until=until, outlet=outlet)
-    with QuoteSearcher(index_dir) as qs:
-        results = qs.search(" ".join(query), filters, limit=limit, sort=sort, group=group)
-        text = " ".join(query)
-        note = qs.speaker_note(speaker) if speaker is not None and fmt == "table" else None
-        missing = qs.missing_metadata(filters, sort, text) if fmt == "table" else None
-        empty = missing or ("" if results.hits else _why_no_hits(qs, text, filters))
-    emit(results.hits, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty or "no matching statements")
+    with _index(index_dir) as ix:
+        results = ix.search(text, filters=filters, limit=limit, sort=sort, group=group)
+        note = _speaker_note(ix, speaker) if speaker is not None and fmt == "table" else None
+        missing = ix.lacks(text, filters=filters, sort=sort) if fmt == "table" or not results.hits else None
+        empty = missing or ("" if results.hits else _why_no_hits(ix, text, filters))
+    rows = [hit.to_dict() for hit in results]
+    emit(rows, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty or "no matching statements")
     for line in (note, missing if results.hits else None):
         if line:
             click.echo(f"({line})", err=True)
@@ -479,27 +482,48 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
         click.echo(f"({len(results.hits)} of {results.total} shown; use --limit to see more)", err=True)
 
 
-def _why_no_hits(qs, query: str, filters) -> str:
+def _index(index_dir):
+    from ..api import Index
+
+    return Index(index_dir)
+
+
+def _why_no_hits(ix, query: str, filters) -> str:
     """Why a search found nothing: the filters, and a hint to --speaker when the query's words
     are a speaker's name rather than words of quotes."""
     import dataclasses
 
-    given = _described(**dataclasses.asdict(filters))
+    given = _described(**{("org" if k == "organization" else k): v for k, v in dataclasses.asdict(filters).items()})
     if not query.strip():
         return f"no statement matches {given}" if given else "no statements in the index"
     message = f"no statement matches {_shown(query)}" + (f" with {given}" if given else "")
-    if query.strip() and filters.speaker is None and ":" not in query and '"' not in query:
+    if filters.speaker is None and ":" not in query and '"' not in query:
         try:
-            speakers = qs.speakers(dataclasses.replace(filters, speaker=query))
+            matches = ix.speaker_matches(query)
         except Exception as e:  # not a name (no letters, only stop words): no hint
             if not isinstance(e, _user_error_types()):
                 raise
-            speakers = []
-        if speakers:
-            names = ", ".join(r["speaker"] for r in speakers[:3]) + (", …" if len(speakers) > 3 else "")
+            matches = []
+        if matches:
+            names = ", ".join(name for _, name, _ in matches[:3]) + (", …" if len(matches) > 3 else "")
             message += (f" in quote text; {_shown(query)} is a speaker ({names}): "
                         f"try quotesearch search --speaker {_shown(query)}")
     return message
+
+
+def _speaker_note(ix, speaker: str, shown: int = 6) -> Optional[str]:
+    """One line naming the speakers a --speaker name matched, when it matched several."""
+    import re
+    import shlex
+
+    matches = ix.speaker_matches(speaker)
+    if len(matches) < 2:
+        return None
+    names = ", ".join(name for _, name, _ in matches[:shown])
+    more = f" and {len(matches) - shown} more" if len(matches) > shown else ""
+    quoted = speaker if re.fullmatch(r"[\w.-]+", speaker) else shlex.quote(speaker)
+    return (f"speaker {speaker!r} matched {len(matches)} speakers: {names}{more}; "
+            f"list them with `quotesearch speakers --speaker {quoted}`")
 
 
 def _shown(text: str, width: int = 60) -> str:
@@ -507,7 +531,7 @@ def _shown(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "…")
 
 
-def _whole_id(qs, text: str) -> str:
+def _whole_id(ix, text: str) -> str:
     """An id as a table shows it, shortened in the middle ('2024-08…cursion:166'), made whole again
     when one source fits it; anything else as it is."""
     from .output import ELLIPSIS
@@ -519,9 +543,9 @@ def _whole_id(qs, text: str) -> str:
     source_tail, colon, offset = tail.rpartition(":")
     if not colon or not offset.isdigit():
         source_tail, colon, offset = tail, "", ""
-    found = [r["source"] for r in qs.sources(_filters())
-             if r["source"].startswith(head) and r["source"].endswith(source_tail)
-             and len(r["source"]) >= len(head) + len(source_tail)]
+    found = [src.source for src in ix.sources()
+             if src.source.startswith(head) and src.source.endswith(source_tail)
+             and len(src.source) >= len(head) + len(source_tail)]
     if len(found) == 1:
         return found[0] + colon + offset
     if found:
@@ -558,11 +582,10 @@ def speakers(speaker, since, until, outlet, limit, index_dir, fmt):
       quotesearch speakers --format csv > speakers.csv
       quotesearch speakers --speaker zelensky --since 2024
     """
-    from ..store.whoosh.searcher import QuoteSearcher
-
-    with QuoteSearcher(index_dir) as qs:
-        rows = qs.speakers(_filters(speaker=speaker, since=since, until=until, outlet=outlet))
-        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
+    filters = _filters(speaker=speaker, since=since, until=until, outlet=outlet)
+    with _index(index_dir) as ix:
+        rows = [sp.to_dict() for sp in ix.speakers(filters=filters)]
+        missing = ix.lacks(filters=filters) if not rows else None
     given = _described(speaker=speaker, since=since, until=until, outlet=outlet)
     empty = missing or (f"no speaker matches {given}" if given else "no speakers in the index")
     if fmt == "table":  # the most used roles; the other formats list them all
@@ -587,11 +610,10 @@ def sources(since, until, outlet, limit, index_dir, fmt):
       quotesearch sources
       quotesearch sources --outlet guardian --since 2024-01 --format csv
     """
-    from ..store.whoosh.searcher import QuoteSearcher
-
-    with QuoteSearcher(index_dir) as qs:
-        rows = qs.sources(_filters(since=since, until=until, outlet=outlet))
-        missing = qs.missing_metadata(_filters(since=since, until=until, outlet=outlet)) if not rows else None
+    filters = _filters(since=since, until=until, outlet=outlet)
+    with _index(index_dir) as ix:
+        rows = [src.to_dict() for src in ix.sources(filters=filters)]
+        missing = ix.lacks(filters=filters) if not rows else None
     given = _described(since=since, until=until, outlet=outlet)
     emit(_limited(rows, limit, fmt), fmt, SOURCE_COLUMNS,
          empty=missing or (f"no source matches {given}" if given else "no sources in the index"))
@@ -613,11 +635,10 @@ def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
     Example:
       quotesearch source kursk-incursion
     """
-    from ..store.whoosh.searcher import QuoteSearcher
-
-    with QuoteSearcher(index_dir) as qs:
-        source_id = _whole_id(qs, source_id)
-        rows = qs.source(source_id, _filters(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet))
+    with _index(index_dir) as ix:
+        source_id = _whole_id(ix, source_id)
+        rows = [st.to_dict() for st in ix.source(source_id, filters=_filters(
+            speaker=speaker, kind=kind, since=since, until=until, outlet=outlet))]
     given = _described(speaker=speaker, kind=kind, since=since, until=until, outlet=outlet)
     emit(rows, fmt, STATEMENT_COLUMNS,
          empty=f"no statement in {source_id} matches {given}" if given else f"no statements in {source_id}")
@@ -638,10 +659,8 @@ def show(statement_id, index_dir, fmt):
     Example:
       quotesearch show kursk-incursion:1234
     """
-    from ..store.whoosh.searcher import QuoteSearcher
-
-    with QuoteSearcher(index_dir) as qs:
-        rec = qs.show(_whole_id(qs, statement_id))
+    with _index(index_dir) as ix:
+        rec = ix.show(_whole_id(ix, statement_id)).to_dict()
     emit([rec], fmt, SHOW_COLUMNS, vertical=True)
 
 
@@ -663,15 +682,15 @@ def trace(text_or_id, index_dir, fmt):
       quotesearch trace kursk-incursion:1234
       quotesearch trace "we will not back down"
     """
-    from ..store.whoosh.searcher import QuoteSearcher
+    from ..identity.speakers import fold
 
-    with QuoteSearcher(index_dir) as qs:
-        rows = qs.trace(_whole_id(qs, " ".join(text_or_id)))
+    with _index(index_dir) as ix:
+        rows = [st.to_dict() for st in ix.trace(_whole_id(ix, " ".join(text_or_id)))]
+    first = fold(rows[0]["text"]) if rows else ""
     for n, row in enumerate(rows):  # the first appearance's words; "(same)" where a later one repeats them
-        row["wording"] = "(same)" if n and row["same_wording"] else row["text"]
-    if fmt != "table":
-        for row in rows:
-            row.pop("wording")
+        row["same_wording"] = fold(row["text"]) == first
+        if fmt == "table":
+            row["wording"] = "(same)" if n and row["same_wording"] else row["text"]
     emit(rows, fmt, TRACE_COLUMNS, empty="no appearances")
 
 
@@ -698,17 +717,13 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
       quotesearch export --format csv -o everything.csv
       quotesearch export --speaker zelensky --since 2024-08 --format csv > zelensky.csv
     """
-    from ..formats import write_records
-    from ..store.whoosh.searcher import QuoteSearcher
     from .output import visible
 
     filters = _filters(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                        until=until, outlet=outlet)
-    count = 0
-    with QuoteSearcher(index_dir) as qs:
-        rows = qs.statements(filters, sort="relevance" if sort == "reading" else sort, query=" ".join(query))
-        count = write_records(output, rows, fmt, EXPORT_COLUMNS,
-                              visible if output is sys.stdout and to_terminal() else str)
+    with _index(index_dir) as ix:
+        count = ix.export(output, fmt, " ".join(query), filters=filters, sort=sort,
+                          clean=visible if output is sys.stdout and to_terminal() else str)
     if not count:
         given = _described(speaker=speaker, role=role, org=org, source=source, kind=kind, since=since,
                            until=until, outlet=outlet)

@@ -240,9 +240,9 @@ def search_ids(run, *args) -> list[str]:
 
 def test_search_json_has_highlight(run, indexed):
     hits = json.loads(run("search", '"move troops"', "--format", "json").stdout)
-    assert [h["highlight"] for h in hits] == ["Russia now has to decide whether to **move troops** north"]
-    assert [h["highlight_spans"] for h in hits] == [[[36, 47]]]  # offsets into the quote's text
-    assert set(hits[0]) == set(STATEMENT_FIELDS) | {"highlight", "highlight_spans", "score"}
+    assert [h["text"] for h in hits] == ["Russia now has to decide whether to move troops north"]
+    assert [h["highlights"] for h in hits] == [[[36, 47]]]  # character offsets into the text
+    assert set(hits[0]) == set(STATEMENT_FIELDS) | {"highlights", "score"}
 
 
 def test_search_words_without_quotes_are_joined(run, indexed):
@@ -322,13 +322,13 @@ def test_speakers_formats(run, indexed):
     assert table[0].split() == ["speaker", "type", "roles", "count", "articles"]  # no dates: no first/last
     assert table[2].split() == ["George", "Barros", "person", "the", "ISW's", "Russia", "team", "lead", "2", "1"]
     rows = json.loads(run("speakers", "--format", "json").stdout)
-    assert [(r["speaker"], r["count"]) for r in rows] == [("George Barros", 2), ("Maria Lopez", 2), ("Barros Hill", 1)]
+    assert [(r["speaker"], r["statements"]) for r in rows] == [("George Barros", 2), ("Maria Lopez", 2), ("Barros Hill", 1)]
     lines = run("speakers", "--format", "jsonl").stdout.splitlines()
     assert [json.loads(l) for l in lines] == rows
     parsed = list(csv.DictReader(io.StringIO(run("speakers", "--format", "csv").stdout)))
-    assert parsed[0] == {"speaker": "George Barros", "key": "george barros", "type": "person",
+    assert parsed[0] == {"speaker": "George Barros", "speaker_key": "george barros", "speaker_type": "person",
                          "roles": "the ISW's Russia team lead", "organizations": "Institute for the Study of War (ISW)",
-                         "count": "2", "articles": "1", "first": "", "last": ""}
+                         "statements": "2", "sources": "1", "first": "", "last": ""}
 
 
 def test_sources_formats(run, indexed, corpus):
@@ -336,11 +336,12 @@ def test_sources_formats(run, indexed, corpus):
     assert table[0].split() == ["title", "count", "source"]
     assert table[2].split() == ["Troops", "advance", "in", "the", "north", "3", "alpha"]
     rows = list(csv.DictReader(io.StringIO(run("sources", "--format", "csv").stdout)))
-    assert rows == [
-        {"source": "alpha", "title": "Troops advance in the north", "date": "", "outlet": "", "count": "3", "url": "",
-         "path": str(corpus / "alpha.txt")},
-        {"source": "beta", "title": "Talks stall in the capital", "date": "", "outlet": "", "count": "2", "url": "",
-         "path": str(corpus / "beta.txt")}]
+    assert [{k: v for k, v in r.items() if k != "source_hash"} for r in rows] == [
+        {"source": "alpha", "title": "Troops advance in the north", "date": "", "outlet": "", "statements": "3",
+         "url": "", "path": str(corpus / "alpha.txt")},
+        {"source": "beta", "title": "Talks stall in the capital", "date": "", "outlet": "", "statements": "2",
+         "url": "", "path": str(corpus / "beta.txt")}]
+    assert all(len(r["source_hash"]) == 32 for r in rows)  # what change detection compares
 
 
 def test_source_lists_reading_order(run, indexed):
@@ -458,7 +459,7 @@ def test_seed_extract_records_have_the_contract_fields(run):
 
 def test_seed_sources(run, seed_indexed):
     rows = json.loads(run("sources", "--format", "json").stdout)
-    assert [(r["source"], r["title"], r["count"]) for r in rows] == [
+    assert [(r["source"], r["title"], r["statements"]) for r in rows] == [
         ("kursk-incursion", SEED_TITLE, len(seed_indexed))]
 
 
@@ -488,7 +489,8 @@ def test_seed_source_in_reading_order(run, seed_indexed):
 def test_seed_keyword_search(run, seed_indexed):
     needs_extractor(seed_indexed)
     hits = json.loads(run("search", "weakness", "--format", "json").stdout)
-    assert hits and all("**weakness" in h["highlight"].lower() for h in hits)
+    assert hits and all(h["text"][s:e].lower() == "weakness" for h in hits for s, e in h["highlights"])
+    assert all(h["highlights"] for h in hits)
 
 
 def test_seed_evaluate_runs_end_to_end(run):

@@ -107,14 +107,14 @@ def test_sort_by_date(archive_index):
 
 def test_one_person_under_different_forms_of_the_name_is_one_speaker(archive_index):
     speakers = rows("speakers", "--index", archive_index)
-    mayor = [r for r in speakers if r["key"] == "zoe muller"]
+    mayor = [r for r in speakers if r["speaker_key"] == "zoe muller"]
     assert len(mayor) == 1
-    assert {k: mayor[0][k] for k in ("count", "articles", "first", "last")} == {
-        "count": 6, "articles": 4, "first": "2024-03-04", "last": "2024-03-07"}
+    assert {k: mayor[0][k] for k in ("statements", "sources", "first", "last")} == {
+        "statements": 6, "sources": 4, "first": "2024-03-04", "last": "2024-03-07"}
     assert mayor[0]["speaker"] in ("Zoë Müller", "Zoe Muller")
     for form in ("ZOË MÜLLER", "Mayor Zoe Muller", "müller", "Zoe Muller"):
         found = rows("speakers", "--index", archive_index, "--speaker", form)
-        assert [r["key"] for r in found] == ["zoe muller"], form
+        assert [r["speaker_key"] for r in found] == ["zoe muller"], form
 
 
 def test_aliases_merge_what_rules_cannot(tmp_path):
@@ -123,13 +123,13 @@ def test_aliases_merge_what_rules_cannot(tmp_path):
     index = tmp_path / "idx"
     run("index", "--index", index, "--aliases", aliases, NEWS / "eastbrook.jsonl")
     assert (index / "aliases.tsv").read_text(encoding="utf-8") == aliases.read_text(encoding="utf-8")
-    keys = {r["key"] for r in rows("speakers", "--index", index)}
+    keys = {r["speaker_key"] for r in rows("speakers", "--index", index)}
     assert "zoe mueller" not in keys
     mayor = rows("speakers", "--index", index, "--speaker", "Zoe Mueller")
-    assert [(r["key"], r["count"]) for r in mayor] == [("zoe muller", 7)]
+    assert [(r["speaker_key"], r["statements"]) for r in mayor] == [("zoe muller", 7)]
     # the kept file applies to later runs without --aliases
     run("index", "--index", index, NEWS / "eastbrook.jsonl")
-    assert "zoe mueller" not in {r["key"] for r in rows("speakers", "--index", index)}
+    assert "zoe mueller" not in {r["speaker_key"] for r in rows("speakers", "--index", index)}
 
 
 def test_bad_aliases_file_is_a_user_error(tmp_path):
@@ -147,8 +147,8 @@ def test_anonymous_speakers_are_never_merged_across_articles(tmp_path):
     index = tmp_path / "idx"
     run("index", "--index", index, tmp_path / "one.txt", tmp_path / "two.txt")
     anonymous = [r for r in rows("speakers", "--index", index) if r["speaker"] == "A city spokesperson"]
-    assert sorted(r["key"] for r in anonymous) == ["a city spokesperson@one", "a city spokesperson@two"]
-    assert [r["articles"] for r in anonymous] == [1, 1]
+    assert sorted(r["speaker_key"] for r in anonymous) == ["a city spokesperson@one", "a city spokesperson@two"]
+    assert [r["sources"] for r in anonymous] == [1, 1]
     # the same words by two anonymous speakers are two quotes, not one travelling
     groups = {h["quote_group"] for h in rows("search", "--index", index, "budget")}
     assert len(groups) == 2
@@ -203,7 +203,7 @@ def test_export_csv_has_the_spreadsheet_columns_and_every_row(archive_index, tmp
     assert list(table[0]) == list(EXPORT_COLUMNS)
     assert list(EXPORT_COLUMNS[:11]) == ["speaker", "role", "organization", "text", "kind", "date", "outlet",
                                          "title", "url", "source", "quote_group"]
-    assert len(table) == sum(r["count"] for r in rows("sources", "--index", archive_index))
+    assert len(table) == sum(r["statements"] for r in rows("sources", "--index", archive_index))
     herald = next(r for r in table if r["source"] == "eastbrook/herald-0305" and r["kind"] == "direct")
     assert (herald["speaker"], herald["date"], herald["outlet"], herald["title"]) == (
         "Zoe Muller", "2024-03-05", "The Eastbrook Herald", "Libraries spared in Eastbrook budget")
