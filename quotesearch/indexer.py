@@ -293,6 +293,8 @@ class _Run:
         self.fingerprint = extractor_fingerprint(aliases)
         self.summary, self.seen, self.speakers = IndexSummary(), {}, set()
         self.touched, self.written = set(), set()  # speaker keys and sources this run wrote
+        self.shared = set()  # speaker keys seen with statements of sources this run had not written (yet)
+        self.others = False  # another run committed during this one
         self.pending, self.batch = 0, False
 
     def _begin_batch(self) -> None:
@@ -301,11 +303,14 @@ class _Run:
         has changed since, splits wire copies."""
         if self.writer.refresh():
             self.groups = QuoteGroups(self._earlier_statements)
+            self.others = True
         self.batch = True
 
     def _earlier_statements(self, key: str) -> Iterator[tuple[str, str]]:
         """(text, quote_group) of the committed statements of one speaker key, in reading order."""
         for st in self.writer.statements_of_speaker(key):
+            if st.source not in self.written:
+                self.shared.add(key)
             yield st.text, st.quote_group
 
     def add(self, item: Item) -> str:
@@ -356,13 +361,14 @@ class _Run:
 
         Only keys that also have statements of sources stored before this run and not written again
         can be split, as what this run wrote was grouped under the lock (so in a fresh store, or
-        when every source was written again, there are none)."""
+        when every source was written again, there are none). Unless another run committed
+        meanwhile, those keys were seen with such statements when their groups were loaded."""
         if not self.touched or not self.known.keys() - self.written:
             return
         self._begin_batch()
         regrouped: dict[str, str] = {}  # statement id -> its new group
         sources = set()
-        for key in sorted(self.touched):
+        for key in sorted(self.touched if self.others else self.touched & self.shared):
             statements = list(self.writer.statements_of_speaker(key))
             if all(st.source in self.written for st in statements):
                 continue

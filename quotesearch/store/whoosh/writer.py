@@ -134,7 +134,7 @@ class WhooshWriter:
         searcher = self._current()
         docs = [searcher.stored_fields(n) for n in docs_with_term(searcher, "speaker_key", speaker_key)]
         docs.sort(key=lambda d: (d.get("source", ""), _start(d), d.get("id", "")))
-        markers: dict[str, dict] = {}
+        markers = self._markers
         for doc in docs:
             source = doc.get("source", "")
             if source not in markers:
@@ -243,6 +243,7 @@ class WhooshWriter:
             self._searcher.close()
         self._searcher = open_searcher(self.ix, self.path)
         self._seen = self._searcher.reader().generation()
+        self._markers: dict[str, dict] = {}  # source id -> its marker, as self._searcher reads it
 
     def _current(self):
         """The searcher, first brought up to what this run knows (its own commits)."""
