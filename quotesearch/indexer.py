@@ -99,15 +99,15 @@ def index_articles(
                     _report(progress, _item_name(item), run.add(item))
             run.commit()
             run.mend_groups()
-            summary = run.finish(time.monotonic() - t0)
+            summary = run.finish()
             if rebuild and not summary.files:  # nothing could be read: an empty store is not worth the old one
                 raise _NothingWritten(summary)
-        return summary
     except _NothingWritten as nothing:
         summary = nothing.summary
         with store.writer(lock_timeout=lock_timeout) as writer:
             summary.total_sources, summary.total_statements = writer.totals()
-        return summary
+    summary.seconds = time.monotonic() - t0  # with the end of the run (a rebuild's swap)
+    return summary
 
 
 class _NothingWritten(Exception):
@@ -395,11 +395,10 @@ class _Run:
         self.writer.commit()
         self.pending, self.batch = 0, False
 
-    def finish(self, seconds: float) -> IndexSummary:
+    def finish(self) -> IndexSummary:
         summary = self.summary
         summary.speakers = len(self.speakers - {""})
         summary.total_sources, summary.total_statements = self.writer.totals()
-        summary.seconds = seconds
         return summary
 
 
