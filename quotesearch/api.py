@@ -75,13 +75,6 @@ def parse_query(query: Optional[str]):
     return parse(query)
 
 
-def open_store(location: PathLike):
-    """The store at ``location``: today a folder holding the embedded (whoosh) index."""
-    from .store.whoosh.store import WhooshStore
-
-    return WhooshStore(location)
-
-
 class Index:
     """An index of statements at ``location`` (a folder; later also a server URL).
 
@@ -105,6 +98,8 @@ class Index:
     def store(self):
         """The Store behind this index (store/base.py), opened on first use."""
         if self._store is None:
+            from .store import open_store
+
             self._store = open_store(self.location)
         return self._store
 

@@ -103,14 +103,18 @@ class Aliases(dict):
     def read(cls, path: Union[str, os.PathLike]) -> "Aliases":
         """Lines 'alias<TAB>canonical name'; blank lines and '#' comments are skipped.
         Raises ValueError naming the line for anything else."""
+        return cls.parse(Path(path).read_text(encoding="utf-8-sig"), path)
+
+    @classmethod
+    def parse(cls, text: str, name: Union[str, os.PathLike] = "aliases") -> "Aliases":
+        """The aliases of the text of an aliases file; ValueError naming ``name`` and the line."""
         aliases = cls()
-        text = Path(path).read_text(encoding="utf-8-sig")
         for number, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             parts = [p.strip() for p in line.split("\t")]
             if len(parts) != 2 or not all(parts):
-                raise ValueError(f"{path} line {number}: expected 'alias<TAB>canonical name', got {line.strip()!r}")
+                raise ValueError(f"{name} line {number}: expected 'alias<TAB>canonical name', got {line.strip()!r}")
             alias, canonical = name_key(parts[0]), name_key(parts[1])
             if alias != canonical:
                 aliases[alias] = canonical

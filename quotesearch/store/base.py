@@ -22,19 +22,26 @@ SORTS = ("relevance", "reading", "date", "-date")
 
 @runtime_checkable
 class StoreWriter(Protocol):
-    """One writing run, used as a context manager: it holds the store's write lock from the start to
-    the end of the ``with`` block. What was ``commit``-ted stays whatever happens after, and a source
-    is replaced whole within one commit. A rebuild's commits replace the old contents only when the
-    block ends without an exception; until then readers see the old store, and on an exception the
-    old store stays as it was. Raises IndexLocked (another run writes), QuotesearchError (cannot
-    write: no space, read-only …; what was committed is kept, nothing half written is left)."""
+    """One writing run, used as a context manager. The store's write lock is held from a batch's
+    first write (or ``refresh``) to its ``commit``, so that runs at once take turns between batches;
+    a rebuild holds it from the start to the end of the ``with`` block. What was ``commit``-ted stays
+    whatever happens after, and a source is replaced whole within one commit; a block that ends
+    without an exception commits what is pending. A rebuild's commits replace the old sources and
+    statements (settings stay unless written again) only when the block ends without an exception;
+    until then readers see the old store, and on an exception the old store stays as it was. Raises
+    IndexLocked (another run writes), QuotesearchError (cannot write: no space, read-only …; what was
+    committed is kept, nothing half written is left)."""
 
     def __enter__(self) -> "StoreWriter": ...
 
     def __exit__(self, *exc) -> None: ...
 
     def known_sources(self) -> dict[str, str]:
-        """{source id: content hash} of every source committed, as seen under the lock."""
+        """{source id: content hash} of every source committed, as this run last saw the store."""
+
+    def refresh(self) -> bool:
+        """Take the write lock for the next commit, if not held; True when another run committed
+        since this one last looked (what ``statements_of_speaker`` said before may be out of date)."""
 
     def replace_source(self, source: Source, statements: list[Statement]) -> None:
         """Delete ``source.source``'s statements, if any, and write these (ids unique, else
@@ -43,8 +50,12 @@ class StoreWriter(Protocol):
     def delete_source(self, source_id: str) -> None: ...
 
     def statements_of_speaker(self, speaker_key: str) -> Iterator[Statement]:
-        """Statements of one speaker key as committed, also by other runs since this one began
-        (quote groups are assigned against them), in reading order."""
+        """Statements of one speaker key as committed, by this run and, up to its last ``refresh``,
+        by others (quote groups are assigned against them), in reading order."""
+
+    def statements_of_source(self, source_id: str) -> Optional[tuple[Source, list[Statement]]]:
+        """A committed source and its statements in reading order (None when there is none): what
+        ``replace_source`` needs to write a source again with other quote groups."""
 
     def write_setting(self, name: str, data: bytes) -> None:
         """Keep a small named file with the store (e.g. the aliases), replaced whole."""

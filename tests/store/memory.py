@@ -151,6 +151,8 @@ class MemoryWriter:
 
     def __exit__(self, kind, value, traceback) -> None:
         try:
+            if kind is None and self._pending:  # a clean end commits what is pending
+                self.commit()
             if kind is None and self.rebuild:
                 self.store._sources = self._contents
         finally:
@@ -176,6 +178,18 @@ class MemoryWriter:
     def delete_source(self, source_id: str) -> None:
         self._check()
         self._pending[source_id] = None
+
+    def refresh(self) -> bool:
+        """The lock is held for the whole run: no other run can have committed."""
+        self._check()
+        return False
+
+    def statements_of_source(self, source_id: str) -> Optional[tuple[Source, list[Statement]]]:
+        self._check()
+        if source_id not in self._contents:
+            return None
+        source, statements = self._contents[source_id]
+        return source, sorted(statements, key=_start)
 
     def statements_of_speaker(self, speaker_key: str) -> Iterator[Statement]:
         self._check()

@@ -12,6 +12,7 @@ from quotesearch.store.whoosh.index import (IndexLocked, NoIndex, QuotesearchErr
 from quotesearch.ingest.read import article_from_text
 from quotesearch.models import Statement
 from quotesearch.store.whoosh.searcher import QuoteSearcher
+import quotesearch.indexer
 from quotesearch.indexer import index_articles
 
 ALPHA_IDS = ["alpha:30", "alpha:108", "alpha:205"]
@@ -210,7 +211,7 @@ def test_source_added_by_a_concurrent_run_is_replaced_not_doubled(fake_extract, 
 
 
 def test_new_extractor_reindexes_unchanged_files(indexed, corpus, monkeypatch):
-    monkeypatch.setattr(qindex, "extractor_fingerprint", lambda aliases=None: "a newer extractor")
+    monkeypatch.setattr(quotesearch.indexer, "extractor_fingerprint", lambda aliases=None: "a newer extractor")
     summary = index_articles(indexed, sorted(corpus.iterdir()))
     assert (summary.files, summary.skipped) == (2, 0)
     assert all_ids(indexed) == ALPHA_IDS + BETA_IDS
@@ -319,7 +320,7 @@ def test_statement_documents_carry_no_article_fields(indexed):
 def test_the_extractor_fingerprint_covers_every_subpackage():
     """Moving code between subpackages cannot leave an old index unrebuilt: every module counts,
     by its path, whatever folder it sits in; only the front doors and evaluation do not."""
-    from quotesearch.store.whoosh.index import fingerprint_files
+    from quotesearch.indexer import fingerprint_files
 
     names = [name for name, _ in fingerprint_files()]
     for expected in ("extraction/rules/direct.py", "extraction/coreference.py", "extraction/segment.py",

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ALPHA, fake_statements
-from quotesearch.store.whoosh import index as qindex
 from quotesearch.identity.groups import group_id, words
-from quotesearch.store.whoosh.index import open_index, source_hash
+from quotesearch.store.whoosh.index import open_index
+from quotesearch.store.whoosh.writer import open_writer
 from quotesearch.ingest.read import article_from_text, read_article
 from quotesearch.models import Statement
 from quotesearch.identity.speakers import Aliases, speaker_key as folded_speaker_key
-from quotesearch.indexer import _write_source, index_articles
+from quotesearch.indexer import article_source, extractor_fingerprint, index_articles, source_hash
 from test_robustness import TOY_CLI, expected_ids, generation, ids, make_corpus, toy_index
 
 FULL = "File too large"  # strerror(EFBIG): what a write past RLIMIT_FSIZE gets
@@ -225,12 +225,10 @@ def test_statements_sharing_an_id_are_refused_through_the_extract_hook(index_dir
 def test_writing_a_source_never_drops_a_statement(index_dir):
     alpha, statements = _with_a_repeated_id()
     index_articles(index_dir, [])
-    writer = open_index(index_dir).writer()
-    try:
+    with open_writer(index_dir) as writer:
         with pytest.raises(ValueError, match="statement ids alpha:30 given to several statements of alpha"):
-            _write_source(writer, alpha, statements, "digest")
-    finally:
-        writer.cancel()
+            writer.replace_source(article_source(alpha, "digest"), statements)
+    assert ids(index_dir) == []
 
 
 # -- item 12: quote groups are assigned under the write lock ----------------------------------
@@ -280,10 +278,10 @@ def test_a_reindex_mends_groups_split_by_runs_that_did_not_see_each_other(fake_e
     for st in statements:
         st.speaker_key = folded_speaker_key(st.speaker, st.speaker_type, article.id, Aliases())
         st.quote_group = group_id(st.speaker_key, words(st.text))
-    ix = open_index(index_dir)
-    writer = ix.writer()
-    _write_source(writer, article, statements, source_hash(article, qindex.extractor_fingerprint(Aliases())))
-    writer.commit()
+    with open_writer(index_dir) as writer:
+        writer.replace_source(article_source(article, source_hash(article, extractor_fingerprint(Aliases()))),
+                              statements)
+        writer.commit()
     split = {t: g for t, g in quote_groups(index_dir).items() if "troops north" in t}
     assert len(set().union(*split.values())) == 2
     before = ids(index_dir)

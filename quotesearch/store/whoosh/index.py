@@ -7,7 +7,6 @@ title, path, content hash and statement count, plus one document per statement
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -22,8 +21,8 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch  # noqa: F401
-from ...models import STATEMENT_FIELDS, Article, Statement
-from ...identity.speakers import Aliases, fold
+from ...models import STATEMENT_FIELDS, Source, Statement
+from ...identity.speakers import fold
 
 
 @contextlib.contextmanager
@@ -458,61 +457,31 @@ def verify_files(ix, index_dir: Union[str, os.PathLike]) -> None:
 
 # -- documents ----------------------------------------------------------------------
 
-FRONT_DOORS = ("cli", "web", "evaluation", "api.py", "__main__.py")  # what cannot change a statement
-
-
-def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:
-    """A hash of the package's code (every module, in every subpackage, but the front doors and
-    evaluation), its word lists and the aliases: when one changes, unchanged files are indexed
-    again. Paths are part of the hash, so moving code re-indexes too."""
-    h = hashlib.sha256((aliases.fingerprint() if aliases else "").encode())
-    for name, path in fingerprint_files():
-        h.update(name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def fingerprint_files() -> list[tuple[str, Path]]:
-    """(path inside the package, path) of every file the extractor fingerprint covers, sorted."""
-    root = Path(__file__).resolve().parents[2]
-    files = [(p.relative_to(root).as_posix(), p) for p in root.rglob("*")
-             if p.suffix in (".py", ".txt") and p.is_file() and "__pycache__" not in p.parts
-             and p.relative_to(root).parts[0] not in FRONT_DOORS]
-    return sorted(files)
-
-
-def source_hash(article: Article, fingerprint: str = "") -> str:
-    h = hashlib.sha256(fingerprint.encode())
-    for value in (article.id, article.title, article.date, article.url, article.outlet):  # metadata too
-        h.update(f"{value or ''}\0".encode("utf-8", errors="surrogatepass"))
-    h.update(article.text.encode("utf-8", errors="surrogatepass"))
-    return h.hexdigest()[:32]
-
-
 ARTICLE_FIELDS = ("title", "date", "url", "outlet")  # kept on the source marker, joined when read
 
 
-def statement_doc(st: Statement, article: Article) -> dict:
+def statement_doc(st: Statement, source: Source) -> dict:
     """A statement's document. The article's title, date, url, outlet, path and hash are stored on
     its source marker only (``title:`` queries are answered through the markers, see search.py);
     the date's day and the outlet's words are indexed here too, for filters."""
     doc = {k: v for k, v in st.to_dict().items() if v is not None and k not in ARTICLE_FIELDS}
     doc.update(
         doctype="statement",
-        source=article.id,
+        source=source.source,
         spans=json.dumps(st.spans),
         start=st.spans[0][0] if st.spans else 0,
         speaker_tokens=" ".join(dict.fromkeys(speaker_tokens(st.speaker) + st.speaker_key.split("@")[0].split())),
-        day=(article.date or "")[:10],
-        outlet=article.outlet,
+        day=(source.date or "")[:10],
+        outlet=source.outlet,
     )
     return {k: v for k, v in doc.items() if v not in (None, "")}
 
 
-def source_doc(article: Article, digest: str, count: int) -> dict:
-    doc = dict(doctype="source", source=article.id, title=article.title, path=article.path,
-               source_hash=digest, count=count, date=article.date, url=article.url, outlet=article.outlet,
-               day=(article.date or "")[:10])
+def source_doc(source: Source, count: int) -> dict:
+    """A source's marker document: the article's metadata, content hash and statement count."""
+    doc = dict(doctype="source", source=source.source, title=source.title, path=source.path,
+               source_hash=source.source_hash, count=count, date=source.date, url=source.url,
+               outlet=source.outlet, day=(source.date or "")[:10])
     return {k: v for k, v in doc.items() if v not in (None, "")}
 
 

@@ -75,6 +75,7 @@ class QuoteSearcher:
     def __init__(self, index_dir: Union[str, os.PathLike]):
         self.index_dir = index_dir
         self.store = WhooshStore(index_dir)
+        self.store._fresh()  # NoIndex, SchemaMismatch now
         self.path = self.store.path
 
     def __enter__(self) -> "QuoteSearcher":

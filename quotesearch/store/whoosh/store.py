@@ -288,15 +288,14 @@ def _source(marker: dict) -> Source:
 
 
 class WhooshStore:
-    """The ``Store`` of an index folder. Raises NoIndex (no index there) or SchemaMismatch (written
-    by another version) when opened, QuotesearchError with the rebuild hint when a file is damaged."""
+    """The ``Store`` of an index folder. The index is opened at the first read, which raises NoIndex
+    (no index there) or SchemaMismatch (written by another version), and QuotesearchError with the
+    rebuild hint when a file is damaged; ``writer()`` creates the index when there is none."""
 
     def __init__(self, path: Union[str, os.PathLike]):
         self.path = Path(path)
         self.location = str(path)
-        self._ix = open_index(self.path)
-        self._folder = self._identity()
-        self._view = _View(self._ix, self.path)
+        self._ix = self._folder = self._view = None  # opened by the first read
         self._aliases: Optional[tuple] = None  # (the file's bytes, Aliases)
         self._lock = threading.Lock()
 
@@ -313,6 +312,11 @@ class WhooshStore:
     def _fresh(self) -> _View:
         """The view of the latest committed state (a rebuild swaps the folder: opened again)."""
         with self._lock:
+            if self._view is None:
+                self._ix = open_index(self.path)
+                self._folder = self._identity()
+                self._view = _View(self._ix, self.path)
+                return self._view
             view = self._view
             try:
                 folder = self._identity()
@@ -451,6 +455,8 @@ class WhooshStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._view is None:
+                return
             if not self._view.users:
                 self._view.close()
             self._view.retired = True
