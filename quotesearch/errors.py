@@ -10,7 +10,12 @@ class QuotesearchError(Exception):
 
 
 class ReadError(QuotesearchError):
-    """An input that cannot be read as an article (missing, binary, too large, undecodable …)."""
+    """An input that cannot be read as an article (missing, binary, too large, undecodable …).
+    ``code`` names the kind of reason (unreadable, needs-html-extra …), by which skips are counted."""
+
+    def __init__(self, message: str, code: str = "unreadable"):
+        super().__init__(message)
+        self.code = code
 
 
 class NoInput(QuotesearchError):

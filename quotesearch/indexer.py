@@ -37,11 +37,16 @@ class IndexSummary:
     speakers: int = 0         # distinct speakers among them
     seconds: float = 0.0
     skipped: int = 0          # unchanged sources left as they were
-    errors: list[str] = field(default_factory=list)  # one line per unreadable file or record
+    skipped_inputs: list[Skipped] = field(default_factory=list)  # inputs left out, each with its reason code
     encodings: list[str] = field(default_factory=list)  # 'NAME: read as cp1252' for text not in UTF-8
     total_sources: int = 0    # in the whole index after this run
     total_statements: int = 0
     regrouped: int = 0        # statements moved into the quote group of their wire copies (see mend_groups)
+
+    @property
+    def errors(self) -> list[str]:
+        """One line per input left out: 'NAME: reason'."""
+        return [str(s) for s in self.skipped_inputs]
 
 
 Progress = Callable[[str, str], None]  # (name, status: indexed|unchanged|error)
@@ -73,7 +78,7 @@ def index_articles(
 
     Unchanged sources are skipped (before extraction), changed ones replaced.
     Unreadable files, Skipped records, exceptions given as items and extractor failures are
-    listed in ``summary.errors`` and skipped. ``aliases`` is a tab-separated aliases file, checked
+    listed in ``summary.skipped_inputs`` (with reason codes) and skipped. ``aliases`` is a tab-separated aliases file, checked
     before the store is touched and kept with the store (whose copy is used when none is given).
     With ``jobs`` > 1, files are read and extracted in that many processes while this one
     writes, in the order given: the store is the same as with one job. The store is committed
@@ -201,13 +206,15 @@ def _prepare(item: Item, extract: Callable, known: dict, fingerprint: str, seen=
     from .ingest.read import ReadError, read_article
 
     name = _item_name(item)
-    if isinstance(item, (Skipped, Exception)):
-        return name, None, "read-error", str(item)
+    if isinstance(item, Skipped):
+        return name, None, "read-error", item
+    if isinstance(item, Exception):
+        return name, None, "read-error", Skipped.from_error(name, item)
     try:
         article = item[0] if isinstance(item, tuple) else item
         article = article if isinstance(article, Article) else read_article(article)
     except ReadError as e:
-        return name, None, "read-error", str(e)
+        return name, None, "read-error", Skipped.from_error(name, e)
     if article.id in seen:
         return name, article.id, "duplicate", None
     digest = source_hash(article, fingerprint)
@@ -216,13 +223,19 @@ def _prepare(item: Item, extract: Callable, known: dict, fingerprint: str, seen=
     try:
         statements = list(item[1]) if isinstance(item, tuple) else list(extract(article))
     except Exception as e:  # an extractor bug must not lose the rest of the run
-        return name, article.id, "failed", f"{name}: extraction failed: {type(e).__name__}: {e}"
+        return name, article.id, "failed", Skipped(name, f"extraction failed: {type(e).__name__}: {e}",
+                                                   EXTRACTION_FAILED)
     repeated = _repeated_ids(statements)
     if repeated:  # the index keeps one document per id: refuse to lose a statement quietly
-        return name, article.id, "failed", (f"{name}: extraction failed: internal error: {len(repeated)} statement "
-                                            f"id{'s' if len(repeated) > 1 else ''} given to several statements "
-                                            f"({', '.join(repeated[:3])}); not indexed, please report it")
+        return name, article.id, "failed", Skipped(
+            name, f"extraction failed: internal error: {len(repeated)} statement id{'s' if len(repeated) > 1 else ''} "
+                  f"given to several statements ({', '.join(repeated[:3])}); not indexed, please report it",
+            EXTRACTION_FAILED)
     return name, article.id, "ok", (article, digest, statements)
+
+
+EXTRACTION_FAILED = "extraction-failed"
+SAME_ID = "same-id"
 
 
 def _repeated_ids(statements: list[Statement]) -> list[str]:
@@ -327,7 +340,7 @@ class _Run:
         if kind == "read-error":
             return self._error(data)
         if source in self.seen:
-            return self._error(f"{name}: same source id {source!r} as {self.seen[source]}; skipped")
+            return self._error(Skipped(name, f"same source id {source!r} as {self.seen[source]}; skipped", SAME_ID))
         self.seen[source] = name
         if kind == "unchanged":
             self.summary.skipped += 1
@@ -387,8 +400,8 @@ class _Run:
         self.commit()
         self.summary.regrouped = len(regrouped)
 
-    def _error(self, message: str) -> str:
-        self.summary.errors.append(message)
+    def _error(self, skipped: Skipped) -> str:
+        self.summary.skipped_inputs.append(skipped)
         return "error"
 
     def commit(self) -> None:

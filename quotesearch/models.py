@@ -46,6 +46,11 @@ class Skipped:
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"
 
+    @classmethod
+    def from_error(cls, name: str, error: Exception) -> "Skipped":
+        """An input that could not be read: the error's message (without the name) and its ``code``."""
+        return cls(name, str(error).removeprefix(f"{name}: "), getattr(error, "code", "unreadable"))
+
 
 @dataclass
 class Statement:

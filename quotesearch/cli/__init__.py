@@ -6,6 +6,7 @@ Heavy modules (whoosh, nltk, the extractor) are imported inside the commands, so
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import json
 import os
@@ -37,7 +38,6 @@ TRACE_COLUMNS = [("wording", "quote"), ("who", "speaker"), ("outlet", "outlet"),
 EXPORT_FORMATS = ("jsonl", "json", "csv")
 EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
                   "quote_group", "speaker_key", "id", "cue", "given_to")
-INPUTS = ".txt/.md files, .html/.htm pages, or .jsonl/.ndjson/.json/.csv archives (also .gz/.bz2)"
 
 
 EXIT_NOTHING = 1  # nothing found, as grep
@@ -268,21 +268,22 @@ def extract(paths, fmt, metadata, global_ids):
       quotesearch extract seeds/ --format table
       zcat news.jsonl.gz | quotesearch extract - --format csv
     """
-    from ..extraction import pipeline as extractor
+    from ..api import extract as extract_statements
     from ..ingest.read import read_article
-    from ..models import Article
+    from ..models import Article, Skipped
 
     from .output import json_line
 
     stream = fmt == "jsonl"  # one article's records at a time: an archive may hold millions
     records, read, skipped = [], 0, []
-    for item in _items(paths, metadata=metadata, global_ids=global_ids):
-        if not isinstance(item, Article) and not hasattr(item, "__fspath__"):
-            skipped.append(str(item))  # a Skipped record or a ReadError
+    for item in _inputs(paths, metadata, global_ids):
+        if isinstance(item, Skipped):
+            skipped.append(item)
             continue
+        name = str(getattr(item, "path", "") or getattr(item, "id", item))
         try:
             article = item if isinstance(item, Article) else read_article(item)
-            found = [st.to_dict() for st in extractor.extract(article)]
+            found = [st.to_dict() for st in extract_statements(article)]
             read += 1
             if stream:
                 for rec in found:
@@ -293,30 +294,20 @@ def extract(paths, fmt, metadata, global_ids):
             raise
         except Exception as e:
             if not isinstance(e, _user_error_types()):  # an extractor bug: name the input, keep going
-                e = f"{getattr(item, 'path', item)}: extraction failed: {type(e).__name__}: {e}"
-            skipped.append(str(e))
+                e = RuntimeError(f"extraction failed: {type(e).__name__}: {e}")
+            skipped.append(Skipped.from_error(name, e))
     _report_skipped(skipped)
-    failed = len(skipped)
     if not stream:
         emit(records, fmt, STATEMENT_COLUMNS, empty="no statements found", fail=False)
     if not read:
-        raise click.ClickException("no file could be read" if failed else f"no articles in {', '.join(paths)}")
+        raise click.ClickException("no file could be read" if skipped else f"no articles in {', '.join(paths)}")
 
 
-def _input_files(paths, metadata=None) -> list:
-    from ..ingest.inputs import STDIN, input_files
+def _inputs(paths, metadata=None, global_ids=False):
+    """The run's inputs (ingest.Inputs): files, folders, archives, and standard input for '-'."""
+    from ..ingest.inputs import Inputs
 
-    files = input_files(paths, metadata)
-    if not files and STDIN not in paths:
-        raise click.ClickException(f"no articles in {', '.join(paths)}; quotesearch reads {INPUTS}")
-    return files
-
-
-def _items(paths, files=None, metadata=None, global_ids=False):
-    from ..ingest.inputs import STDIN, items
-
-    files = _input_files(paths, metadata) if files is None else files
-    return items(files, sys.stdin.buffer if STDIN in paths else None, global_ids)
+    return Inputs(paths, metadata=metadata, global_ids=global_ids, stdin=sys.stdin.buffer)
 
 
 @main.command("index")
@@ -362,64 +353,65 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, globa
       quotesearch index crawl/news-2024.jsonl.gz --aliases aliases.tsv
       zcat dump.jsonl.gz | quotesearch index -
     """
-    from ..indexer import index_articles
-
-    from ..ingest.inputs import STDIN, is_archive
-
-    files = _input_files(paths, metadata)
-    streaming = STDIN in paths or any(is_archive(f) for f in files)
-    count = None if streaming else len(files)
-    # a pool is not worth it for one or two articles
-    jobs = max(1, min(jobs or os.cpu_count() or 1, 64 if streaming else len(files) // 2))
-    stream = _items(paths, files, global_ids=global_ids)
-    run = functools.partial(index_articles, index_dir, rebuild=rebuild, jobs=jobs, aliases=aliases)
-    if streaming:  # the number of records is not known before they are read: count them as they are
-        with click.progressbar(stream, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-            summary = run(bar)
-    elif count >= PROGRESS_MIN_FILES:
-        with click.progressbar(length=count, label="Indexing", file=sys.stderr) as bar:
-            summary = run(stream, progress=lambda *_: bar.update(1))
-    else:
-        summary = run(stream)
+    inputs = _inputs(paths, metadata, global_ids)
+    with _index(index_dir) as ix, _progress(inputs) as (items, tick):
+        summary = ix.add(items, jobs=jobs, rebuild=rebuild, aliases=aliases, progress=tick)
     if verbose:
         for line in summary.encodings:
             click.echo(line, err=True)
-    _report_skipped(summary.errors)
+    _report_skipped(summary.skipped_inputs)
     click.echo(_summary_line(summary, index_dir))
     if not summary.files and not summary.skipped:
         raise click.ClickException("nothing was indexed; check the files named above")
 
 
-HTML_EXTRA = "needs the html extra"
+@contextlib.contextmanager
+def _progress(inputs):
+    """(the inputs to index, a per-input callback) with a progress bar on standard error: over the
+    inputs as they are read when their number is not known (archives, standard input), else counted
+    as they are done once there are PROGRESS_MIN_FILES or more."""
+    if inputs.total is None:
+        with click.progressbar(inputs, label="Indexing", file=sys.stderr, show_pos=True) as bar:
+            yield _Counted(bar, inputs.total), None
+    elif inputs.total >= PROGRESS_MIN_FILES:
+        with click.progressbar(length=inputs.total, label="Indexing", file=sys.stderr) as bar:
+            yield inputs, lambda *_: bar.update(1)
+    else:
+        yield inputs, None
+
+
+class _Counted:
+    """Inputs wrapped by a progress bar, still telling their number (unknown) to the API."""
+
+    def __init__(self, items, total):
+        self.items, self.total = items, total
+
+    def __iter__(self):
+        return iter(self.items)
 
 
 SKIPS_EACH = 3  # inputs skipped for one reason named one by one; more are one line
 
 
-def _report_skipped(errors: list[str]) -> None:
-    """One line per input skipped, except when more than SKIPS_EACH share a reason (then one line names
-    the first and counts them), and web pages skipped for want of the html extra: one line for all.
-    File names are shown terminal-safe (a name may hold control characters)."""
+def _report_skipped(skipped: list) -> None:
+    """One line per input left out (a Skipped), except when more than SKIPS_EACH share a reason (then
+    one line names the first and counts them), and web pages left out for want of the html extra:
+    one line for all. Names and reasons are shown terminal-safe (a name may hold control characters)."""
+    from ..ingest.html import NEEDS_HTML_EXTRA
     from .output import visible
 
-    errors = [visible(e) for e in errors]
-    pages = [e for e in errors if HTML_EXTRA in e]
-    reasons = collections.Counter(e.split(": ", 1)[-1] for e in errors if HTML_EXTRA not in e)
-    told = set()
-    for error in errors:
-        reason = error.split(": ", 1)[-1]
-        if HTML_EXTRA in error or reason in told:
-            continue
-        if reasons[reason] > SKIPS_EACH:
-            told.add(reason)
-            click.echo(f"skipped {reasons[reason]:,} inputs ({error.split(': ', 1)[0]} …): {reason}", err=True)
+    groups: dict[tuple, list] = collections.defaultdict(list)
+    for item in skipped:
+        groups[(item.code, item.message)].append(item)
+    for (code, message), group in groups.items():
+        pages = code == NEEDS_HTML_EXTRA
+        if len(group) > (1 if pages else SKIPS_EACH):
+            count = sum(item.count for item in group)
+            what = _plural(count, "web page") if pages else f"{count:,} inputs"
+            click.echo(f"skipped {what} ({visible(group[0].name)} …): {visible(message)}", err=True)
         else:
-            click.echo(f"skipped {error}", err=True)
-    if len(pages) == 1:
-        click.echo(f"skipped {pages[0]}", err=True)
-    elif pages:
-        reason = pages[0].split(": ", 1)[1]
-        click.echo(f"skipped {_plural(len(pages), 'web page')} ({pages[0].split(': ', 1)[0]} …): {reason}", err=True)
+            for item in group:
+                click.echo(f"skipped {visible(str(item))}", err=True)
 
 
 def _plural(n: int, word: str) -> str:

@@ -53,6 +53,9 @@ def _outlet(sitename: Optional[str], url: Optional[str]) -> Optional[str]:
     return read.url_host(url) if url else None
 
 
+NEEDS_HTML_EXTRA = "needs-html-extra"  # the reason code of pages skipped without trafilatura
+
+
 def read_html(path: str | os.PathLike, id: Optional[str] = None) -> Article:
     """Read one saved web page (source id ``id``, else the file name without extension); raises
     read.ReadError with a one-line reason when it cannot."""
@@ -62,7 +65,7 @@ def read_html(path: str | os.PathLike, id: Optional[str] = None) -> Article:
     except ImportError as e:
         missing = " (lxml_html_clean is missing)" if "lxml.html.clean" in str(e) else ""
         raise read.ReadError(f"{path}: reading web pages needs the html extra{missing}: "
-                             "pip install 'quotesearch[html]'") from None
+                             "pip install 'quotesearch[html]'", NEEDS_HTML_EXTRA) from None
     text, encoding = _decode(read.read_bytes(path), str(path))
     doc = trafilatura.bare_extraction(text, **_SETTINGS)
     lines = [" ".join(line.split()) for line in (doc.text or "").splitlines()] if doc else []

@@ -42,7 +42,7 @@ NOT_ARTICLES = frozenset({"readme", "license", "licence", "copying", "changelog"
 NOT_AN_ARTICLE = "not-an-article"
 READS = ".txt/.md files, .html/.htm pages, or .jsonl/.ndjson/.json/.csv archives (also .gz/.bz2)"
 
-Item = Union[ArticleFile, Article, Skipped, ReadError]
+Item = Union[ArticleFile, Article, Skipped]
 
 
 def not_an_article(path: Path) -> bool:
@@ -139,7 +139,8 @@ def _metadata(i: _Input, given: Optional[Sidecar], found: dict) -> tuple:
 
 def items(files: list, stdin: Optional[BinaryIO] = None, global_ids: bool = False) -> Iterator[Item]:
     """Each article file as itself (one left out as its Skipped), each archive record as an Article
-    or a Skipped, an archive that cannot be opened as its ReadError; then standard input's records."""
+    or a Skipped, an archive that cannot be opened as a Skipped with its reason; then standard input's
+    records."""
     for f in files:
         if not isinstance(f, ArticleFile):
             f = ArticleFile(Path(f), Path(f).stem)
@@ -149,14 +150,14 @@ def items(files: list, stdin: Optional[BinaryIO] = None, global_ids: bool = Fals
             try:
                 yield from read_archive(f.path, scope=None if global_ids else f.id)
             except ReadError as e:
-                yield e
+                yield Skipped.from_error(str(f.path), e)
         else:
             yield f
     if stdin is not None:
         try:
             yield from read_archive(STDIN, stream=stdin, scope=None if global_ids else "stdin")
         except ReadError as e:
-            yield e
+            yield Skipped.from_error(STDIN, e)
 
 
 class Inputs:
@@ -166,7 +167,7 @@ class Inputs:
     ``total`` is the number of inputs when it is known before reading (no archive, no standard
     input), else None. Iterating yields, in order, what the indexer takes: an ArticleFile per
     article file, an Article per archive record, a Skipped per input left out (with its reason
-    code), a ReadError per archive that cannot be opened. Raises NoInput when the paths name no
+    code: an archive that cannot be opened too). Raises NoInput when the paths name no
     input, ReadError for a metadata sidecar that cannot be read."""
 
     def __init__(self, paths: list[Union[str, os.PathLike]], metadata: Union[str, os.PathLike, None] = None,
