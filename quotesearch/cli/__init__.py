@@ -46,11 +46,18 @@ EXIT_INTERRUPTED = 128 + 2  # Ctrl-C (SIGINT)
 
 
 class Group(click.Group):
+    """The one place where what goes wrong becomes an exit status: a QuotesearchError one line and
+    1, a closed pipe 141, Ctrl-C 130."""
+
     def invoke(self, ctx):
+        from ..errors import QuotesearchError
+
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a closed pipe shows here, not in an "Exception ignored" at exit
             return result
+        except QuotesearchError as e:
+            raise click.ClickException(_with_hint(e, ctx.meta.get(INDEX_GIVEN))) from None
         except BrokenPipeError:  # `quotesearch ... | head`: stop at once, quietly
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -85,10 +92,18 @@ def output_options(default: str = "table", formats: tuple = FORMATS):
     return decorate
 
 
+INDEX_GIVEN = "quotesearch.index"  # where the root context keeps (index folder, how it was given)
+
+
+def _remember_index(ctx, param, value):
+    ctx.meta[INDEX_GIVEN] = (value, ctx.get_parameter_source(param.name))  # meta is shared with the root
+    return value
+
+
 def index_option(fn):
     """The shared ``--index DIR`` option (env QUOTESEARCH_INDEX)."""
     return click.option("--index", "index_dir", envvar="QUOTESEARCH_INDEX", default=DEFAULT_INDEX,
-                        show_default=True, type=click.Path(file_okay=False),
+                        show_default=True, type=click.Path(file_okay=False), callback=_remember_index,
                         help="Index folder (or set QUOTESEARCH_INDEX).")(fn)
 
 
@@ -156,28 +171,15 @@ def to_terminal() -> bool:
         return False
 
 
-def user_errors(fn):
-    """Turn the errors a user can fix into one line (with a hint) and exit status 1."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            if isinstance(e, _user_error_types()):
-                raise click.ClickException(_no_index_hint(e, kwargs.get("index_dir"))) from None
-            raise
-    return wrapper
-
-
-def _no_index_hint(e: Exception, index_dir) -> str:
+def _with_hint(e: Exception, index_given) -> str:
     """The error's message; for a missing index, where it was looked for and how to build one."""
     from ..errors import NoIndex
 
-    if not isinstance(e, NoIndex) or index_dir is None:
+    if not isinstance(e, NoIndex) or index_given is None:
         return str(e)
     from click.core import ParameterSource
 
-    source = click.get_current_context().get_parameter_source("index_dir")
+    index_dir, source = index_given
     if source == ParameterSource.COMMANDLINE:
         return (f"no index at {index_dir} (given by --index); "
                 f"build one with `quotesearch index --index {index_dir} PATH…`")
@@ -186,12 +188,6 @@ def _no_index_hint(e: Exception, index_dir) -> str:
     shown = index_dir if os.path.isabs(index_dir) or index_dir.startswith(".") else f"./{index_dir}"
     return (f"no index at {shown} (or give --index DIR / QUOTESEARCH_INDEX); "
             f"build one with `quotesearch index PATH…`")
-
-
-def _user_error_types() -> tuple:
-    from ..errors import QuotesearchError
-
-    return (QuotesearchError,)
 
 
 def emit(rows, fmt: str, columns=None, vertical: bool = False, empty: str = "nothing found",
@@ -251,7 +247,6 @@ def input_options(fn):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @output_options(default="jsonl")
 @input_options
-@user_errors
 def extract(paths, fmt, metadata, global_ids):
     """Print the statements found in articles, without touching any index.
 
@@ -269,6 +264,7 @@ def extract(paths, fmt, metadata, global_ids):
       zcat news.jsonl.gz | quotesearch extract - --format csv
     """
     from ..api import extract as extract_statements
+    from ..errors import QuotesearchError
     from ..ingest.read import read_article
     from ..models import Article, Skipped
 
@@ -293,7 +289,7 @@ def extract(paths, fmt, metadata, global_ids):
         except BrokenPipeError:  # the reader went away: stop at once (main says nothing more)
             raise
         except Exception as e:
-            if not isinstance(e, _user_error_types()):  # an extractor bug: name the input, keep going
+            if not isinstance(e, QuotesearchError):  # an extractor bug: name the input, keep going
                 e = RuntimeError(f"extraction failed: {type(e).__name__}: {e}")
             skipped.append(Skipped.from_error(name, e))
     _report_skipped(skipped)
@@ -320,7 +316,6 @@ def _inputs(paths, metadata=None, global_ids=False):
               help="Processes that extract statements while this one writes the index  [default: number of cores]")
 @click.option("--verbose", "-v", is_flag=True, help="Also say which files were not UTF-8 and how they were read.")
 @input_options
-@user_errors
 def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, global_ids):
     """Extract statements from articles and add them to the index.
 
@@ -438,7 +433,6 @@ def _summary_line(s, index_dir) -> str:
               help="Most hits to show; 0 for all.")
 @index_option
 @output_options()
-@user_errors
 def search(query, speaker, role, org, source, kind, since, until, outlet, sort, group, limit, index_dir, fmt):
     """Search statements by keywords in the quote text, filtered by speaker, role, ...
 
@@ -485,6 +479,8 @@ def _why_no_hits(ix, query: str, filters) -> str:
     are a speaker's name rather than words of quotes."""
     import dataclasses
 
+    from ..errors import QuotesearchError
+
     given = _described(**{("org" if k == "organization" else k): v for k, v in dataclasses.asdict(filters).items()})
     if not query.strip():
         return f"no statement matches {given}" if given else "no statements in the index"
@@ -493,7 +489,7 @@ def _why_no_hits(ix, query: str, filters) -> str:
         try:
             matches = ix.speaker_matches(query)
         except Exception as e:  # not a name (no letters, only stop words): no hint
-            if not isinstance(e, _user_error_types()):
+            if not isinstance(e, QuotesearchError):
                 raise
             matches = []
         if matches:
@@ -561,7 +557,6 @@ def _limited(rows: list, limit: int, fmt: str) -> list:
               help="Most speakers to show (those quoted most come first); 0 for all.")
 @index_option
 @output_options()
-@user_errors
 def speakers(speaker, since, until, outlet, limit, index_dir, fmt):
     """List every speaker: type, roles, statements, articles, first and last date.
 
@@ -593,7 +588,6 @@ def speakers(speaker, since, until, outlet, limit, index_dir, fmt):
               help="Most sources to show; 0 for all.")
 @index_option
 @output_options()
-@user_errors
 def sources(since, until, outlet, limit, index_dir, fmt):
     """List every indexed source (article) with its date, outlet, title and number of statements.
 
@@ -616,7 +610,6 @@ def sources(since, until, outlet, limit, index_dir, fmt):
 @filter_options("speaker", "kind", "since", "until", "outlet")
 @index_option
 @output_options()
-@user_errors
 def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
     """List all statements of one source in reading order.
 
@@ -640,7 +633,6 @@ def source(source_id, speaker, kind, since, until, outlet, index_dir, fmt):
 @click.argument("statement_id")
 @index_option
 @output_options()
-@user_errors
 def show(statement_id, index_dir, fmt):
     """Show one statement with its paragraph as context and its article's metadata.
 
@@ -660,7 +652,6 @@ def show(statement_id, index_dir, fmt):
 @click.argument("text_or_id", nargs=-1, required=True)
 @index_option
 @output_options()
-@user_errors
 def trace(text_or_id, index_dir, fmt):
     """List every appearance of one quote, earliest first: who said it, where it
     first appeared, and how it travelled between outlets.
@@ -695,7 +686,6 @@ def trace(text_or_id, index_dir, fmt):
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="File to write (default: standard output).")
 @index_option
-@user_errors
 def export(query, speaker, role, org, source, kind, since, until, outlet, sort, fmt, output, index_dir):
     """Write every statement passing the filters (and QUERY, if given) as JSON Lines,
     a JSON array or CSV, one row at a time, however many there are.
@@ -730,7 +720,6 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
 @output_options(formats=("table", "json"))
 @click.option("--show-errors", type=click.IntRange(min=0), default=0, show_default=True,
               help="List up to N wrong or missed statements.")
-@user_errors
 def evaluate(gold, text_dir, fmt, show_errors):
     """Score the extractor against hand-checked gold annotations.
 
