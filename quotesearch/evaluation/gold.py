@@ -218,13 +218,17 @@ def _brat(ann_dir: Path, text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]
         yield article, golds
 
 
+def _lines(path: Path) -> Iterator[tuple[str, str]]:
+    """('FILE:LINE', line) for each non-blank line of a gold file."""
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            yield f"{path}:{no}", line
+
+
 def _jsonl(files: list[Path], text_dir: Path) -> Iterator[tuple[Article, list[Gold]]]:
     records: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for path in files:
-        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{no}"
+        for where, line in _lines(path):
             try:
                 obj = json.loads(line)
                 source, spans = obj["source"], obj["spans"]
@@ -312,10 +316,7 @@ def _paragraph_gold(files: list[Path], text_dir: Path) -> Iterator[tuple[Article
         article = _read_text(text_path)
         paras = _paragraph_spans(article.text)
         golds = []
-        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{no}"
+        for where, line in _lines(path):
             try:
                 obj = json.loads(line)
             except ValueError as e:
