@@ -12,7 +12,8 @@ to N files; nothing goes into the repository) and measures:
   peak memory of the command and all its processes together, and the index size;
 - incremental: `quotesearch index` again after one file changed;
 - queries: latency p50/p95 of a fixed mix of term, phrase, speaker-filtered and facet (kind,
-  org, role, field) queries through one open QuoteSearcher, top 20 like the command;
+  organization, role, field) queries through one open qs.Index (the public API the command
+  reads through), top 20 like the command;
 - cold start: `quotesearch --help` and one `quotesearch search` as new processes.
 """
 from __future__ import annotations
@@ -43,7 +44,7 @@ QUERIES = {  # (query, filters) by kind; the same mix for every N
                ('"american people"', {}), ('"kursk region"', {}), ('"make america great again"', {})],
     "speaker": [("", {"speaker": "trump"}), ("", {"speaker": "hillary clinton"}), ("", {"speaker": "barros"}),
                 ("campaign", {"speaker": "sanders"}), ("speaker:obama AND iran", {})],
-    "facet": [("", {"kind": "direct"}), ("people", {"kind": "mixed"}), ("", {"org": "isw"}),
+    "facet": [("", {"kind": "direct"}), ("people", {"kind": "mixed"}), ("", {"organization": "isw"}),
               ("", {"role": "spokesman"}), ("kind:indirect AND election", {}), ("said", {"role": "senator"}),
               ("org:republican AND tax", {})],
 }
@@ -155,16 +156,16 @@ def folder_size(folder: Path) -> int:
 
 
 def bench_queries(index_dir: Path, rounds: int) -> dict:
-    from quotesearch.store.whoosh.searcher import QuoteSearcher
+    import quotesearch
 
     times: dict[str, list[float]] = {kind: [] for kind in QUERIES}
-    with QuoteSearcher(index_dir) as qs:
-        statements = qs.s.doc_count() - len(qs.sources())
+    with quotesearch.Index(index_dir) as ix:
+        statements = sum(s.statements for s in ix.sources())  # also opens the index, before any timing
         for _ in range(rounds):
             for kind, queries in QUERIES.items():
                 for query, filters in queries:
                     t = time.perf_counter()
-                    qs.search(query, limit=20, **filters)
+                    ix.search(query, limit=20, **filters)
                     times[kind].append(time.perf_counter() - t)
     every = [t for ts in times.values() for t in ts]
     out = {"statements": statements, "all": every}

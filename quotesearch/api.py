@@ -54,7 +54,7 @@ def filters(given: Optional[Filters] = None, **kw) -> Filters:
         raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTERS)}")
     f = dataclasses.replace(given or Filters(), **{k: v for k, v in kw.items() if v is not None})
     if f.kind is not None and f.kind not in KINDS:
-        raise QuerySyntaxError(f"kind {f.kind!r} is not one of {', '.join(KINDS)}")
+        raise QuerySyntaxError(f"--kind {f.kind!r} is not one of {', '.join(KINDS)}")
     bounds = {}
     for name, end in (("since", False), ("until", True)):
         value = getattr(f, name)
@@ -253,7 +253,7 @@ class Index:
         try:
             return self.store.source(source).source
         except NotFound:
-            stem = os.path.splitext(source)[0]
+            stem = os.path.splitext(os.path.basename(source))[0]  # a file name, with its folder or not
             if stem != source and os.path.splitext(source)[1].lower() in FILE_SUFFIXES:
                 try:
                     return self.store.source(stem).source

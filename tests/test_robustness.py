@@ -27,7 +27,7 @@ from quotesearch.store.whoosh import index as qindex
 from quotesearch.ingest import read as qread
 from quotesearch.store.whoosh.index import IndexLocked, open_index
 from quotesearch.ingest.read import ReadError, article_from_text, decode, read_article
-from quotesearch.store.whoosh.searcher import QuoteSearcher
+import quotesearch
 from quotesearch.indexer import index_articles
 
 TOY_CLI = Path(__file__).resolve().parent / "toy_cli.py"
@@ -42,8 +42,8 @@ RUSSIAN = ("Президент выступил в Москве\n\n«Мы иде
 
 
 def ids(index_dir, query="", **filters) -> list[str]:
-    with QuoteSearcher(index_dir) as qs:
-        return [h["id"] for h in qs.search(query, limit=0, **filters).hits]
+    with quotesearch.Index(index_dir) as qs:
+        return [h.statement.id for h in qs.search(query, limit=0, **filters).hits]
 
 
 def errors_of(result) -> list[str]:
@@ -257,8 +257,8 @@ def test_every_encoding_in_one_folder(run, fake_extract, tmp_path, index_dir):
     assert result.exit_code == 0
     assert errors_of(result) == [f"skipped {folder / 'image.txt'}: looks like a binary file, not text"]
     assert summary_of(result).startswith("Indexed 4 articles: 12 statements, 2 speakers, ")
-    with QuoteSearcher(index_dir) as qs:
-        texts = {(h["source"], h["text"]) for h in qs.search("troops").hits}
+    with quotesearch.Index(index_dir) as qs:
+        texts = {(h.statement.source, h.statement.text) for h in qs.search("troops").hits}
     assert texts == {(f"alpha-{e}", "Russia now has to decide whether to move troops north")
                      for e in ("utf-8", "utf-8-sig", "utf-16", "cp1252")}
 
@@ -422,9 +422,9 @@ def children_of(pid: int) -> list[int]:
 
 def check_complete_sources(index_dir: Path) -> dict[str, int]:
     """Every source in the index has all its statements: {source: count}."""
-    with QuoteSearcher(index_dir) as qs:
-        markers = {s["source"]: s["count"] for s in qs.sources()}
-        found = collections.Counter(h["source"] for h in qs.search("", limit=0).hits)
+    with quotesearch.Index(index_dir) as qs:
+        markers = {s.source: s.statements for s in qs.sources()}
+        found = collections.Counter(h.statement.source for h in qs.search("", limit=0).hits)
     assert dict(found) == {s: c for s, c in markers.items() if c}
     return markers
 
@@ -437,8 +437,8 @@ def test_killed_index_run_keeps_what_it_committed(run, fake_extract, tmp_path, i
     deadline = time.monotonic() + 60
     while generation(index_dir) < 2 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)  # generation 0 is the new empty index, 1 the first commit
-    with QuoteSearcher(index_dir) as qs:  # what was committed before the kill
-        committed = [h["id"] for h in qs.search("", limit=0).hits]
+    with quotesearch.Index(index_dir) as qs:  # what was committed before the kill
+        committed = [h.statement.id for h in qs.search("", limit=0).hits]
     workers = children_of(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -555,14 +555,14 @@ def search_while(proc: subprocess.Popen, index_dir: Path, old: dict, new: dict) 
     seen: collections.Counter = collections.Counter()
     n = 0
     while proc.poll() is None or n < 3:
-        with QuoteSearcher(index_dir) as qs:  # opening is part of the test
+        with quotesearch.Index(index_dir) as qs:  # opening is part of the test
             if n % 3 == 0:
                 hits = qs.search("", limit=0).hits
             else:
                 hits = qs.search("troops OR quote", limit=0).hits + qs.search("", speaker="lopez", limit=0).hits
         by_source = collections.defaultdict(set)
         for h in hits:
-            by_source[h["source"]].add(h["id"])
+            by_source[h.statement.source].add(h.statement.id)
         for source, found in by_source.items():
             if found <= old.get(source, set()):
                 seen["old"] += 1

@@ -11,7 +11,7 @@ from quotesearch.store.whoosh.index import (IndexLocked, NoIndex, QuotesearchErr
                                speaker_tokens)
 from quotesearch.ingest.read import article_from_text
 from quotesearch.models import Statement
-from quotesearch.store.whoosh.searcher import QuoteSearcher
+import quotesearch
 import quotesearch.indexer
 from quotesearch.indexer import index_articles
 
@@ -20,8 +20,8 @@ BETA_IDS = ["beta:29", "beta:100"]
 
 
 def all_ids(index_dir) -> list[str]:
-    with QuoteSearcher(index_dir) as qs:
-        return [r["id"] for r in qs.search("", limit=0).hits]
+    with quotesearch.Index(index_dir) as ix:
+        return [h.statement.id for h in ix.search("", limit=0).hits]
 
 
 def doc_count(index_dir) -> int:
@@ -53,22 +53,22 @@ def test_changed_file_replaces_its_records(indexed, corpus):
     (corpus / "alpha.txt").write_text(changed, encoding="utf-8")
     summary = index_articles(indexed, sorted(corpus.iterdir()))
     assert (summary.files, summary.statements, summary.skipped) == (1, 3, 1)
-    with QuoteSearcher(indexed) as qs:
-        texts = [r["text"] for r in qs.source("alpha")]
+    with quotesearch.Index(indexed) as qs:
+        texts = [st.text for st in qs.source("alpha")]
         assert texts == ["Russia now has to decide whether to move troops north",
                          "Nothing has changed at all",
                          "the Kremlin was caught off guard by the advance"]
         assert qs.search("collapsing").hits == []
-        assert [r["id"] for r in qs.source("beta")] == BETA_IDS
+        assert [st.id for st in qs.source("beta")] == BETA_IDS
     assert doc_count(indexed) == 7
 
 
 def test_file_losing_all_statements_keeps_its_source(indexed, corpus):
     (corpus / "beta.txt").write_text("Talks stall in the capital\n\nNobody said anything.\n", encoding="utf-8")
     index_articles(indexed, [corpus / "beta.txt"])
-    with QuoteSearcher(indexed) as qs:
+    with quotesearch.Index(indexed) as qs:
         assert qs.source("beta") == []
-        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 0)]
+        assert [(s.source, s.statements) for s in qs.sources()] == [("alpha", 3), ("beta", 0)]
 
 
 def test_rebuild_drops_everything_else(indexed, corpus):
@@ -90,8 +90,8 @@ def test_rebuild_keeps_other_files_in_the_folder(fake_extract, corpus, tmp_path)
 def test_small_batches_give_the_same_index(fake_extract, corpus, index_dir):
     index_articles(index_dir, sorted(corpus.iterdir()), batch_size=1)
     assert all_ids(index_dir) == ALPHA_IDS + BETA_IDS
-    with QuoteSearcher(index_dir) as qs:
-        assert [(s["source"], s["count"]) for s in qs.sources()] == [("alpha", 3), ("beta", 2)]
+    with quotesearch.Index(index_dir) as qs:
+        assert [(s.source, s.statements) for s in qs.sources()] == [("alpha", 3), ("beta", 2)]
 
 
 def test_pairs_and_articles_are_accepted(fake_extract, index_dir):
@@ -300,8 +300,8 @@ def test_one_changed_file_is_the_only_one_extracted_again(corpus, tmp_path, jobs
     again = index_articles(index_dir, sorted(corpus.iterdir()), extract=logging_extract, jobs=jobs)
     assert log.read_text().split() == ["gamma3"]
     assert (again.files, again.statements, again.skipped) == (1, 2, 7)
-    with QuoteSearcher(index_dir) as qs:
-        assert [r["text"] for r in qs.source("gamma3")][1] == "Tariffs are finally working"
+    with quotesearch.Index(index_dir) as qs:
+        assert [st.text for st in qs.source("gamma3")][1] == "Tariffs are finally working"
         assert qs.search("sanctions", source="gamma3").hits == []
 
     log.write_text("")

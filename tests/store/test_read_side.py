@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from quotesearch.store.whoosh.searcher import Filters, QuoteSearcher
+import quotesearch
+from quotesearch.models import Filters
+from quotesearch.store.whoosh.index import open_index, open_searcher
 
 QUOTE = "“We will not back down from this fight,” said John Smith."
 
@@ -40,8 +42,8 @@ def index_ok(run, *paths, index_dir) -> None:
 
 
 def segments(index_dir: Path) -> int:
-    with QuoteSearcher(index_dir) as qs:
-        return len(qs.s.reader().leaf_readers())
+    with open_searcher(open_index(index_dir), index_dir) as s:
+        return len(s.reader().leaf_readers())
 
 
 # -- item 1: several segments, some without any dated article -------------------------
@@ -118,10 +120,10 @@ def test_filtered_total_counts_every_match(run, tmp_path):
     write(src, "b.txt", article("Budget", *budget))
     index_dir = tmp_path / "ix"
     index_ok(run, src, index_dir=index_dir)
-    with QuoteSearcher(index_dir) as qs:
-        every = qs.search("budget OR border", Filters(kind="direct"), limit=None)
+    with quotesearch.Index(index_dir) as qs:
+        every = qs.search("budget OR border", filters=Filters(kind="direct"), limit=None)
         assert every.total == len(every.hits) == 15
-        top = qs.search("budget OR border", Filters(kind="direct"), limit=2)
+        top = qs.search("budget OR border", filters=Filters(kind="direct"), limit=2)
         assert (len(top.hits), top.total) == (2, 15)
     result = run("search", "budget OR border", "--kind", "direct", "--limit", "2", "--index", index_dir)
     assert "(2 of 15 shown; use --limit to see more)" in result.output
@@ -230,7 +232,6 @@ def test_crafted_schema_is_never_unpickled(run, small_index, tmp_path):
     from whoosh.fields import Schema
 
     from quotesearch.store.whoosh.index import make_schema
-    from quotesearch.store.whoosh.searcher import QuoteSearcher as Searcher
 
     marker = tmp_path / "ran"
 
@@ -239,8 +240,7 @@ def test_crafted_schema_is_never_unpickled(run, small_index, tmp_path):
             return (open, (str(marker), "w"))
 
     crafted = Crafted(**{name: field for name, field in make_schema().items()})
-    with Searcher(small_index) as qs:
-        segments = qs.ix._segments()
+    segments = open_index(small_index)._segments()
     _write_toc(small_index, crafted, segments)
     result = run("search", "fight", "--index", small_index, "--format", "jsonl")
     assert not marker.exists()
@@ -367,5 +367,6 @@ def test_matched_statements_without_dates_say_so(run, mixed):
     assert result.stderr == "(no statement matching the other filters has a date (1 match them))\n"
     result = run("search", "--source", "late/late", "--since", "2024", "--index", mixed)
     assert result.stderr == "(no statement matches --source late/late --since 2024)\n"
-    with QuoteSearcher(mixed) as qs:
-        assert qs.has_dates and not qs.has_outlets
+    with quotesearch.Index(mixed) as qs:  # some article has a date, none an outlet
+        assert qs.lacks(sort="date") is None and qs.lacks(since="2020") is None
+        assert f"({qs.lacks(outlet='reuters')})\n" == NO_OUTLETS

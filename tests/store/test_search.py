@@ -4,20 +4,30 @@ from __future__ import annotations
 import pytest
 
 from conftest import ALPHA, fake_statements
-from quotesearch.store.whoosh.index import NoIndex
+import quotesearch
+from quotesearch.errors import NoIndex, NotFound, QuerySyntaxError
 from quotesearch.ingest.read import article_from_text
+from quotesearch.models import Filters, Hit, Source, Speaker
 from quotesearch.store.query import parse
-from quotesearch.store.whoosh.searcher import NotFound, QuerySyntaxError, QuoteSearcher
 
 
 @pytest.fixture
 def qs(indexed):
-    with QuoteSearcher(indexed) as searcher:
-        yield searcher
+    with quotesearch.Index(indexed) as ix:
+        yield ix
 
 
 def ids(results) -> list[str]:
-    return [h["id"] for h in results.hits]
+    return [h.statement.id for h in results.hits]
+
+
+def marked(hit) -> str:
+    """The hit's text with each highlight span wrapped in ** (what the command line shows)."""
+    text, out, at = hit.statement.text, [], 0
+    for start, end in hit.highlights:
+        out += [text[at:start], "**", text[start:end], "**"]
+        at = end
+    return "".join(out) + text[at:]
 
 
 def test_keyword_is_stemmed(qs):
@@ -62,15 +72,15 @@ def test_field_queries(qs, query, expected):
 @pytest.mark.parametrize("name", ["Barros", "barros", "George Barros", "george barros", "  GEORGE   barros "])
 def test_speaker_filter_forms(qs, name):
     hits = qs.search(speaker=name).hits
-    george = [h["id"] for h in hits if h["speaker"] == "George Barros"]
+    george = [h.statement.id for h in hits if h.statement.speaker == "George Barros"]
     assert george == ["alpha:30", "alpha:205"]
 
 
 def test_speaker_filter_full_name_excludes_other_barros(qs):
     # a surname finds the people with that surname, not one whose first name it is
-    assert {h["speaker"] for h in qs.search(speaker="Barros").hits} == {"George Barros"}
-    assert {h["speaker"] for h in qs.search(speaker="george barros").hits} == {"George Barros"}
-    assert {h["speaker"] for h in qs.search(speaker="Barros Hill").hits} == {"Barros Hill"}
+    assert {h.statement.speaker for h in qs.search(speaker="Barros").hits} == {"George Barros"}
+    assert {h.statement.speaker for h in qs.search(speaker="george barros").hits} == {"George Barros"}
+    assert {h.statement.speaker for h in qs.search(speaker="Barros Hill").hits} == {"Barros Hill"}
     assert qs.search(speaker="George Hill").hits == []
 
 
@@ -80,8 +90,8 @@ def test_filters_combine(qs):
     assert ids(qs.search(speaker="lopez", source="beta")) == ["beta:29"]
     assert ids(qs.search(role="spokeswoman")) == ["alpha:108", "beta:29"]
     assert ids(qs.search(role="Russia team lead")) == ["alpha:30", "alpha:205"]
-    assert ids(qs.search(org="ISW")) == ["alpha:30", "alpha:205"]
-    assert ids(qs.search(org="Institute for the Study of War")) == ["alpha:30", "alpha:205"]
+    assert ids(qs.search(organization="ISW")) == ["alpha:30", "alpha:205"]
+    assert ids(qs.search(organization="Institute for the Study of War")) == ["alpha:30", "alpha:205"]
     assert ids(qs.search("kremlin", speaker="barros")) == ["alpha:205"]
     assert ids(qs.search("kremlin", speaker="lopez")) == []
 
@@ -90,7 +100,7 @@ def test_blank_query_lists_in_reading_order(qs):
     results = qs.search("")
     assert ids(results) == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
     assert results.total == 5
-    assert all(h["score"] is None and h["highlight"] == h["text"] for h in results.hits)
+    assert all(h.score is None and h.highlights == [] and marked(h) == h.statement.text for h in results.hits)
 
 
 def test_limit_and_total(qs):
@@ -107,22 +117,22 @@ def test_total_counts_only_statements(qs):
 
 
 def test_highlight_marks_matched_words(qs):
-    assert qs.search("collapsing").hits[0]["highlight"] == (
+    assert marked(qs.search("collapsing").hits[0]) == (
         "The front is **collapsing** faster than anyone expected")
-    assert qs.search('"move troops"').hits[0]["highlight"] == (
+    assert marked(qs.search('"move troops"').hits[0]) == (
         "Russia now has to decide whether to **move troops** north")
     hit = qs.search("speaker:hill").hits[0]
-    assert hit["highlight"] == "Sanctions are finally working"
+    assert marked(hit) == "Sanctions are finally working" and hit.highlights == []
 
 
 def test_hits_carry_exactly_the_statement_fields(qs):
     alpha = article_from_text(ALPHA, "alpha")
     expected = {st.id: st.to_dict() for st in fake_statements(alpha)}
     for hit in qs.search("", source="alpha").hits:
-        extras = {k: hit.pop(k) for k in ("highlight", "highlight_spans", "score")}
-        assert hit.pop("quote_group").startswith("g")  # the indexer's
-        assert hit == {k: v for k, v in expected[hit["id"]].items() if k != "quote_group"}
-        assert set(extras) == {"highlight", "highlight_spans", "score"}
+        assert type(hit) is Hit and (hit.score, hit.highlights, hit.sources) == (None, [], None)
+        rec = hit.statement.to_dict()
+        assert rec.pop("quote_group").startswith("g")  # the indexer's
+        assert rec == {k: v for k, v in expected[rec["id"]].items() if k != "quote_group"}
 
 
 @pytest.mark.parametrize("query, problem", [
@@ -175,28 +185,30 @@ def test_bad_filters_raise(qs):
 
 def test_speakers(qs):
     assert qs.speakers() == [
-        {"speaker": "George Barros", "type": "person", "roles": ["the ISW's Russia team lead"],
-         "organizations": ["Institute for the Study of War (ISW)"], "count": 2, "key": "george barros",
-         "articles": 1, "first": None, "last": None},
-        {"speaker": "Maria Lopez", "type": "person", "roles": ["foreign ministry spokeswoman"],
-         "organizations": [], "count": 2, "key": "maria lopez", "articles": 2, "first": None, "last": None},
-        {"speaker": "Barros Hill", "type": "person", "roles": [], "organizations": [], "count": 1,
-         "key": "barros hill", "articles": 1, "first": None, "last": None},
+        Speaker(speaker="George Barros", speaker_type="person", roles=["the ISW's Russia team lead"],
+                organizations=["Institute for the Study of War (ISW)"], statements=2, speaker_key="george barros",
+                sources=1, first=None, last=None),
+        Speaker(speaker="Maria Lopez", speaker_type="person", roles=["foreign ministry spokeswoman"],
+                organizations=[], statements=2, speaker_key="maria lopez", sources=2, first=None, last=None),
+        Speaker(speaker="Barros Hill", speaker_type="person", roles=[], organizations=[], statements=1,
+                speaker_key="barros hill", sources=1, first=None, last=None),
     ]
 
 
 def test_sources(qs, corpus):
-    assert qs.sources() == [
-        {"source": "alpha", "title": "Troops advance in the north", "date": None, "outlet": None, "count": 3,
-         "url": None, "path": str(corpus / "alpha.txt")},
-        {"source": "beta", "title": "Talks stall in the capital", "date": None, "outlet": None, "count": 2,
-         "url": None, "path": str(corpus / "beta.txt")},
+    sources = qs.sources()
+    assert all(type(s) is Source and s.source_hash for s in sources)  # the content hash change detection uses
+    assert [dict(s.to_dict(), source_hash=None) for s in sources] == [
+        {"source": "alpha", "title": "Troops advance in the north", "date": None, "outlet": None, "statements": 3,
+         "url": None, "path": str(corpus / "alpha.txt"), "source_hash": None},
+        {"source": "beta", "title": "Talks stall in the capital", "date": None, "outlet": None, "statements": 2,
+         "url": None, "path": str(corpus / "beta.txt"), "source_hash": None},
     ]
 
 
 def test_source_in_reading_order(qs):
-    assert [r["id"] for r in qs.source("alpha")] == ["alpha:30", "alpha:108", "alpha:205"]
-    assert [r["id"] for r in qs.source("articles/alpha.txt")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert [st.id for st in qs.source("alpha")] == ["alpha:30", "alpha:108", "alpha:205"]
+    assert [st.id for st in qs.source("articles/alpha.txt")] == ["alpha:30", "alpha:108", "alpha:205"]
     assert ids(qs.search("", source="beta.txt")) == ["beta:29", "beta:100"]
     with pytest.raises(NotFound) as e:
         qs.source("gamma")
@@ -204,38 +216,38 @@ def test_source_in_reading_order(qs):
 
 
 def test_listing_a_source_leaves_the_filters_given_as_they_were(qs):
-    from quotesearch.store.whoosh.searcher import Filters
-
     f = Filters(kind="direct")
-    assert [r["id"] for r in qs.source("alpha", f)] == ["alpha:30", "alpha:108"]
+    assert [st.id for st in qs.source("alpha", filters=f)] == ["alpha:30", "alpha:108"]
     assert f.source is None
-    assert ids(qs.search("", f)) == ["alpha:30", "alpha:108", "beta:29", "beta:100"]  # not only alpha's
+    assert ids(qs.search("", filters=f)) == ["alpha:30", "alpha:108", "beta:29", "beta:100"]  # not only alpha's
 
 
 def test_show(qs):
-    rec = qs.show("alpha:205")
-    assert rec["title"] == "Troops advance in the north"
-    assert rec["text"] == "the Kremlin was caught off guard by the advance"
-    assert rec["context"] == "George Barros said that the Kremlin was caught off guard by the advance."
-    assert rec["spans"] == [[205, 252]]
-    assert ALPHA[205:252] == rec["text"]
+    st = qs.show("alpha:205")
+    assert st.title == "Troops advance in the north"
+    assert st.text == "the Kremlin was caught off guard by the advance"
+    assert st.context == "George Barros said that the Kremlin was caught off guard by the advance."
+    assert st.spans == [[205, 252]]
+    assert ALPHA[205:252] == st.text
     with pytest.raises(NotFound, match="no statement 'alpha:1'"):
         qs.show("alpha:1")
 
 
 def test_missing_index(tmp_path):
-    with pytest.raises(NoIndex, match="run `quotesearch index seeds/` first"):
-        QuoteSearcher(tmp_path / "none")
+    with quotesearch.Index(tmp_path / "none") as ix:  # opening is lazy: the first read says so
+        with pytest.raises(NoIndex, match="run `quotesearch index seeds/` first"):
+            ix.search("")
+    assert not (tmp_path / "none").exists()  # reading creates nothing
 
 
 def test_filters_do_not_change_scores(qs):
-    plain = {h["id"]: h["score"] for h in qs.search("troops OR pressure").hits}
-    filtered = {h["id"]: h["score"] for h in qs.search("troops OR pressure", speaker="lopez").hits}
+    plain = {h.statement.id: h.score for h in qs.search("troops OR pressure").hits}
+    filtered = {h.statement.id: h.score for h in qs.search("troops OR pressure", speaker="lopez").hits}
     assert filtered and all(plain[i] == score for i, score in filtered.items())
 
 
 def listings(index_dir) -> tuple:
-    with QuoteSearcher(index_dir) as qs:
+    with quotesearch.Index(index_dir) as qs:
         return (qs.search("", limit=2), qs.search("", limit=0), qs.search(speaker="lopez"), qs.source("alpha"),
                 qs.speakers())
 
@@ -246,7 +258,7 @@ def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
 
     order = indexed / ORDER_FILE
     expected = listings(indexed)
-    assert [h["id"] for h in expected[1].hits] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+    assert [h.statement.id for h in expected[1].hits] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
     stale = order.read_bytes()
     order.unlink()
     assert listings(indexed) == expected  # whoosh sorts instead
@@ -254,6 +266,6 @@ def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
     (corpus / "aardvark.txt").write_text(ALPHA.replace("Troops", "Tanks"), encoding="utf-8")
     index_articles(indexed, sorted(corpus.iterdir()))
     order.write_bytes(stale)  # the file of an older state of the index must not be used
-    ids = [h["id"] for h in listings(indexed)[1].hits]
+    ids = [h.statement.id for h in listings(indexed)[1].hits]
     assert [i.split(":")[0] for i in ids[:3]] == ["aardvark"] * 3 and len(ids) == 8
     assert ids[3:] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
