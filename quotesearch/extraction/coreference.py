@@ -5,14 +5,14 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import lexicon
 from .paragraph import Attribution
 from .mentions import capitalized as _cap, split_name, text_of
 from ..models import Article, Statement
-from .quotes import find_quotes
-from .segment import Segmentation, Token
+from .document import Document
+from .segment import Token
 from ..identity.speakers import speaker_key
 
 # An acronym's definition, "Institute for the Study of War (ISW)", is found in two linear steps: a run of
@@ -111,10 +111,10 @@ class _Spans:
         return k > 0 and offset < self.reach[k - 1]
 
 
-def collect_names(article: Article, segmentation: Segmentation | None = None) -> ArticleNames:
+def collect_names(doc: Document) -> ArticleNames:
     names = ArticleNames()
+    article = doc.article
     text = article.text
-    seg = segmentation or Segmentation(text)
     for full, acr in _acronym_definitions(text):
         words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
         while words and words[0].lower() in lexicon.titles():
@@ -123,9 +123,9 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
-    for ps, pe in article.paragraphs[1:] or article.paragraphs:
-        toks = seg.tokens(ps, pe)
-        quoted = _Spans((q.open, q.outer_end) for q in find_quotes(text, ps, pe, False))
+    for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
+        ps, toks = p.start, p.tokens
+        quoted = _Spans((q.open, q.outer_end) for q in quotes)
         i = 0
         while i < len(toks):
             if not _cap(toks[i]):
@@ -280,10 +280,10 @@ def _group_or_anonymous(a: Attribution) -> str:
     return "anonymous"
 
 
-def resolve(article: Article, attributions: list[Attribution],
-            segmentation: Segmentation | None = None) -> list[Statement]:
+def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
     """Turn attributions into Statements with canonical speakers, roles and organizations."""
-    names = collect_names(article, segmentation)
+    article = doc.article
+    names = collect_names(doc)
     text = article.text
     roles = _Roles(names)
     orgs: dict[str, str] = {}
@@ -299,8 +299,7 @@ def resolve(article: Article, attributions: list[Attribution],
                 speaker, stype = prev.speaker, prev.speaker_type
                 mention = prev.mention
             else:   # a quote-only paragraph after the person was introduced without a cue
-                a.mention_start = a.spans[0][0]
-                speaker, stype = _resolve_pronoun("he", a, last, names)
+                speaker, stype = _resolve_pronoun("he", replace(a, mention_start=a.spans[0][0]), last, names)
                 if stype != "person":
                     speaker, stype = "", "unknown"
         elif _pronoun_key(low) in lexicon.pronouns():

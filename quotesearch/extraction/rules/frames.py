@@ -3,6 +3,7 @@ to whom (an outlet after "told"), and where a reported clause begins."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
@@ -406,8 +407,7 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     if outer is None:
         return None
     if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
-        inner.appositive = (outer.first, outer.last)     # "the coach, Mark Bell, said"
-        return inner
+        return replace(inner, appositive=(outer.first, outer.last))     # "the coach, Mark Bell, said"
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
         return None
@@ -415,13 +415,11 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
         # "Chi Onwurah, the Labour MP for Newcastle, who backs the report, said": two appositives
         named = np_before(toks, outer.first - 2, lo)
         if named is not None and named.name:
-            named.appositive = (outer.first, app[1])
-            return named
+            return replace(named, appositive=(outer.first, app[1]))
     if outer.name is None and outer.head not in lexicon.pronouns() and toks[app[0]].lower not in ("who", "which") \
             and outer.head not in lexicon.anonymous_heads() | lexicon.group_nouns():
         return None
-    outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
-    return outer
+    return replace(outer, appositive=(app[0], app[1]))                  # "Mark Bell, the coach, said"
 
 
 def is_outlet(p: Paragraph, m: Mention) -> bool:
