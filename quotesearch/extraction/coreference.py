@@ -281,85 +281,106 @@ def _group_or_anonymous(a: Attribution) -> str:
 
 
 def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
-    """Turn attributions into Statements with canonical speakers, roles and organizations."""
+    """Turn attributions into Statements with canonical speakers, roles and organizations, each
+    Statement built once, in order (a speaker resolved here may carry on to the statements after)."""
     article = doc.article
     names = collect_names(doc)
-    text = article.text
     roles = _Roles(names)
     orgs: dict[str, str] = {}
     last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
     prev: Statement | None = None
     out: list[Statement] = []
     for a in attributions:
-        speaker, stype, role = "", "unknown", ""
-        mention = a.mention
-        low = mention.lower()
-        if a.inherit:
-            if prev is not None and a.paragraph - prev.paragraph <= 2:
-                speaker, stype = prev.speaker, prev.speaker_type
-                mention = prev.mention
-            else:   # a quote-only paragraph after the person was introduced without a cue
-                speaker, stype = _resolve_pronoun("he", replace(a, mention_start=a.spans[0][0]), last, names)
-                if stype != "person":
-                    speaker, stype = "", "unknown"
-        elif _pronoun_key(low) in lexicon.pronouns():
-            speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
-        elif _is_description(a):
-            speaker, stype = _resolve_description(a, last, names, roles)
-        elif a.name:
-            honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
-                        for w in a.role_words.split())
-            speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
-            role = _role_text(a)
-        elif mention:
-            speaker, stype = mention, _group_or_anonymous(a)
-            author = _document_author(a)
-            if author:   # "A statement from the council said": the council speaks
-                speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
-            if a.appositive:
-                role = a.appositive
-        if stype in ("person", "organization") and speaker:
-            if role:
-                roles[speaker] = role
-            role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
-        org = organization_in(role, names)
-        if stype == "organization" and speaker:
-            acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
-            org = org or (f"{speaker} ({acr})" if acr else speaker)
-        if speaker and org:
-            orgs[speaker] = org
-        org = org or orgs.get(speaker)
+        speaker, stype, mention, role = _speaker(a, prev, last, names, roles)
+        org = _organization(speaker, stype, role, names, orgs)
         if speaker:
             where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
             last[stype] = (speaker, where)
             if stype == "anonymous" and a.head in lexicon.anonymous_heads() and a.head not in lexicon.document_nouns():
                 last["person"] = (speaker, where)   # "a spokesperson … said. … he said"
-        spans = [list(s) for s in a.spans]
-        ptext = _context(article, a, spans)
-        st = Statement(
-            id=Statement.make_id(article.id, spans[0][0]),
-            source=article.id,
-            text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
-            kind=a.kind,
-            speaker=speaker,
-            mention=mention,
-            speaker_type=stype if speaker else "unknown",
-            role=role or None,
-            organization=org,
-            given_to=a.outlet,
-            cue=a.cue,
-            paragraph=a.paragraph,
-            spans=spans,
-            context=ptext,
-            title=article.title,
-            date=article.date,
-            url=article.url,
-            outlet=article.outlet,
-            speaker_key=speaker_key(speaker, stype if speaker else "unknown", article.id),
-        )
-        out.append(st)
-        prev = st
+        prev = _statement(article, a, speaker, stype, mention, role, org)
+        out.append(prev)
     return out
+
+
+def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, int]], names: ArticleNames,
+             roles: _Roles) -> tuple[str, str, str, str]:
+    """(speaker, type, mention, role) of one attribution: the statement before's speaker for a quote
+    that borrows one, else the person a pronoun or a description stands for, a name made canonical,
+    or the phrase as written. Records a role given here in ``roles``."""
+    speaker, stype, role = "", "unknown", ""
+    mention = a.mention
+    low = mention.lower()
+    if a.inherit:
+        if prev is not None and a.paragraph - prev.paragraph <= 2:
+            speaker, stype = prev.speaker, prev.speaker_type
+            mention = prev.mention
+        else:   # a quote-only paragraph after the person was introduced without a cue
+            speaker, stype = _resolve_pronoun("he", replace(a, mention_start=a.spans[0][0]), last, names)
+            if stype != "person":
+                speaker, stype = "", "unknown"
+    elif _pronoun_key(low) in lexicon.pronouns():
+        speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
+    elif _is_description(a):
+        speaker, stype = _resolve_description(a, last, names, roles)
+    elif a.name:
+        honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
+                    for w in a.role_words.split())
+        speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
+        role = _role_text(a)
+    elif mention:
+        speaker, stype = mention, _group_or_anonymous(a)
+        author = _document_author(a)
+        if author:   # "A statement from the council said": the council speaks
+            speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
+        if a.appositive:
+            role = a.appositive
+    if stype in ("person", "organization") and speaker:
+        if role:
+            roles[speaker] = role
+        role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
+    return speaker, stype, mention, role
+
+
+def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str]) -> str | None:
+    """The organization a speaker belongs to: named in the role, the organization itself (with its
+    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here)."""
+    org = organization_in(role, names)
+    if stype == "organization" and speaker:
+        acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
+        org = org or (f"{speaker} ({acr})" if acr else speaker)
+    if speaker and org:
+        orgs[speaker] = org
+    return org or orgs.get(speaker)
+
+
+def _statement(article: Article, a: Attribution, speaker: str, stype: str, mention: str, role: str,
+               org: str | None) -> Statement:
+    """The final record of one attribution, with its resolved speaker."""
+    spans = [list(s) for s in a.spans]
+    text = article.text
+    stype = stype if speaker else "unknown"
+    return Statement(
+        id=Statement.make_id(article.id, spans[0][0]),
+        source=article.id,
+        text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
+        kind=a.kind,
+        speaker=speaker,
+        mention=mention,
+        speaker_type=stype,
+        role=role or None,
+        organization=org,
+        given_to=a.outlet,
+        cue=a.cue,
+        paragraph=a.paragraph,
+        spans=spans,
+        context=_context(article, a, spans),
+        title=article.title,
+        date=article.date,
+        url=article.url,
+        outlet=article.outlet,
+        speaker_key=speaker_key(speaker, stype, article.id),
+    )
 
 
 _AGE = re.compile(r"\d+-year-old$")
