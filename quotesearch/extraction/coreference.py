@@ -6,6 +6,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import compress
 
 from . import lexicon
 from .paragraph import Attribution
@@ -126,18 +127,17 @@ def collect_names(doc: Document) -> ArticleNames:
     for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
         ps, toks = p.start, p.tokens
         quoted = _Spans((q.open, q.outer_end) for q in quotes)
-        i = 0
-        while i < len(toks):
-            if not _cap(toks[i]):
-                i += 1
+        caps = p.caps
+        after = 0                           # where the last run of capitalized words ended
+        for i in compress(range(len(caps)), caps):
+            if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
+            while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
             if i == j and not _is_subject_position(text, ps, toks[i].start):
-                i += 1                      # a lone capitalized word mid-sentence names no one new
-                continue
+                continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
             if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
@@ -154,7 +154,7 @@ def collect_names(doc: Document) -> ArticleNames:
                         names.gender.setdefault(full, g)
                     if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
                         names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
-            i = j + 1
+            after = j + 1
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
             names.persons_at.append((offset, names.full_name(_key(words[-1].text))))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import lexicon
 from .cues import Cue, find_cues
-from .mentions import Mention, capitalized, text_of
+from .mentions import Mention, capital_flags, capitalized, text_of
 from .quotes import Quote
 from .segment import Token
 
@@ -55,6 +55,7 @@ class Paragraph:
     starts: list[int] = field(default_factory=list)   # token -> its start offset
     cues: list[Cue] = field(default_factory=list)     # speech cues outside quotes, in token order
     cues_at: dict[int, Cue] = field(default_factory=dict)   # first token index -> its cue
+    caps: list[bool] = field(default_factory=list)    # token -> ``capitalized(token)``
 
     def words_between(self, a: int, b: int) -> int:
         return sum(1 for t in self.tokens[a:b + 1] if t.is_word)
@@ -97,7 +98,7 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
             sent_of[i] = n
     cues = [c for c in find_cues(tokens, headline=index == 0) if quote_of[c.first] is None]
     return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
-                     cues, {c.first: c for c in cues})
+                     cues, {c.first: c for c in cues}, capital_flags(tokens))
 
 
 def trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:

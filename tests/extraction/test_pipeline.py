@@ -91,3 +91,15 @@ def test_extraction_in_a_process_pool_equals_extraction_in_turn():
     expected = [_extract_dicts(t) for t in texts]
     with ProcessPoolExecutor(2) as pool:
         assert list(pool.map(_extract_dicts, texts)) == expected
+
+
+def test_capital_flags_are_capitalized_for_every_token():
+    """The document's per-token capital flags (made by C-level maps, read by name collection) say
+    what ``capitalized`` says, elided words ("’Manteboheng") and lone marks included."""
+    from quotesearch.extraction.mentions import capital_flags, capitalized
+    from quotesearch.extraction.segment import tokenize
+    texts = ["’Manteboheng said ’tis ’ fine — Ö’Brien, éclair, 4th, U.S. troops ‘Quote’ ’"] + \
+        [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:3]]
+    for text in texts:
+        toks = tokenize(text)
+        assert capital_flags(toks) == [capitalized(t) for t in toks]
