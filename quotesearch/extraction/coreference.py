@@ -27,8 +27,11 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 
 
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
 def _strip_possessive(s: str) -> str:
-    return re.sub(r"[’']s?$", "", s)
+    return _POSSESSIVE.sub("", s)
 
 
 def _key(s: str) -> str:
