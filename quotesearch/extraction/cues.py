@@ -9,7 +9,7 @@ from . import lexicon
 from .segment import Token
 
 
-@dataclass
+@dataclass(slots=True)
 class Cue:
     first: int      # token index of the cue's first token
     last: int       # token index of its last token (inclusive)

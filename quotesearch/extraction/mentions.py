@@ -21,7 +21,7 @@ _PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to", "on"})
 MAX_PP = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     first: int                          # token range of the phrase (inclusive)
     last: int

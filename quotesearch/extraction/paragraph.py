@@ -18,7 +18,7 @@ MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribution:
     """One attributed statement as found: offsets and the speaker mention as written.
     Turning mentions into canonical speakers is ``entities``' job."""
@@ -39,7 +39,7 @@ class Attribution:
     open_end: bool = False              # an unclosed quote that may continue in the next paragraph
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of a ``Document``, built once by ``build_paragraph``; the rules only read it."""
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from ..paragraph import Attribution, Paragraph
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """What one rule found in a paragraph, and what it used: the token index of each cue it read
     as a statement's cue, and the index of each quote whose statement it made."""
@@ -24,7 +24,7 @@ class Found:
     quotes: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Taken:
     """What the rules before one have found in a paragraph: their statements in rule order, the
     cues and quotes they used."""
@@ -50,6 +50,7 @@ class Taken:
 
 
 Rule = Callable[[Paragraph, Taken], Found]
+NOTHING = Found()        # what a rule that found nothing returns (one object: most rules find nothing in most paragraphs)
 
 from .attribute import colon_headline_rule, quoted_words_rule, reported_rule, unattributed_rule  # noqa: E402
 from .direct import direct_rule  # noqa: E402
@@ -73,9 +74,12 @@ def select(disabled: Iterable[str] = ()) -> tuple[tuple[str, Rule], ...]:
     return tuple((name, rule) for name, rule in RULES if name not in disabled)
 
 
+_START = Taken()
+
+
 def run(p: Paragraph, rules: Iterable[tuple[str, Rule]] = RULES) -> list[Attribution]:
     """The statements ``rules`` find in one paragraph, in reading order."""
-    taken = Taken()
+    taken = _START
     for _, rule in rules:
         taken = taken.plus(rule(p, taken))
     return sorted(taken.attributions, key=lambda a: a.spans[0][0])

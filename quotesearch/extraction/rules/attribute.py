@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
-from . import Found, Taken
+from . import NOTHING, Found, Taken
 from .direct import colon_headline, subject_with_quoted_words, unattributed_quotes
 from .frames import after_cue, skip_adjuncts
 from ..paragraph import Attribution, Paragraph, build_paragraph
@@ -53,6 +53,8 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     """Reported speech, one cue at a time, cues closing a frame (", Barros said,") first: "X said
     (that) …", "…, X said.", "…, according to X". A cue used by a quote, or inside a statement
     already found, reports nothing; nor does one whose content another has claimed."""
+    if not p.cues:
+        return NOTHING
     toks = p.tokens
     covered = taken.covered
     claimed = taken.claimed
@@ -71,12 +73,14 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
         done.update(qi for qi, q in enumerate(p.quotes) if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans))
         found.append(replace(a, quotes=[q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]))
         covered.extend(a.spans)
-    return Found(tuple(found), frozenset(used), frozenset(done))
+    return Found(tuple(found), frozenset(used), frozenset(done)) if found else NOTHING
 
 
 def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
     """A quoted fragment of a clause whose subject speaks ("Bolton thought the buzz was “…”"),
     for each quote no statement holds yet."""
+    if not p.quotes:
+        return NOTHING
     covered = taken.covered
     claimed = taken.claimed
     found: list[Attribution] = []
@@ -90,21 +94,23 @@ def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
             done.add(qi)
             found.append(a)
             covered.extend(a.spans)
-    return Found(tuple(found), quotes=frozenset(done))
+    return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
 
 
 def colon_headline_rule(p: Paragraph, taken: Taken) -> Found:
     """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found;
     it then takes every quote of the paragraph."""
     if taken.attributions:
-        return Found()
+        return NOTHING
     headline = colon_headline(p)
     if headline is None:
-        return Found()
+        return NOTHING
     return Found((headline,), quotes=frozenset(range(len(p.quotes))))
 
 
 def unattributed_rule(p: Paragraph, taken: Taken) -> Found:
     """Quotes with no cue of their own, which borrow the speaker of the statement before."""
+    if not p.quotes:
+        return NOTHING
     found = unattributed_quotes(p, taken.quotes, list(taken.attributions))
-    return Found(tuple(found))
+    return Found(tuple(found)) if found else NOTHING

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
-from . import Found, Taken
+from . import NOTHING, Found, Taken
 from .frames import after_cue, main_subject, speaker_before
 from ..mentions import Mention, np_after
 from ..paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
@@ -181,6 +181,8 @@ def _cue_then_quote_statement(p: Paragraph, qi: int, hit) -> Attribution:
 def direct_rule(p: Paragraph, taken: Taken) -> Found:
     """Every quote with a cue of its own, split quotes joined; a quote after a colon goes to the
     clause's subject. Returns the statements with the cues and quotes they used."""
+    if not p.quotes:
+        return NOTHING
     cues_at = p.cues_at
     out: list[Attribution] = []
     used: set[int] = set()
@@ -207,7 +209,7 @@ def direct_rule(p: Paragraph, taken: Taken) -> Found:
         if m is not None:
             done.add(qi)
             out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed, cue_word=":"))
-    return Found(tuple(out), frozenset(used), frozenset(done - taken.quotes))
+    return Found(tuple(out), frozenset(used), frozenset(done - taken.quotes)) if out else NOTHING
 
 
 def colon_quote(p: Paragraph, qi: int) -> Mention | None:
