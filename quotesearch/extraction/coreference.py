@@ -92,6 +92,8 @@ class ArticleNames:
 
 def _acronym_definitions(text: str):
     """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
+    if _ACRONYM.search(text) is None:
+        return          # no bracketed acronym at all (most articles): no run of names needs reading
     pos = 0
     while (m := _NAME_RUN.search(text, pos)) is not None:
         acr = _ACRONYM.match(text, m.end())
