@@ -5,14 +5,15 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import compress
 
 from . import lexicon
 from .paragraph import Attribution
 from .mentions import capitalized as _cap, split_name, text_of
 from ..models import Article, Statement
-from .quotes import find_quotes
-from .segment import Segmentation, Token
+from .document import Document
+from .segment import Token
 from ..identity.speakers import speaker_key
 
 # An acronym's definition, "Institute for the Study of War (ISW)", is found in two linear steps: a run of
@@ -26,8 +27,11 @@ _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 
 
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
 def _strip_possessive(s: str) -> str:
-    return re.sub(r"[’']s?$", "", s)
+    return _POSSESSIVE.sub("", s)
 
 
 def _key(s: str) -> str:
@@ -88,6 +92,8 @@ class ArticleNames:
 
 def _acronym_definitions(text: str):
     """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
+    if _ACRONYM.search(text) is None:
+        return          # no bracketed acronym at all (most articles): no run of names needs reading
     pos = 0
     while (m := _NAME_RUN.search(text, pos)) is not None:
         acr = _ACRONYM.match(text, m.end())
@@ -111,10 +117,10 @@ class _Spans:
         return k > 0 and offset < self.reach[k - 1]
 
 
-def collect_names(article: Article, segmentation: Segmentation | None = None) -> ArticleNames:
+def collect_names(doc: Document) -> ArticleNames:
     names = ArticleNames()
+    article = doc.article
     text = article.text
-    seg = segmentation or Segmentation(text)
     for full, acr in _acronym_definitions(text):
         words = [w for w in full.split() if w[0].isupper() and w.lower() not in lexicon.determiners()]
         while words and words[0].lower() in lexicon.titles():
@@ -123,21 +129,20 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
-    for ps, pe in article.paragraphs[1:] or article.paragraphs:
-        toks = seg.tokens(ps, pe)
-        quoted = _Spans((q.open, q.outer_end) for q in find_quotes(text, ps, pe, False))
-        i = 0
-        while i < len(toks):
-            if not _cap(toks[i]):
-                i += 1
+    for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
+        ps, toks = p.start, p.tokens
+        quoted = _Spans((q.open, q.outer_end) for q in quotes)
+        caps = p.caps
+        after = 0                           # where the last run of capitalized words ended
+        for i in compress(range(len(caps)), caps):
+            if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (_cap(toks[j + 1]) or toks[j + 1].text == "." and
+            while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
             if i == j and not _is_subject_position(text, ps, toks[i].start):
-                i += 1                      # a lone capitalized word mid-sentence names no one new
-                continue
+                continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
             if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
@@ -154,7 +159,7 @@ def collect_names(article: Article, segmentation: Segmentation | None = None) ->
                         names.gender.setdefault(full, g)
                     if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
                         names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
-            i = j + 1
+            after = j + 1
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
             names.persons_at.append((offset, names.full_name(_key(words[-1].text))))
@@ -280,87 +285,107 @@ def _group_or_anonymous(a: Attribution) -> str:
     return "anonymous"
 
 
-def resolve(article: Article, attributions: list[Attribution],
-            segmentation: Segmentation | None = None) -> list[Statement]:
-    """Turn attributions into Statements with canonical speakers, roles and organizations."""
-    names = collect_names(article, segmentation)
-    text = article.text
+def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
+    """Turn attributions into Statements with canonical speakers, roles and organizations, each
+    Statement built once, in order (a speaker resolved here may carry on to the statements after)."""
+    article = doc.article
+    names = collect_names(doc)
     roles = _Roles(names)
     orgs: dict[str, str] = {}
     last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
     prev: Statement | None = None
     out: list[Statement] = []
     for a in attributions:
-        speaker, stype, role = "", "unknown", ""
-        mention = a.mention
-        low = mention.lower()
-        if a.inherit:
-            if prev is not None and a.paragraph - prev.paragraph <= 2:
-                speaker, stype = prev.speaker, prev.speaker_type
-                mention = prev.mention
-            else:   # a quote-only paragraph after the person was introduced without a cue
-                a.mention_start = a.spans[0][0]
-                speaker, stype = _resolve_pronoun("he", a, last, names)
-                if stype != "person":
-                    speaker, stype = "", "unknown"
-        elif _pronoun_key(low) in lexicon.pronouns():
-            speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
-        elif _is_description(a):
-            speaker, stype = _resolve_description(a, last, names, roles)
-        elif a.name:
-            honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
-                        for w in a.role_words.split())
-            speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
-            role = _role_text(a)
-        elif mention:
-            speaker, stype = mention, _group_or_anonymous(a)
-            author = _document_author(a)
-            if author:   # "A statement from the council said": the council speaks
-                speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
-            if a.appositive:
-                role = a.appositive
-        if stype in ("person", "organization") and speaker:
-            if role:
-                roles[speaker] = role
-            role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
-        org = organization_in(role, names)
-        if stype == "organization" and speaker:
-            acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
-            org = org or (f"{speaker} ({acr})" if acr else speaker)
-        if speaker and org:
-            orgs[speaker] = org
-        org = org or orgs.get(speaker)
+        speaker, stype, mention, role = _speaker(a, prev, last, names, roles)
+        org = _organization(speaker, stype, role, names, orgs)
         if speaker:
             where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
             last[stype] = (speaker, where)
             if stype == "anonymous" and a.head in lexicon.anonymous_heads() and a.head not in lexicon.document_nouns():
                 last["person"] = (speaker, where)   # "a spokesperson … said. … he said"
-        spans = [list(s) for s in a.spans]
-        ptext = _context(article, a, spans)
-        st = Statement(
-            id=Statement.make_id(article.id, spans[0][0]),
-            source=article.id,
-            text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
-            kind=a.kind,
-            speaker=speaker,
-            mention=mention,
-            speaker_type=stype if speaker else "unknown",
-            role=role or None,
-            organization=org,
-            given_to=a.outlet,
-            cue=a.cue,
-            paragraph=a.paragraph,
-            spans=spans,
-            context=ptext,
-            title=article.title,
-            date=article.date,
-            url=article.url,
-            outlet=article.outlet,
-            speaker_key=speaker_key(speaker, stype if speaker else "unknown", article.id),
-        )
-        out.append(st)
-        prev = st
+        prev = _statement(article, a, speaker, stype, mention, role, org)
+        out.append(prev)
     return out
+
+
+def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, int]], names: ArticleNames,
+             roles: _Roles) -> tuple[str, str, str, str]:
+    """(speaker, type, mention, role) of one attribution: the statement before's speaker for a quote
+    that borrows one, else the person a pronoun or a description stands for, a name made canonical,
+    or the phrase as written. Records a role given here in ``roles``."""
+    speaker, stype, role = "", "unknown", ""
+    mention = a.mention
+    low = mention.lower()
+    if a.inherit:
+        if prev is not None and a.paragraph - prev.paragraph <= 2:
+            speaker, stype = prev.speaker, prev.speaker_type
+            mention = prev.mention
+        else:   # a quote-only paragraph after the person was introduced without a cue
+            speaker, stype = _resolve_pronoun("he", replace(a, mention_start=a.spans[0][0]), last, names)
+            if stype != "person":
+                speaker, stype = "", "unknown"
+    elif _pronoun_key(low) in lexicon.pronouns():
+        speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
+    elif _is_description(a):
+        speaker, stype = _resolve_description(a, last, names, roles)
+    elif a.name:
+        honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
+                    for w in a.role_words.split())
+        speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
+        role = _role_text(a)
+    elif mention:
+        speaker, stype = mention, _group_or_anonymous(a)
+        author = _document_author(a)
+        if author:   # "A statement from the council said": the council speaks
+            speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
+        if a.appositive:
+            role = a.appositive
+    if stype in ("person", "organization") and speaker:
+        if role:
+            roles[speaker] = role
+        role = role or roles.get(speaker, "") or names.roles.get(speaker, "")
+    return speaker, stype, mention, role
+
+
+def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str]) -> str | None:
+    """The organization a speaker belongs to: named in the role, the organization itself (with its
+    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here)."""
+    org = organization_in(role, names)
+    if stype == "organization" and speaker:
+        acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
+        org = org or (f"{speaker} ({acr})" if acr else speaker)
+    if speaker and org:
+        orgs[speaker] = org
+    return org or orgs.get(speaker)
+
+
+def _statement(article: Article, a: Attribution, speaker: str, stype: str, mention: str, role: str,
+               org: str | None) -> Statement:
+    """The final record of one attribution, with its resolved speaker."""
+    spans = [list(s) for s in a.spans]
+    text = article.text
+    stype = stype if speaker else "unknown"
+    return Statement(
+        id=Statement.make_id(article.id, spans[0][0]),
+        source=article.id,
+        text=" … ".join(" ".join(text[s:e].split()) for s, e in spans),
+        kind=a.kind,
+        speaker=speaker,
+        mention=mention,
+        speaker_type=stype,
+        role=role or None,
+        organization=org,
+        given_to=a.outlet,
+        cue=a.cue,
+        paragraph=a.paragraph,
+        spans=spans,
+        context=_context(article, a, spans),
+        title=article.title,
+        date=article.date,
+        url=article.url,
+        outlet=article.outlet,
+        speaker_key=speaker_key(speaker, stype, article.id),
+    )
 
 
 _AGE = re.compile(r"\d+-year-old$")

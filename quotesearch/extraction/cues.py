@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 
 from . import lexicon
 from .segment import Token
 
 
-@dataclass
+@dataclass(slots=True)
 class Cue:
     first: int      # token index of the cue's first token
     last: int       # token index of its last token (inclusive)
@@ -69,8 +70,9 @@ def _phrase_matches(tokens: list[Token], kind: str):
     """(first index, last index, value) for every phrase of that kind in the tokens."""
     by_first = _by_first_word(kind)
     lowers = [t.lower for t in tokens]
-    for i, low in enumerate(lowers):
-        for words, value in by_first.get(low, ()):
+    starts = list(map(by_first.get, lowers))        # a C-level look-up per token; a phrase starts at few
+    for i in compress(range(len(starts)), starts):
+        for words, value in starts[i]:
             n = len(words)
             if tuple(lowers[i:i + n]) == words:
                 yield i, i + n - 1, value
@@ -91,11 +93,12 @@ def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
     """Speech verbs used as verbs (capitalized too in a Title Case headline: "Clinton Says …")."""
     verbs = lexicon.speech_verbs()
     reports = lexicon.report_verbs()
+    lemmas = list(map(verbs.get, [t.lower for t in tokens]))   # most tokens are no speech verb
     out = []
-    for i, tok in enumerate(tokens):
-        lemma = verbs.get(tok.lower)
-        if lemma and _is_verb_use(tokens, i, title_case):
-            out.append(Cue(i, i, lemma, False, tok.lower in reports, tok.lower in lexicon.mixed_verbs()))
+    for i in compress(range(len(lemmas)), lemmas):
+        tok = tokens[i]
+        if _is_verb_use(tokens, i, title_case):
+            out.append(Cue(i, i, lemmas[i], False, tok.lower in reports, tok.lower in lexicon.mixed_verbs()))
     return out
 
 

@@ -7,7 +7,9 @@ before the name and an appositive after it, so later stages never re-find text b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from itertools import repeat
+from operator import and_, getitem
+from dataclasses import dataclass, replace
 
 from . import lexicon
 from .segment import Token
@@ -19,7 +21,7 @@ _PP_EXTEND = frozenset({"of", "for", "with", "at", "from", "in", "to", "on"})
 MAX_PP = 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     first: int                          # token range of the phrase (inclusive)
     last: int
@@ -43,6 +45,18 @@ def capitalized(tok: Token) -> bool:
     if c == "’":
         c = tok.text[1:2]
     return c.isupper() and tok.is_word
+
+
+_FIRST = slice(0, 1)
+
+
+def capital_flags(tokens: list[Token]) -> list[bool]:
+    """``[capitalized(t) for t in tokens]``, by C-level maps (no Python call per token): a word token
+    opens with at most one elision mark ("’Manteboheng"), so its first letter is the first character
+    left after stripping those marks."""
+    texts = [t.text for t in tokens]
+    firsts = map(getitem, map(str.lstrip, texts, repeat("’")), repeat(_FIRST))
+    return list(map(and_, map(str.isupper, firsts), [t.is_word for t in tokens]))
 
 
 def opener(tok: Token) -> bool:
@@ -167,65 +181,7 @@ def _paren_open(tokens: list[Token], j: int, lo: int) -> int:
 
 def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     """The noun phrase ending at token ``k`` (inclusive), not reaching before ``lo``."""
-    j = k
-    extended = 0
-    while j >= lo and k - j < MAX_NP:
-        tok = tokens[j]
-        low = tok.lower
-        if tok.text == ")":
-            o = _paren_open(tokens, j, lo)
-            if o == j or j - o > 6:
-                break
-            j = o - 1
-            continue
-        if tok.text == "%" and j == k:
-            j -= 1
-            continue
-        if tok.is_word:
-            if low in lexicon.determiners() and low != "that":
-                if (extended < MAX_PP and j - 2 >= lo and tokens[j - 1].lower in _PP_EXTEND
-                        and tokens[j - 2].is_word and tokens[j - 2].lower not in lexicon.pronouns()
-                        and (_noun_like(tokens[j - 2]) or tokens[j - 2].lower in lexicon.words("speaker_modifiers")
-                             or _partitive_of(tokens, j - 2))):
-                    extended += 1              # "a doctor on the scene", "people briefed on the talks"
-                    j -= 2
-                    continue
-                j -= 1
-                break
-            if low in lexicon.auxiliaries() and j != k:
-                break
-            if capitalized(tok) and opener(tok) and low not in lexicon.determiners() and (
-                    low in lexicon.time_words() and j != k or j == 0 or not tokens[j - 1].is_word):
-                break                     # "Sunday", "Yesterday, …", "However, …": not part of a name
-            if low in lexicon.stop_words() and (not capitalized(tok) or j == lo or not capitalized(tokens[j - 1])):
-                if _connector_between(tokens, j, lo, k):
-                    j -= 1
-                    continue
-                if low in ("and", "or") and j - 1 >= lo and (tokens[j - 1].lower in lexicon.words("role_adjectives")
-                                                           or is_title(tokens[j - 1])):
-                    j -= 1                     # "current and former officials", "researcher and NASA scientist"
-                    continue
-                if (low in _PP_EXTEND and extended < MAX_PP and j - 1 >= lo and tokens[j - 1].is_word
-                        and (_noun_like(tokens[j - 1]) or tokens[j - 1].lower in lexicon.words("speaker_modifiers")
-                             or _partitive_of(tokens, j - 1))
-                        and tokens[j - 1].lower not in lexicon.pronouns()):
-                    extended += 1
-                    j -= 1
-                    continue
-                break
-            if low in lexicon.speech_verbs() and tok.text.islower() and j != k:
-                break
-            j -= 1
-            continue
-        if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word) or (
-                tok.text in "’'" and j > lo and tokens[j - 1].lower.endswith("s") and j < k
-                and capitalized(tokens[j - 1])):
-            j -= 1                                # "Colleges Employers’ Association"
-            continue
-        break
-    first = j + 1
-    if first > k:
-        return None
+    first = _np_before_first(tokens, k, lo)
     # drop PP words or a dangling preposition at the left edge
     while first <= k and tokens[first].lower in lexicon.stop_words() and not capitalized(tokens[first]):
         first += 1
@@ -238,6 +194,77 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
     if head_tok.lower in lexicon.words("bare_determiners"):
         return None                       # "An | earlier report said": a determiner alone is no speaker
     return _mention(tokens, first, k)
+
+
+def _np_before_first(tokens: list[Token], k: int, lo: int) -> int:
+    """Where the phrase ending at ``k`` begins, reading left: the first token index (``k + 1`` when
+    there is no phrase)."""
+    j = k
+    extended = 0
+    while j >= lo and k - j < MAX_NP:
+        if tokens[j].is_word:
+            j, extended, go_on = _word_before(tokens, j, k, lo, extended)
+        else:
+            j, go_on = _mark_before(tokens, j, k, lo)
+        if not go_on:
+            break
+    return j + 1
+
+
+def _extends_left(tokens: list[Token], i: int) -> bool:
+    """A word before a preposition that the phrase can reach back to: "a doctor | on the scene",
+    "people | briefed on the talks", "half | of voters"."""
+    return (_noun_like(tokens[i]) or tokens[i].lower in lexicon.words("speaker_modifiers")
+            or _partitive_of(tokens, i))
+
+
+def _word_before(tokens: list[Token], j: int, k: int, lo: int, extended: int) -> tuple[int, int, bool]:
+    """One step left over the word at ``j`` of a phrase ending at ``k``: (next index, prepositional
+    phrases crossed, whether to go on)."""
+    tok = tokens[j]
+    low = tok.lower
+    if low in lexicon.determiners() and low != "that":
+        if (extended < MAX_PP and j - 2 >= lo and tokens[j - 1].lower in _PP_EXTEND
+                and tokens[j - 2].is_word and tokens[j - 2].lower not in lexicon.pronouns()
+                and _extends_left(tokens, j - 2)):
+            return j - 2, extended + 1, True   # "a doctor on the scene", "people briefed on the talks"
+        return j - 1, extended, False          # the determiner opens the phrase
+    if low in lexicon.auxiliaries() and j != k:
+        return j, extended, False
+    if capitalized(tok) and opener(tok) and low not in lexicon.determiners() and (
+            low in lexicon.time_words() and j != k or j == 0 or not tokens[j - 1].is_word):
+        return j, extended, False              # "Sunday", "Yesterday, …", "However, …": not part of a name
+    if low in lexicon.stop_words() and (not capitalized(tok) or j == lo or not capitalized(tokens[j - 1])):
+        if _connector_between(tokens, j, lo, k):
+            return j - 1, extended, True
+        if low in ("and", "or") and j - 1 >= lo and (tokens[j - 1].lower in lexicon.words("role_adjectives")
+                                                   or is_title(tokens[j - 1])):
+            return j - 1, extended, True       # "current and former officials", "researcher and NASA scientist"
+        if (low in _PP_EXTEND and extended < MAX_PP and j - 1 >= lo and tokens[j - 1].is_word
+                and _extends_left(tokens, j - 1) and tokens[j - 1].lower not in lexicon.pronouns()):
+            return j - 1, extended + 1, True
+        return j, extended, False
+    if low in lexicon.speech_verbs() and tok.text.islower() and j != k:
+        return j, extended, False
+    return j - 1, extended, True
+
+
+def _mark_before(tokens: list[Token], j: int, k: int, lo: int) -> tuple[int, bool]:
+    """One step left over the punctuation at ``j`` of a phrase ending at ``k``: over a short bracket,
+    a final "%", an abbreviation's full stop, a hyphen or ampersand, a plural possessive mark."""
+    tok = tokens[j]
+    if tok.text == ")":
+        o = _paren_open(tokens, j, lo)
+        if o == j or j - o > 6:
+            return j, False
+        return o - 1, True
+    if tok.text == "%" and j == k:
+        return j - 1, True
+    if _abbrev_dot(tokens, j, lo) or (tok.text in "-&" and j > lo and tokens[j - 1].is_word) or (
+            tok.text in "’'" and j > lo and tokens[j - 1].lower.endswith("s") and j < k
+            and capitalized(tokens[j - 1])):
+        return j - 1, True                     # "Colleges Employers’ Association"
+    return j, False
 
 
 def _head_index(tokens: list[Token], first: int, last: int) -> int:
@@ -268,12 +295,11 @@ def _mention(tokens: list[Token], first: int, last: int) -> Mention:
     Cape Town" it is "Lauren Nel", and the phrase after the head is kept as an appositive."""
     h = _head_index(tokens, first, last)
     role, name = split_name(tokens, first, h)
-    m = Mention(first, last, name=name, role=role, head=tokens[h].lower)
     if h < last and name is not None:
-        m.appositive = (h + 1, last)
-    elif h < last:
-        m.role = (first, last)
-    return m
+        return Mention(first, last, name=name, role=role, appositive=(h + 1, last), head=tokens[h].lower)
+    if h < last:
+        role = (first, last)
+    return Mention(first, last, name=name, role=role, head=tokens[h].lower)
 
 
 def _role_then_name(tokens: list[Token], k: int, hi: int) -> bool:
@@ -297,67 +323,7 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
     if capitalized(tokens[j]) and opener(tokens[j]) and tokens[j].lower not in lexicon.determiners() and (
             j == 0 or not tokens[j - 1].is_word):
         return None
-    k = j
-    if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
-        k += 1
-    extended = False
-    seen_lower = False   # "a Telegram analysis" keeps its head; "A spokesman for X defended" stops at X
-    last = None
-    while k <= hi and k - j < MAX_NP:
-        tok = tokens[k]
-        low = tok.lower
-        if tok.is_word:
-            if last is not None and not capitalized(tok) and _connector_between(tokens, k, j, hi):
-                k += 1
-                continue
-            if last is not None and not capitalized(tok) and (
-                    low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
-                break
-            if low in lexicon.stop_words() and not capitalized(tok):
-                if (low in _PP_EXTEND and not extended and last is not None
-                        and (low != "to" or tokens[last].lower in lexicon.words("speaker_modifiers"))
-                        and not capitalized(tokens[last])
-                        and (_noun_like(tokens[last]) or tokens[j].lower in lexicon.determiners()
-                             or tokens[last].lower in lexicon.words("speaker_modifiers"))):
-                    extended = True
-                    k += 1
-                    continue
-                break
-            if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
-                break
-            if last is not None and _pronoun(low):
-                break                          # "voters he’d force …": a new clause begins
-            if (low.endswith("ed") and tok.text.islower() and last is not None and not capitalized(tokens[last])
-                    and tokens[last].lower not in lexicon.determiners() and not extended):
-                break                          # "his mother refused …": the verb after the noun
-            if last is not None and tok.text.islower() and _plural_speaker_noun(tokens[last]) and not (
-                    _noun_like(tok) or low in lexicon.words("speaker_modifiers")
-                    or low in lexicon.words("role_adjectives")):
-                break                          # "Democratic strategists | fear …": a plural head, then its verb
-            if (last is not None and k > j
-                    and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
-                    and capitalized(tokens[last]) and not capitalized(tok) and not is_title(tok)
-                    and not tokens[last].lower.endswith(("’s", "'s")) and not tokens[last].text.isupper()
-                    and not _role_then_name(tokens, k, hi)):
-                break  # a name ends where lowercase words begin: "Reid | caucused", "ProPublica | obtained"
-            seen_lower = seen_lower or not capitalized(tok)
-            last = k
-            k += 1
-            continue
-        if tok.text == "." and last is not None and _abbrev_dot(tokens, k, j) \
-                and k < hi and capitalized(tokens[k + 1]):
-            k += 1
-            continue
-        if tok.text == "(" and last is not None:
-            close = next((m for m in range(k + 1, min(hi, k + 6) + 1) if tokens[m].text == ")"), None)
-            if close is not None:
-                last = close
-                k = close + 1
-                continue
-        if tok.text in "-&" and last is not None and k < hi and tokens[k + 1].is_word:
-            k += 1
-            continue
-        break
+    last = _np_after_last(tokens, j, hi)
     if last is None:
         return None
     # don't end on a dangling preposition
@@ -370,8 +336,103 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
         return None
     m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
-        m.appositive = appositive_after(tokens, last + 2, hi)
+        return replace(m, appositive=appositive_after(tokens, last + 2, hi))
     return m
+
+
+# what the word at k does to a phrase read forwards (``_word_after``)
+_TAKE, _SKIP, _EXTEND, _STOP = range(4)
+
+
+def _np_after_last(tokens: list[Token], j: int, hi: int) -> int | None:
+    """The last token index of the phrase starting at ``j`` (past a determiner), or None."""
+    k = j
+    if tokens[k].lower in lexicon.determiners() and tokens[k].lower != "that":
+        k += 1
+    extended = False
+    last = None
+    while k <= hi and k - j < MAX_NP:
+        if tokens[k].is_word:
+            step = _word_after(tokens, j, k, hi, last, extended)
+            if step == _STOP:
+                break
+            if step == _TAKE:
+                last = k
+            elif step == _EXTEND:
+                extended = True
+            k += 1
+            continue
+        if last is None:
+            break
+        k, last = _mark_after(tokens, j, k, hi, last)
+        if k is None:
+            break
+    return last
+
+
+def _word_after(tokens: list[Token], j: int, k: int, hi: int, last: int | None, extended: bool) -> int:
+    """Whether the word at ``k`` belongs to the phrase that starts at ``j`` and so far ends at ``last``:
+    ``_TAKE`` it, ``_SKIP`` it (a connector inside a name), ``_EXTEND`` over a preposition, or ``_STOP``."""
+    tok = tokens[k]
+    low = tok.lower
+    if last is None:
+        if low in lexicon.stop_words() and not capitalized(tok):
+            return _STOP
+        if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
+            return _STOP
+        return _TAKE
+    cap = capitalized(tok)
+    if not cap and _connector_between(tokens, k, j, hi):
+        return _SKIP
+    if not cap and (low in lexicon.auxiliaries() or low in lexicon.determiners() and not extended):
+        return _STOP
+    if low in lexicon.stop_words() and not cap:
+        prev = tokens[last]
+        if (low in _PP_EXTEND and not extended
+                and (low != "to" or prev.lower in lexicon.words("speaker_modifiers"))
+                and not capitalized(prev)
+                and (_noun_like(prev) or tokens[j].lower in lexicon.determiners()
+                     or prev.lower in lexicon.words("speaker_modifiers"))):
+            return _EXTEND
+        return _STOP
+    if low in lexicon.speech_verbs() and tok.text.islower() and low not in lexicon.words("noun_forms"):
+        return _STOP
+    return _STOP if _new_clause_after(tokens, j, k, hi, last, extended) else _TAKE
+
+
+def _new_clause_after(tokens: list[Token], j: int, k: int, hi: int, last: int, extended: bool) -> bool:
+    """Whether the word at ``k``, after a phrase ending at ``last``, begins what follows the phrase."""
+    tok = tokens[k]
+    low = tok.lower
+    prev = tokens[last]
+    if _pronoun(low):
+        return True                            # "voters he’d force …": a new clause begins
+    if (low.endswith("ed") and tok.text.islower() and not capitalized(prev)
+            and prev.lower not in lexicon.determiners() and not extended):
+        return True                            # "his mother refused …": the verb after the noun
+    if tok.text.islower() and _plural_speaker_noun(prev) and not (
+            _noun_like(tok) or low in lexicon.words("speaker_modifiers") or low in lexicon.words("role_adjectives")):
+        return True                            # "Democratic strategists | fear …": a plural head, then its verb
+    return (k > j and (tokens[j].lower not in lexicon.determiners() or low.endswith("ed"))
+            and capitalized(prev) and not capitalized(tok) and not is_title(tok)
+            and not prev.lower.endswith(("’s", "'s")) and not prev.text.isupper()
+            and not _role_then_name(tokens, k, hi))   # a name ends where lowercase words begin: "Reid | caucused"
+
+
+def _mark_after(tokens: list[Token], j: int, k: int, hi: int, last: int) -> tuple[int | None, int]:
+    """Over the punctuation at ``k`` inside a phrase that so far ends at ``last``: an abbreviation's
+    full stop before a capital, a short bracket (which the phrase then ends with), a hyphen or
+    ampersand before a word. Returns (next index or None to stop, the phrase's last token)."""
+    tok = tokens[k]
+    if tok.text == "." and _abbrev_dot(tokens, k, j) and k < hi and capitalized(tokens[k + 1]):
+        return k + 1, last
+    if tok.text == "(":
+        close = next((m for m in range(k + 1, min(hi, k + 6) + 1) if tokens[m].text == ")"), None)
+        if close is not None:
+            return close + 1, close
+    if tok.text in "-&" and k < hi and tokens[k + 1].is_word:
+        return k + 1, last
+    return None, last
 
 
 def appositive_after(tokens: list[Token], j: int, hi: int) -> tuple[int, int] | None:

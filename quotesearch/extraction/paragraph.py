@@ -6,8 +6,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .cues import Cue
-from .mentions import Mention, capitalized, text_of
+from .cues import Cue, find_cues
+from .mentions import Mention, capital_flags, capitalized, text_of
 from .quotes import Quote
 from .segment import Token
 
@@ -18,7 +18,7 @@ MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribution:
     """One attributed statement as found: offsets and the speaker mention as written.
     Turning mentions into canonical speakers is ``entities``' job."""
@@ -39,8 +39,10 @@ class Attribution:
     open_end: bool = False              # an unclosed quote that may continue in the next paragraph
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Paragraph:
+    """One paragraph of a ``Document``, built once by ``build_paragraph``; the rules only read it."""
+
     source: str                           # the article text
     index: int
     start: int
@@ -50,7 +52,10 @@ class Paragraph:
     quotes: list[Quote]
     quote_of: list[int | None]            # token -> quote index (marks included)
     sent_of: list[int]                    # token -> sentence index
-    starts: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)   # token -> its start offset
+    cues: list[Cue] = field(default_factory=list)     # speech cues outside quotes, in token order
+    cues_at: dict[int, Cue] = field(default_factory=dict)   # first token index -> its cue
+    caps: list[bool] = field(default_factory=list)    # token -> ``capitalized(token)``
 
     def words_between(self, a: int, b: int) -> int:
         return sum(1 for t in self.tokens[a:b + 1] if t.is_word)
@@ -69,6 +74,8 @@ class Paragraph:
 
 def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[Token],
                     sentence_spans: list[tuple[int, int]], quotes: list[Quote]) -> Paragraph:
+    """One paragraph as the rules read it: token and sentence indexes, which quote each token is in,
+    and the speech cues outside quotes (paragraph 0 is the headline)."""
     starts = [t.start for t in tokens]
     quote_of: list[int | None] = [None] * len(tokens)
     for qi, q in enumerate(quotes):
@@ -89,7 +96,9 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
     for n, (a, b) in enumerate(sents):
         for i in range(a, b + 1):
             sent_of[i] = n
-    return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts)
+    cues = [c for c in find_cues(tokens, headline=index == 0) if quote_of[c.first] is None]
+    return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
+                     cues, {c.first: c for c in cues}, capital_flags(tokens))
 
 
 def trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -161,17 +170,16 @@ def extend_over_quotes(p: Paragraph, lo: int, hi: int) -> int:
     return hi
 
 
-def make(p: Paragraph, kind: str, spans, cue: Cue | None, m: Mention | None, outlet=None, **kw) -> Attribution:
-    a = Attribution(kind=kind, spans=[s for s in (trim_span(p.source, s) for s in spans) if s[1] > s[0]],
-                    paragraph=p.index, outlet=outlet, **kw)
+def make(p: Paragraph, kind: str, spans, cue: Cue | None, m: Mention | None, outlet=None,
+         cue_word: str | None = None, **kw) -> Attribution:
+    """An attribution of ``spans`` (trimmed, empty ones dropped), its cue as written (``cue`` or else
+    ``cue_word``) and its speaker mention ``m`` as written; ``kw`` are further ``Attribution`` fields."""
     if cue is not None:
-        a.cue = cue.text(p.tokens, p.source)
+        cue_word = cue.text(p.tokens, p.source)
     if m is not None:
-        t = p.tokens
-        a.mention = text_of(t, (m.first, m.last), p.source)
-        a.mention_start = t[m.first].start
-        a.name = text_of(t, m.name, p.source)
-        a.role_words = text_of(t, m.role, p.source)
-        a.appositive = text_of(t, m.appositive, p.source)
-        a.head = m.head
-    return a
+        t, source = p.tokens, p.source
+        kw.update(mention=text_of(t, (m.first, m.last), source), mention_start=t[m.first].start,
+                  name=text_of(t, m.name, source), role_words=text_of(t, m.role, source),
+                  appositive=text_of(t, m.appositive, source), head=m.head)
+    return Attribution(kind=kind, spans=[s for s in (trim_span(p.source, s) for s in spans) if s[1] > s[0]],
+                       paragraph=p.index, outlet=outlet, cue=cue_word, **kw)

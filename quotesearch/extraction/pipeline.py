@@ -1,58 +1,82 @@
-"""The extraction pipeline: Article -> list[Statement], in reading order."""
+"""The extraction pipeline: Article -> list[Statement], in reading order.
+
+1. ``Document.build``: the article's paragraphs, sentences (NLTK's Punkt), tokens, quote marks and
+   cues, with offsets, once.
+2. ``rules.RULES``, in order, on each paragraph; then, across paragraphs, one statement per start
+   offset and quotes that run on into the next paragraph joined.
+3. ``coreference.resolve``: each statement's speaker resolved inside the article, and the final
+   ``Statement`` built once.
+
+Nothing is kept between calls, so ``extract`` may run in several threads or processes at once.
+"""
 from __future__ import annotations
 
-from .rules.attribute import Attribution, attribute_paragraph, build_paragraph
+from dataclasses import replace
+from typing import Iterable
+
 from .coreference import resolve
-from .quotes import find_quotes, starts_with_quote, uses_single_quotes
+from .document import Document
+from .paragraph import Attribution
+from .quotes import starts_with_quote
+from . import rules as _rules
 from ..ingest.read import article_from_text
 from ..models import Article, Statement
-from .segment import Segmentation
 
 
-def attributions(article: Article, segmentation: Segmentation | None = None) -> list[Attribution]:
-    """Paragraph by paragraph attribution, joining quotes that run across paragraphs."""
-    text = article.text
-    seg = segmentation or Segmentation(text)
-    single = uses_single_quotes(text)
+def _one_per_start(found: list[Attribution], claimed: set[int]) -> list[Attribution]:
+    """A statement's id is its source and the offset where it starts: the content starting at an
+    offset is one statement's only, so no two statements share an id. Of two that start together in
+    one paragraph (two rules reading one clause from there), the one that reads further. Returns the
+    statements kept and adds their starts to ``claimed``."""
+    kept: list[Attribution] = []
+    for a in found:
+        start = a.spans[0][0]
+        if start not in claimed:
+            claimed.add(start)
+            kept.append(a)
+        elif kept and kept[-1].spans[0][0] == start and a.spans[-1][1] > kept[-1].spans[-1][1]:
+            kept[-1] = a
+    return kept
+
+
+def _continues(doc: Document, index: int, open_quote: Attribution | None, found: list[Attribution]) -> bool:
+    """Whether paragraph ``index`` continues the open multi-paragraph quote: it opens with a quote
+    mark and its first statement is that quote, borrowing its speaker."""
+    p = doc.paragraphs[index]
+    return (open_quote is not None and bool(found) and found[0].inherit
+            and starts_with_quote(doc.text, p.start, p.end) and bool(p.quotes)
+            and found[0].spans[0][0] == p.quotes[0].start)
+
+
+def attributions(doc: Document, rules: Iterable[tuple[str, _rules.Rule]] = _rules.RULES) -> list[Attribution]:
+    """Paragraph by paragraph attribution by ``rules``, joining quotes that run across paragraphs."""
+    rules = tuple(rules)
     out: list[Attribution] = []
-    open_quote: Attribution | None = None
+    open_at: int | None = None          # index in ``out`` of a direct quote left open at its paragraph's end
     claimed: set[int] = set()
-    for index, (ps, pe) in enumerate(article.paragraphs):
-        quotes = find_quotes(text, ps, pe, single or index == 0)   # headlines quote with single marks
-        para = build_paragraph(text, index, ps, pe, seg.tokens(ps, pe), seg.sentences(ps, pe), quotes)
-        # a statement's id is its source and the offset where it starts: the content starting at an
-        # offset is claimed by one statement only, so no two statements share an id
-        found = []
-        for a in attribute_paragraph(para):
-            start = a.spans[0][0]
-            if start not in claimed:
-                claimed.add(start)
-                found.append(a)
-            elif found and found[-1].spans[0][0] == start and a.spans[-1][1] > found[-1].spans[-1][1]:
-                found[-1] = a      # two rules read one clause from here: the one that reads further
-        if (open_quote is not None and found and found[0].inherit and starts_with_quote(text, ps, pe)
-                and quotes and found[0].spans[0][0] == quotes[0].start):
-            # a multi-paragraph quote: this paragraph continues the open one
-            cont = found.pop(0)
-            open_quote.spans.extend(cont.spans)
-            open_quote.open_end = cont.open_end
+    for index, p in enumerate(doc.paragraphs):
+        found = _one_per_start(_rules.run(p, rules), claimed)
+        if _continues(doc, index, out[open_at] if open_at is not None else None, found):
+            cont = found.pop(0)         # a multi-paragraph quote: one statement over both paragraphs
+            out[open_at] = replace(out[open_at], spans=out[open_at].spans + cont.spans, open_end=cont.open_end)
             if not cont.open_end:
-                open_quote = None
+                open_at = None
             out.extend(found)
             continue
         out.extend(found)
         last = found[-1] if found else None
-        open_quote = last if last is not None and last.kind == "direct" and last.open_end \
-            and last.spans[-1][1] >= pe - 1 else None
+        open_at = len(out) - 1 if last is not None and last.kind == "direct" and last.open_end \
+            and last.spans[-1][1] >= p.end - 1 else None
     return out
 
 
-def extract(article: Article) -> list[Statement]:
-    """All attributed statements of one article, in reading order."""
-    segmentation = Segmentation(article.text)  # this article's tokens and sentence splitter, for both steps
-    return resolve(article, attributions(article, segmentation), segmentation)
+def extract(article: Article, disabled: Iterable[str] = ()) -> list[Statement]:
+    """All attributed statements of one article, in reading order. ``disabled`` names rules of
+    ``rules.RULES`` to leave out (to measure what one contributes); an unknown name is a ValueError."""
+    doc = Document.build(article)
+    return resolve(doc, attributions(doc, _rules.select(disabled)))
 
 
-def extract_text(text: str, id: str = "text") -> list[Statement]:
+def extract_text(text: str, id: str = "text", disabled: Iterable[str] = ()) -> list[Statement]:
     """Convenience for tests and callers holding a string."""
-    return extract(article_from_text(text, id))
+    return extract(article_from_text(text, id), disabled)

@@ -21,7 +21,7 @@ _CLOSER_PUNCT = ".,!?;:…—–-"
 QUOTE_CHARS = DOUBLE_ANY + "‘’"
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     """A quotation inside one paragraph. ``start``/``end`` bound the text inside the marks."""
 

@@ -1,15 +1,20 @@
-"""Attribution of one paragraph: direct quotes first, then reported speech, then quotes that
-borrow a speaker. Each rule lives in ``direct`` or ``reported``, named for what it matches."""
+"""The paragraph rules after ``direct``: reported speech, quoted words, headline colons and quotes
+that borrow a speaker (their order is ``rules.RULES``). What each matches lives in ``direct``,
+``reported`` and ``frames``."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import lexicon
-from ..cues import Cue, find_cues
-from .direct import colon_headline, direct_quotes, subject_with_quoted_words, unattributed_quotes
+from ..cues import Cue
+from . import NOTHING, Found, Taken
+from .direct import colon_headline, subject_with_quoted_words, unattributed_quotes
 from .frames import after_cue, skip_adjuncts
 from ..paragraph import Attribution, Paragraph, build_paragraph
 from .reported import according_to, reported_clause
 
-__all__ = ["Attribution", "Paragraph", "attribute_paragraph", "build_paragraph"]
+__all__ = ["Attribution", "Paragraph", "build_paragraph", "colon_headline_rule",
+           "quoted_words_rule", "reported_rule", "unattributed_rule"]
 
 
 def _closes_frame(p: Paragraph, cue: Cue) -> bool:
@@ -30,53 +35,82 @@ def _says_that(p: Paragraph, cue: Cue, s_hi: int) -> int | None:
     return None
 
 
-def attribute_paragraph(p: Paragraph) -> list[Attribution]:
-    """All attributions of one paragraph, in reading order."""
+def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
+    """The statement one cue reports, if it reports one on its own terms (before any other rule's
+    claims are weighed)."""
     toks = p.tokens
-    cues = [c for c in find_cues(toks, headline=p.index == 0) if p.quote_of[c.first] is None]
-    cues_at = {c.first: c for c in cues}
+    s_lo, s_hi = p.sentence(cue.first)
+    that = None if cue.report or cue.phrase else _says_that(p, cue, s_hi)
+    if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
+        return None  # a verb that only frames quotes ("he snapped")
+    a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
+    if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
+        return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
+    return a
+
+
+def reported_rule(p: Paragraph, taken: Taken) -> Found:
+    """Reported speech, one cue at a time, cues closing a frame (", Barros said,") first: "X said
+    (that) …", "…, X said.", "…, according to X". A cue used by a quote, or inside a statement
+    already found, reports nothing; nor does one whose content another has claimed."""
+    if not p.cues:
+        return NOTHING
+    toks = p.tokens
+    covered = taken.covered
+    claimed = taken.claimed
+    found: list[Attribution] = []
     used: set[int] = set()
     done: set[int] = set()
-    out = direct_quotes(p, cues_at, used, done)
-
-    covered = [s for a in out for s in a.spans]
-    claimed = {a.spans[0][0] for a in out}   # where statements start: each content is claimed once
-    for cue in sorted(cues, key=lambda c: (not _closes_frame(p, c), c.first)):
+    for cue in sorted(p.cues, key=lambda c: (not _closes_frame(p, c), c.first)):
         start = toks[cue.first].start
-        if cue.first in used or any(s <= start < e for s, e in covered):
+        if cue.first in taken.cues or any(s <= start < e for s, e in covered):
             continue  # used by a quote, or inside another statement's content
-        s_lo, s_hi = p.sentence(cue.first)
-        that = None if cue.report or cue.phrase else _says_that(p, cue, s_hi)
-        if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
-            continue  # a verb that only frames quotes ("he snapped")
-        a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, cues_at)
-        if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
-            continue  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
-        if a.spans[0][0] in claimed:
+        a = _reported_one(p, cue)
+        if a is None or a.spans[0][0] in claimed:
             continue  # content another cue or quote has claimed ("responded …, adding …"): one statement
         claimed.add(a.spans[0][0])
         used.add(cue.first)
-        for qi, q in enumerate(p.quotes):
-            if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans):
-                done.add(qi)
-        a.quotes = [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
-        out.append(a)
+        done.update(qi for qi, q in enumerate(p.quotes) if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans))
+        found.append(replace(a, quotes=[q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]))
         covered.extend(a.spans)
+    return Found(tuple(found), frozenset(used), frozenset(done)) if found else NOTHING
 
+
+def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
+    """A quoted fragment of a clause whose subject speaks ("Bolton thought the buzz was “…”"),
+    for each quote no statement holds yet."""
+    if not p.quotes:
+        return NOTHING
+    covered = taken.covered
+    claimed = taken.claimed
+    found: list[Attribution] = []
+    done: set[int] = set()
     for qi, q in enumerate(p.quotes):
-        if qi in done or any(s <= q.open < e for s, e in covered):
+        if qi in taken.quotes or any(s <= q.open < e for s, e in covered):
             continue
         a = subject_with_quoted_words(p, qi)
         if a is not None and a.spans[0][0] not in claimed:
             claimed.add(a.spans[0][0])
             done.add(qi)
-            out.append(a)
+            found.append(a)
             covered.extend(a.spans)
+    return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
 
-    if not out:
-        headline = colon_headline(p)
-        if headline is not None:
-            return [headline]
-    out.extend(unattributed_quotes(p, done, out))
-    out.sort(key=lambda a: a.spans[0][0])
-    return out
+
+def colon_headline_rule(p: Paragraph, taken: Taken) -> Found:
+    """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found;
+    it then takes every quote of the paragraph."""
+    if taken.attributions:
+        return NOTHING
+    headline = colon_headline(p)
+    if headline is None:
+        return NOTHING
+    return Found((headline,), quotes=frozenset(range(len(p.quotes))))
+
+
+def unattributed_rule(p: Paragraph, taken: Taken) -> Found:
+    """Quotes with no cue of their own, which borrow the speaker of the statement before."""
+    if not p.quotes:
+        return NOTHING
+    found = unattributed_quotes(p, taken.quotes, list(taken.attributions))
+    return Found(tuple(found)) if found else NOTHING

@@ -2,8 +2,11 @@
 borrow the speaker of the quote before them, and headline colons ("Lynch: No outside influence")."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import lexicon
 from ..cues import Cue
+from . import NOTHING, Found, Taken
 from .frames import after_cue, main_subject, speaker_before
 from ..mentions import Mention, np_after
 from ..paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
@@ -47,8 +50,7 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
             if not _role_prefix(p, j, first, cues_at):
                 return None
             # "minister of mines and energy Tom Alweendo told": role words before the phrase found
-            m.role = (j, (m.name[0] - 1) if m.name else m.last)
-            m.first = j
+            m = replace(m, first=j, role=(j, (m.name[0] - 1) if m.name else m.last))
         k, outlet = after_cue(p, cue, hi)
         if k <= hi and (toks[k - 1].lower == "that" or _new_statement(p, qi, k, hi)):
             return None  # "“….” The company said its moves had worked": a statement of its own
@@ -140,58 +142,74 @@ def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
     return all(not t.is_word for t in p.tokens[lo:open_tok])
 
 
-def direct_quotes(p: Paragraph, cues_at: dict[int, Cue], used_cues: set[int], done: set[int]) -> list[Attribution]:
-    """Every quote with a cue of its own, split quotes joined."""
+def _quote_then_cue_statement(p: Paragraph, qi: int, hit) -> tuple[Attribution | None, frozenset[int]]:
+    """The statement of quote ``qi`` attributed after it (“…,” X said), with the quotes it takes: a
+    split quote's second half (“A,” X said, “B.”) goes with it; a quote inside a clause makes the
+    whole clause a mixed statement ("… a “burn bag,” the Times reported."), unless the cue has a
+    clause of its own (then nothing)."""
     toks = p.tokens
-    out = []
+    q = p.quotes[qi]
+    cue, m, outlet, hi = hit
+    open_tok = p.quote_tokens(qi)[0]
+    if not _opens_sentence(p, open_tok) and not _after_intro(p, open_tok):
+        if m.first < cue.first and _clause_follows(p, after_cue(p, cue, hi)[0], hi):
+            return None, frozenset()  # "On Fox's “Sunday Futures,” Rep. Issa said Democrats …": the cue has its own clause
+        lo = p.sentence(open_tok)[0]
+        return make(p, "mixed", [(toks[lo].start, q.end)], cue, m, outlet, quotes=[q]), frozenset((qi,))
+    spans, quotes, taken = [(q.start, q.end)], [q], {qi}
+    nxt = qi + 1
+    if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
+            and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, p.cues_at):
+        nq = p.quotes[nxt]                         # “A,” X said, “B.”
+        spans.append((nq.start, nq.end))
+        quotes.append(nq)
+        taken.add(nxt)
+    return make(p, "direct", spans, cue, m, outlet, quotes=quotes, open_end=not quotes[-1].closed), frozenset(taken)
+
+
+def _cue_then_quote_statement(p: Paragraph, qi: int, hit) -> Attribution:
+    """The statement of quote ``qi`` attributed before it (X said: “…”); 'X said “it gets me mad”
+    every time …' is the whole clause, mixed."""
+    q = p.quotes[qi]
+    cue, m, outlet = hit
+    tail = _clause_after_quote(p, qi, p.cues_at)
+    if tail is not None:
+        return make(p, "mixed", [(q.open, p.tokens[tail].end)], cue, m, outlet, quotes=[q])
+    return make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed)
+
+
+def direct_rule(p: Paragraph, taken: Taken) -> Found:
+    """Every quote with a cue of its own, split quotes joined; a quote after a colon goes to the
+    clause's subject. Returns the statements with the cues and quotes they used."""
+    if not p.quotes:
+        return NOTHING
+    cues_at = p.cues_at
+    out: list[Attribution] = []
+    used: set[int] = set()
+    done: set[int] = set(taken.quotes)
     for qi, q in enumerate(p.quotes):
         if qi in done:
             continue
         hit = quote_then_cue(p, qi, cues_at)
         if hit:
-            cue, m, outlet, hi = hit
-            open_tok = p.quote_tokens(qi)[0]
-            if not _opens_sentence(p, open_tok) and not _after_intro(p, open_tok):
-                if m.first < cue.first and _clause_follows(p, after_cue(p, cue, hi)[0], hi):
-                    continue  # "On Fox's “Sunday Futures,” Rep. Issa said Democrats …": the cue has its own clause
-                # "… placed a note in a “burn bag,” the Times reported.": the whole clause
-                lo = p.sentence(open_tok)[0]
-                spans = [(toks[lo].start, q.end)]
-                quotes = [q]
-                done.add(qi)
-                used_cues.add(cue.first)
-                out.append(make(p, "mixed", spans, cue, m, outlet, quotes=quotes))
+            a, quotes = _quote_then_cue_statement(p, qi, hit)
+            if a is None:
                 continue
-            spans, quotes = [(q.start, q.end)], [q]
-            done.add(qi)
-            nxt = qi + 1
-            if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
-                    and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, cues_at):
-                nq = p.quotes[nxt]                         # “A,” X said, “B.”
-                spans.append((nq.start, nq.end))
-                quotes.append(nq)
-                done.add(nxt)
-            used_cues.add(cue.first)
-            out.append(make(p, "direct", spans, cue, m, outlet, quotes=quotes, open_end=not quotes[-1].closed))
+            done |= quotes
+            used.add(hit[0].first)
+            out.append(a)
             continue
         hit = cue_then_quote(p, qi, cues_at)
         if hit:
-            cue, m, outlet = hit
-            used_cues.add(cue.first)
+            used.add(hit[0].first)
             done.add(qi)
-            tail = _clause_after_quote(p, qi, cues_at)
-            if tail is not None:  # 'X said “it gets me mad” every time he thinks of it': the whole clause
-                out.append(make(p, "mixed", [(q.open, toks[tail].end)], cue, m, outlet, quotes=[q]))
-                continue
-            out.append(make(p, "direct", [(q.start, q.end)], cue, m, outlet, quotes=[q], open_end=not q.closed))
+            out.append(_cue_then_quote_statement(p, qi, hit))
             continue
         m = colon_quote(p, qi)
         if m is not None:
             done.add(qi)
-            a = make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed)
-            a.cue = ":"
-            out.append(a)
-    return out
+            out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed, cue_word=":"))
+    return Found(tuple(out), frozenset(used), frozenset(done - taken.quotes)) if out else NOTHING
 
 
 def colon_quote(p: Paragraph, qi: int) -> Mention | None:
@@ -261,9 +279,7 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     kind = "direct" if q_all else kind_of(p, spans)
     if q_all:
         spans = [(p.quotes[0].start, p.quotes[0].end)]
-    a = make(p, kind, spans, None, m, quotes=list(p.quotes))
-    a.cue = ":"
-    return a
+    return make(p, kind, spans, None, m, quotes=list(p.quotes), cue_word=":")
 
 
 
@@ -302,6 +318,4 @@ def subject_with_quoted_words(p: Paragraph, qi: int) -> Attribution | None:
             or low in lexicon.stop_words() or not (low.endswith(("ed", "s")) or low in lexicon.words("irregular_past")):
         return None
     hi = extend_over_quotes(p, verb + 1, hi)
-    a = make(p, "mixed", [clean_span(p, verb + 1, hi)], None, m, quotes=[p.quotes[qi]])
-    a.cue = toks[verb].text
-    return a
+    return make(p, "mixed", [clean_span(p, verb + 1, hi)], None, m, quotes=[p.quotes[qi]], cue_word=toks[verb].text)

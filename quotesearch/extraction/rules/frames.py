@@ -3,6 +3,7 @@ to whom (an outlet after "told"), and where a reported clause begins."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
@@ -156,40 +157,16 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
     j, negated = skip_aux_back(p, cue.first - 1, lo)
     if negated or j < lo:
         return None, negated
-    if toks[j].lower == "to":
-        # "went on to say" keeps its subject; "declined to say" is no statement
-        if j - 2 >= lo and toks[j - 1].lower == "on" and toks[j - 2].lower in _GO_ON:
-            j, negated = skip_aux_back(p, j - 3, lo)
-            return (np_before(toks, j, lo) if j >= lo and not negated else None), negated
-        return _infinitive_speaker(p, cue, j, lo)
-    if toks[cue.first].lower.endswith("ing") and j > lo and all(t.text.islower() for t in toks[j + 1:cue.first]) and (
-            toks[j].lower in _ING_PREPOSITIONS or toks[j].lower == "to" and toks[j - 1].lower == "addition"):
-        # "He ended by saying …", "Obama was magnanimous in declaring …": the subject of the clause
-        if not says_something(p, cue):
-            return None, False                                 # "by admitting more students"
-        m = main_subject(p, lo, j - 1)
-        if m is None:
-            m = _speaker_of_previous_cue(p, lo, j - 1)         # "“…,” Cruz replied, before adding …"
-        return m, False
-    if toks[j].lower in ("who", "which") and j - 1 >= lo:
-        if toks[j - 1].text != ",":
-            return np_before(toks, j - 1, lo), False     # "Donald Trump Jr who wrote"
-        m = np_before(toks, j - 2, lo)                   # "Smith, who said …"
-        if m and m.name:
-            return m, False
-        return speaker_with_appositive(p, j - 1, lo), False
-    if toks[j].lower in _CONJUNCTIONS or (toks[j].text in ",–—" and toks[cue.first].lower.endswith("ing")):
-        # "… and says …", "…, saying …": the subject of the main clause, or the speaker of the
-        # speech verb before ("“…,” Anderson said, adding that …")
-        m = main_subject(p, lo, j - 1)
-        if m is not None and toks[cue.first].lower.endswith("ing"):
-            verb = _verb_before_document(p, m, lo)
-            if verb is not None and verb > m.first:
-                # "A spokesperson of the committee issued a statement Friday, saying …": the phrase before the verb
-                m = np_after(toks, m.first, verb - 1, appositive=False)
-        if m is None and toks[cue.first].lower.endswith("ing"):
-            m = _speaker_of_previous_cue(p, lo, j - 1)
-        return m, False
+    low = toks[j].lower
+    ing = toks[cue.first].lower.endswith("ing")
+    if low == "to":
+        return _speaker_before_to(p, cue, j, lo)
+    if ing and _ing_adjunct(p, cue, j, lo):
+        return _speaker_of_ing_adjunct(p, cue, j, lo), False
+    if low in ("who", "which") and j - 1 >= lo:
+        return _speaker_of_relative(p, j, lo), False
+    if low in _CONJUNCTIONS or (toks[j].text in ",–—" and ing):
+        return _speaker_of_main_clause(p, cue, j, lo), False
     if toks[j].text in _DASHES and j - 1 >= lo:
         # "The justice -- who has been in a scuffle with him -- said": the subject before the dashes
         k = j - 1 if toks[j - 1].text in _DASHES else j
@@ -199,24 +176,90 @@ def speaker_before(p: Paragraph, cue: Cue, lo: int) -> tuple[Mention | None, boo
             m = np_before(toks, prev - 1, lo)
             return (m if m is not None and can_speak(p, m) else None), False
     if toks[j].text == ",":
-        m = speaker_with_appositive(p, j, lo)
-        if m is None:
-            # "Neil Sroka, communications director of X, or DFA - which …, said": a long appositive
-            # with commas inside; the subject opens the sentence and a comma follows it
-            start = sentence_start(p, lo, j - 1)
-            m = np_after(toks, start, j - 1, appositive=False) if start is not None else None
-            if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not can_speak(p, m):
-                m = None
-        return m, False
+        return _speaker_before_comma(p, j, lo), False
+    return _speaker_of_phrase_before(p, cue, j, lo), False
+
+
+def _speaker_before_to(p: Paragraph, cue: Cue, j: int, lo: int) -> tuple[Mention | None, bool]:
+    """"went on to say" keeps its subject; "declined to say" is no statement (``j`` is the "to")."""
+    toks = p.tokens
+    if j - 2 >= lo and toks[j - 1].lower == "on" and toks[j - 2].lower in _GO_ON:
+        j, negated = skip_aux_back(p, j - 3, lo)
+        return (np_before(toks, j, lo) if j >= lo and not negated else None), negated
+    return _infinitive_speaker(p, cue, j, lo)
+
+
+def _ing_adjunct(p: Paragraph, cue: Cue, j: int, lo: int) -> bool:
+    """"He ended by saying …", "Obama was magnanimous in declaring …": a preposition at ``j`` before
+    the cue, lowercase words between."""
+    toks = p.tokens
+    return j > lo and all(t.text.islower() for t in toks[j + 1:cue.first]) and (
+        toks[j].lower in _ING_PREPOSITIONS or toks[j].lower == "to" and toks[j - 1].lower == "addition")
+
+
+def _speaker_of_ing_adjunct(p: Paragraph, cue: Cue, j: int, lo: int) -> Mention | None:
+    """The subject of the clause an "by saying …" adjunct belongs to, when it says something."""
+    if not says_something(p, cue):
+        return None                                        # "by admitting more students"
+    m = main_subject(p, lo, j - 1)
+    if m is None:
+        m = _speaker_of_previous_cue(p, lo, j - 1)         # "“…,” Cruz replied, before adding …"
+    return m
+
+
+def _speaker_of_relative(p: Paragraph, j: int, lo: int) -> Mention | None:
+    """The phrase a "who"/"which" at ``j`` refers to: "Donald Trump Jr who wrote", "Smith, who said …"."""
+    toks = p.tokens
+    if toks[j - 1].text != ",":
+        return np_before(toks, j - 1, lo)                  # "Donald Trump Jr who wrote"
+    m = np_before(toks, j - 2, lo)                         # "Smith, who said …"
+    if m and m.name:
+        return m
+    return speaker_with_appositive(p, j - 1, lo)
+
+
+def _speaker_of_main_clause(p: Paragraph, cue: Cue, j: int, lo: int) -> Mention | None:
+    """"… and says …", "…, saying …": the subject of the main clause, or the speaker of the speech
+    verb before ("“…,” Anderson said, adding that …")."""
+    toks = p.tokens
+    ing = toks[cue.first].lower.endswith("ing")
+    m = main_subject(p, lo, j - 1)
+    if m is not None and ing:
+        verb = _verb_before_document(p, m, lo)
+        if verb is not None and verb > m.first:
+            # "A spokesperson of the committee issued a statement Friday, saying …": the phrase before the verb
+            m = np_after(toks, m.first, verb - 1, appositive=False)
+    if m is None and ing:
+        m = _speaker_of_previous_cue(p, lo, j - 1)
+    return m
+
+
+def _speaker_before_comma(p: Paragraph, j: int, lo: int) -> Mention | None:
+    """The speaker before a comma that precedes the cue: a name with an appositive, or the subject
+    that opens the sentence with a comma after it ("Neil Sroka, communications director of X, or
+    DFA - which …, said": a long appositive with commas inside)."""
+    toks = p.tokens
+    m = speaker_with_appositive(p, j, lo)
+    if m is None:
+        start = sentence_start(p, lo, j - 1)
+        m = np_after(toks, start, j - 1, appositive=False) if start is not None else None
+        if m is None or m.last + 1 > j or toks[m.last + 1].text != "," or not can_speak(p, m):
+            m = None
+    return m
+
+
+def _speaker_of_phrase_before(p: Paragraph, cue: Cue, j: int, lo: int) -> Mention | None:
+    """The noun phrase ending at ``j``; before a "saying" after a document ("the Trump campaign issued
+    a statement saying …"), the subject of the verb that issued it."""
+    toks = p.tokens
     m = np_before(toks, j, lo)
     if m is not None and toks[cue.first].lower.endswith("ing"):
         verb = _verb_before_document(p, m, lo)
         if verb is not None:
-            # "the Trump campaign issued a statement saying …": the subject of "issued"
             subject, negated = speaker_before(p, Cue(verb, verb, toks[verb].lower, False, True), lo)
             if subject is not None and not negated and can_speak(p, subject):
-                return subject, False
-    return m, False
+                return subject
+    return m
 
 
 def _verb_before_document(p: Paragraph, m: Mention, lo: int) -> int | None:
@@ -301,63 +344,82 @@ def _governing_verb(p: Paragraph, to: int, lo: int) -> int | None:
     """The verb (or the "be" of "be" + adjective) that a "to" before a cue depends on, or None when that
     verb is one of refusing, wishing or planning ("declined to say", "is expected to announce"), stands
     after a modal or a negation, or cannot be found."""
-    toks = p.tokens
     blocked = lexicon.unrealised_before_to()
+    i = _word_before_to(p, to, lo)
+    if i is None or i < lo or p.tokens[i].lower in blocked:
+        return None
+    too, governor = _be_before(p, i, lo)
+    if too:
+        return None
+    if governor is None:
+        governor = _verb_before_to(p, i, lo)
+    if governor is None or p.tokens[governor].lower in blocked or _unrealised_before(p, governor, lo):
+        return None
+    return governor
+
+
+def _word_before_to(p: Paragraph, to: int, lo: int) -> int | None:
+    """The word a "to" follows, past adverbs and "so far as"; None after a negation or "too"
+    ("careful not to mention", "too soon to say")."""
+    toks = p.tokens
     i = to - 1
     while i >= lo and toks[i].text.islower() and (toks[i].lower.endswith("ly") or toks[i].lower in _DEGREE
                                                   or toks[i].lower in lexicon.negations()):
         if toks[i].lower in lexicon.negations() or toks[i].lower == "too":
-            return None                                         # "careful not to mention", "too soon to say"
+            return None
         i -= 1
     if i - 2 >= lo and toks[i].lower == "as" and toks[i - 1].lower == "far" and toks[i - 2].lower == "so":
         i -= 3                                                  # "went so far as to say"
-    if i < lo or toks[i].lower in blocked:
-        return None
-    # "be" + adjective or participle: "was quick to add", "are slightly more likely to say", "was prompted to say"
+    return i
+
+
+def _be_before(p: Paragraph, i: int, lo: int) -> tuple[bool, int | None]:
+    """"be" + adjective or participle at ``i``: "was quick to add", "are slightly more likely to say",
+    "was prompted to say". Returns (a "too" came between, the index of "be" or None)."""
+    toks = p.tokens
     b = i - 1
     while b >= lo and toks[b].text.islower() and (toks[b].lower.endswith("ly") or toks[b].lower in _DEGREE):
         if toks[b].lower == "too":
-            return None
+            return True, None
         b -= 1
     if b >= lo and toks[b].lower in _BE and toks[i].is_word and toks[i].text.islower():
-        governor = b
-    else:
-        # a verb right before "to", or with a phrase of place, time or means between: "took to Twitter to
-        # say", "tweeted on Friday to say", "held a press briefing to brag"; not with an object that could
-        # speak ("led Republicans to say", "told him to say"), nor a nested "to" ("scrambled to throw … to")
-        governor = None
-        for k in range(i, max(lo, i - _INFINITIVE_SPAN) - 1, -1):
-            tok = toks[k]
-            if not tok.is_word or p.quote_of[k] is not None:
-                return None
-            low = tok.lower
-            if low in lexicon.stop_words() and low not in lexicon.prepositions() and low != "to":
-                return None
-            if low == "to" and not (k - 1 >= lo and _verb_like(p, k - 1, lo) and k + 1 <= i
-                                    and (capitalized(toks[k + 1]) or toks[k + 1].lower in lexicon.determiners())):
-                return None
-            if not _verb_like(p, k, lo):
-                continue
-            if k < i:
-                nxt = toks[k + 1].lower
-                if not (nxt in lexicon.prepositions() or nxt in lexicon.determiners() or nxt == "to"
-                        or nxt in lexicon.time_words()):
-                    return None
-                obj = np_after(toks, k + 1, i, appositive=False) if nxt in lexicon.determiners() else None
-                if obj is not None and can_speak(p, obj):
-                    return None
-            elif low.endswith("s") and not low.endswith("ed"):
-                # "continues to": a present tense needs a speaker right before it ("news accounts to" is a noun)
-                m = np_before(toks, skip_aux_back(p, k - 1, lo)[0], lo) if k - 1 >= lo else None
-                if m is None or not can_speak(p, m):
-                    return None
-            governor = k
-            break
-        if governor is None:
+        return False, b
+    return False, None
+
+
+def _verb_before_to(p: Paragraph, i: int, lo: int) -> int | None:
+    """A verb right before "to" (``i`` is the word before it), or with a phrase of place, time or means
+    between: "took to Twitter to say", "tweeted on Friday to say", "held a press briefing to brag"; not
+    with an object that could speak ("led Republicans to say", "told him to say"), nor a nested "to"
+    ("scrambled to throw … to")."""
+    toks = p.tokens
+    for k in range(i, max(lo, i - _INFINITIVE_SPAN) - 1, -1):
+        tok = toks[k]
+        if not tok.is_word or p.quote_of[k] is not None:
             return None
-    if toks[governor].lower in blocked or _unrealised_before(p, governor, lo):
-        return None
-    return governor
+        low = tok.lower
+        if low in lexicon.stop_words() and low not in lexicon.prepositions() and low != "to":
+            return None
+        if low == "to" and not (k - 1 >= lo and _verb_like(p, k - 1, lo) and k + 1 <= i
+                                and (capitalized(toks[k + 1]) or toks[k + 1].lower in lexicon.determiners())):
+            return None
+        if not _verb_like(p, k, lo):
+            continue
+        if k < i:
+            nxt = toks[k + 1].lower
+            if not (nxt in lexicon.prepositions() or nxt in lexicon.determiners() or nxt == "to"
+                    or nxt in lexicon.time_words()):
+                return None
+            obj = np_after(toks, k + 1, i, appositive=False) if nxt in lexicon.determiners() else None
+            if obj is not None and can_speak(p, obj):
+                return None
+        elif low.endswith("s") and not low.endswith("ed"):
+            # "continues to": a present tense needs a speaker right before it ("news accounts to" is a noun)
+            m = np_before(toks, skip_aux_back(p, k - 1, lo)[0], lo) if k - 1 >= lo else None
+            if m is None or not can_speak(p, m):
+                return None
+        return k
+    return None
 
 
 def _infinitive_speaker(p: Paragraph, cue: Cue, to: int, lo: int) -> tuple[Mention | None, bool]:
@@ -406,8 +468,7 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     if outer is None:
         return None
     if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
-        inner.appositive = (outer.first, outer.last)     # "the coach, Mark Bell, said"
-        return inner
+        return replace(inner, appositive=(outer.first, outer.last))     # "the coach, Mark Bell, said"
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
         return None
@@ -415,13 +476,11 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
         # "Chi Onwurah, the Labour MP for Newcastle, who backs the report, said": two appositives
         named = np_before(toks, outer.first - 2, lo)
         if named is not None and named.name:
-            named.appositive = (outer.first, app[1])
-            return named
+            return replace(named, appositive=(outer.first, app[1]))
     if outer.name is None and outer.head not in lexicon.pronouns() and toks[app[0]].lower not in ("who", "which") \
             and outer.head not in lexicon.anonymous_heads() | lexicon.group_nouns():
         return None
-    outer.appositive = (app[0], app[1])                  # "Mark Bell, the coach, said"
-    return outer
+    return replace(outer, appositive=(app[0], app[1]))                  # "Mark Bell, the coach, said"
 
 
 def is_outlet(p: Paragraph, m: Mention) -> bool:

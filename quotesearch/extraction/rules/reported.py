@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
@@ -55,7 +56,7 @@ def according_to(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | 
         return None
     if cue.first == s_lo and m.appositive and (end >= s_hi - 1 or toks[end + 1].text != ","):
         # "According to a poll, the governor leads": what looked like an appositive is the clause
-        m.appositive = None
+        m = replace(m, appositive=None)
         end = m.last
     after_np = end + 1
     spans = []
