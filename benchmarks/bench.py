@@ -83,7 +83,7 @@ def build_corpus(folder: Path, n: int, polnear: Path) -> list[Path]:
 
 def bench_extraction(files: list[Path]) -> dict:
     from quotesearch.extraction.pipeline import extract
-    from quotesearch.ingest.read import read_article
+    from quotesearch.ingest.article import read_article
 
     articles = [read_article(p) for p in files]
     size = sum(len(a.text.encode("utf-8")) for a in articles)

@@ -203,7 +203,8 @@ Prepared = tuple
 
 
 def _prepare(item: Item, extract: Callable, known: dict, fingerprint: str, seen=()) -> Prepared:
-    from .ingest.read import ReadError, read_article
+    from .ingest.article import read_article
+    from .ingest.read import ReadError
 
     name = _item_name(item)
     if isinstance(item, Skipped):

@@ -13,7 +13,7 @@ from conftest import fake_statements
 from quotesearch.identity.groups import group_id, words
 from quotesearch.identity.speakers import Aliases, speaker_key as folded_speaker_key
 from quotesearch.indexer import article_source, extractor_fingerprint, index_articles, source_hash
-from quotesearch.ingest.read import read_article
+from quotesearch.ingest.article import read_article
 from quotesearch.models import Source, Statement
 from quotesearch.store.base import StoreWriter
 from quotesearch.store.whoosh.writer import open_writer

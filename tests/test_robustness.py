@@ -26,7 +26,8 @@ from conftest import ALPHA, BETA, fake_statements
 from quotesearch.store.whoosh import index as qindex
 from quotesearch.ingest import read as qread
 from quotesearch.store.whoosh.index import IndexLocked, open_index
-from quotesearch.ingest.read import ReadError, article_from_text, decode, read_article
+from quotesearch.ingest.article import read_article
+from quotesearch.ingest.read import ReadError, article_from_text, decode
 import quotesearch
 from quotesearch.indexer import index_articles
 

@@ -265,7 +265,7 @@ def extract(paths, fmt, metadata, global_ids):
     """
     from ..api import extract as extract_statements
     from ..errors import QuotesearchError
-    from ..ingest.read import read_article
+    from ..ingest.article import read_article
     from ..models import Article, Skipped
 
     from .output import json_line

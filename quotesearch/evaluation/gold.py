@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..ingest.read import ReadError, read_article
+from ..ingest.article import read_article
+from ..ingest.read import ReadError
 from ..models import Article
 
 Spans = list[tuple[int, int]]

@@ -1,7 +1,7 @@
 """What the command line is given, as a stream of things to index.
 
 Text, Markdown and web pages are one article per file (read later, maybe in a worker
-process, by ``read.read_article``); archives (JSON Lines, JSON, CSV, also gzip/bzip2)
+process, by ``article.read_article``); archives (JSON Lines, JSON, CSV, also gzip/bzip2)
 are read here, record by record. ``-`` is a JSON Lines archive on standard input.
 
 Source ids of files (``input_files``), unique by construction within a run:

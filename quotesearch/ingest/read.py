@@ -319,18 +319,3 @@ def read_bytes(path: str | os.PathLike) -> bytes:
         raise ReadError(f"{path}: {size / 1e6:.1f} MB is more than the {limit / 1e6:g} MB one article may have; "
                         "split it into articles, or set QUOTESEARCH_MAX_FILE_MB")
     return data
-
-
-def read_article(path: str | os.PathLike) -> Article:
-    """Read one file (text, Markdown or a web page), or an ArticleFile with its id and metadata.
-    Raises ReadError with a one-line reason when it cannot."""
-    given = path if isinstance(path, ArticleFile) else ArticleFile(Path(path), article_id(Path(path)))
-    path = given.path
-    if path.suffix.lower() in HTML_SUFFIXES:
-        from .html import read_html
-
-        article = read_html(path, given.id)
-    else:
-        text, encoding = decode_with_encoding(read_bytes(path), str(path))
-        article = article_from_text(text, given.id, str(path), encoding=encoding)
-    return with_metadata(article, given.meta)

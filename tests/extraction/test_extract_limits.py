@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from quotesearch.extraction.pipeline import extract, extract_text
-from quotesearch.ingest.read import read_article
+from quotesearch.ingest.article import read_article
 
 POLNEAR = Path("/work/shared/corpora/polnear-train/text")
 

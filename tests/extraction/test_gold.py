@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from quotesearch.extraction.pipeline import extract
-from quotesearch.ingest.read import read_article
+from quotesearch.ingest.article import read_article
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = [json.loads(line) for line in (ROOT / "tests/gold/kursk-incursion.jsonl").read_text("utf-8").splitlines()]

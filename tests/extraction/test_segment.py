@@ -13,7 +13,8 @@ from nltk.tokenize import punkt as nltk_punkt
 
 from quotesearch.extraction import lexicon
 from quotesearch.extraction.pipeline import extract
-from quotesearch.ingest.read import article_from_text, read_article
+from quotesearch.ingest.article import read_article
+from quotesearch.ingest.read import article_from_text
 from quotesearch.extraction.segment import (LanguageVars, PunktWord, Segmentation, Token, punkt_parameters, punkt_view,
                                  sentence_spans, sentence_tokenizer, tokenize)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from quotesearch.indexer import article_source, index_articles
-from quotesearch.ingest.read import read_article
+from quotesearch.ingest.article import read_article
 from quotesearch.store.base import StoreWriter
 from quotesearch.store.whoosh.writer import open_writer
 from test_robustness import ids

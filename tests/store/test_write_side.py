@@ -19,7 +19,8 @@ from conftest import ALPHA, fake_statements
 from quotesearch.identity.groups import group_id, words
 from quotesearch.store.whoosh.index import open_index
 from quotesearch.store.whoosh.writer import open_writer
-from quotesearch.ingest.read import article_from_text, read_article
+from quotesearch.ingest.article import read_article
+from quotesearch.ingest.read import article_from_text
 from quotesearch.models import Statement
 from quotesearch.identity.speakers import Aliases, speaker_key as folded_speaker_key
 from quotesearch.indexer import article_source, extractor_fingerprint, index_articles, source_hash
