@@ -436,9 +436,9 @@ def _summary_line(s, index_dir) -> str:
 def search(query, speaker, role, org, source, kind, since, until, outlet, sort, group, limit, index_dir, fmt):
     """Search statements by keywords in the quote text, filtered by speaker, role, ...
 
-    QUERY uses whoosh syntax: words (all must match), "exact phrases", OR, NOT,
+    QUERY: words (all must match), "exact phrases", OR, NOT or -word, (groups),
     prefix*, and field:value for speaker, role, org, outlet, told, kind, cue, source,
-    title, paragraph and quote_group. With no QUERY, every statement passing the
+    title, paragraph and quote_group (Lucene's syntax). With no QUERY, every statement passing the
     filters is listed in reading order (or by date with --sort).
 
     \b
