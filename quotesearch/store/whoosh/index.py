@@ -458,13 +458,15 @@ def verify_files(ix, index_dir: Union[str, os.PathLike]) -> None:
 # -- documents ----------------------------------------------------------------------
 
 ARTICLE_FIELDS = ("title", "date", "url", "outlet")  # kept on the source marker, joined when read
+_STORED_STATEMENT_FIELDS = tuple(k for k in STATEMENT_FIELDS if k not in ARTICLE_FIELDS)
 
 
 def statement_doc(st: Statement, source: Source) -> dict:
     """A statement's document. The article's title, date, url, outlet, path and hash are stored on
-    its source marker only (``title:`` queries are answered through the markers, see search.py);
-    the date's day and the outlet's words are indexed here too, for filters."""
-    doc = {k: v for k, v in st.to_dict().items() if v is not None and k not in ARTICLE_FIELDS}
+    its source marker only (``title:`` queries are answered through the markers, see store.py);
+    the date's day and the outlet's words are indexed here too, for filters. (Fields are read one by
+    one: ``dataclasses.asdict`` deep-copies and was 4% of indexing time.)"""
+    doc = {k: getattr(st, k) for k in _STORED_STATEMENT_FIELDS}
     doc.update(
         doctype="statement",
         source=source.source,
