@@ -18,7 +18,9 @@ SPEAKER_TYPES = ("person", "organization", "group", "anonymous", "unknown")
 
 @dataclass
 class Article:
-    """One input article. ``paragraphs`` are spans into ``text``; the first is the headline."""
+    """One input article. ``text`` is the article as decoded (line endings kept); ``paragraphs``
+    are ``(start, end)`` character offsets into it, end exclusive, the first being the headline;
+    ``date`` is ISO 8601; ``id`` the source id every statement of it carries."""
 
     id: str
     text: str
@@ -54,7 +56,16 @@ class Skipped:
 
 @dataclass
 class Statement:
-    """One attributed statement. Field names are the JSON output's keys."""
+    """One attributed statement. Field names are the JSON output's keys.
+
+    ``id`` is ``SOURCE:OFFSET`` (unique: one statement starts at an offset); ``text`` the content
+    (a quote's words without the marks; for a split quote, the parts joined); ``kind`` direct,
+    indirect or mixed; ``speaker`` the canonical name in the article ("George Barros" for "Barros"
+    and "he"), ``mention`` how the sentence names the speaker, ``speaker_type`` one of
+    SPEAKER_TYPES; ``cue`` the speech word ("said", "according to"); ``paragraph`` the index of the
+    paragraph (0 is the headline); ``spans`` the content as ``[start, end]`` character offsets into
+    the article's text, end exclusive (several for a split quote); ``context`` the paragraph's text.
+    """
 
     id: str
     source: str
