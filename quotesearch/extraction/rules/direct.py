@@ -8,8 +8,8 @@ from .. import lexicon
 from ..cues import Cue
 from . import NOTHING, Found, Taken
 from .frames import after_cue, main_subject, speaker_before
-from ..mentions import Mention, np_after
-from ..paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
+from ..mentions import Mention, capitalized, np_after
+from ..paragraph import (MIN_CONTENT_WORDS, SENTENCE_END, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
                         kind_of, make)
 
 _INTRO = ":,—–-"
@@ -38,6 +38,10 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
         m = _inverted_speaker(p, cue, hi)
         return (cue, m, None, hi) if m is not None else None
+    if cue is None and not any(c in cues_at for c in range(j, hi + 1)):   # "…,” retired Gen. X told: the cue's
+        inverted = _inverted_any_verb(p, qi, j, hi)
+        if inverted is not None:
+            return inverted
     for c in range(j, min(hi, j + 45) + 1):
         cue = cues_at.get(c)
         if cue is None or cue.phrase or cue.mixed_only:
@@ -56,6 +60,28 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
             return None  # "“….” The company said its moves had worked": a statement of its own
         return cue, m, outlet, hi
     return None
+
+
+def _inverted_any_verb(p: Paragraph, qi: int, j: int, hi: int):
+    """“…,” grumbled Rosa Delacroix / “…?” sighs union steward Tomas Brekke: a quote closed on a comma
+    (or ? !), then a lowercase verb in -ed/-s or an irregular past, then a proper name ending the frame
+    or followed by a comma: the construction itself marks speech, whatever the verb."""
+    toks = p.tokens
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.start:q.end].rstrip()[-1:] not in (",", "?", "!") or j + 1 > hi:
+        return None
+    verb = toks[j]
+    low = verb.lower
+    if not (verb.is_word and verb.text.islower() and low not in lexicon.stop_words()
+            and (low.endswith(("ed", "s")) or low in lexicon.words("irregular_past"))):
+        return None
+    m = np_after(toks, j + 1, hi)
+    if m is None or m.name is None:
+        return None
+    end = m.appositive[1] if m.appositive else m.last
+    if end < hi and toks[end + 1].text not in ",.;!?":
+        return None     # "“…,” proved Rosa's point": the name goes on into a clause of its own
+    return Cue(j, j, low, False, False), m, None, hi
 
 
 def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> bool:
@@ -190,6 +216,19 @@ def direct_rule(p: Paragraph, taken: Taken) -> Found:
     for qi, q in enumerate(p.quotes):
         if qi in done:
             continue
+        beat = action_beat(p, qi)
+        if beat is not None:                        # “A”—she paused—“B”: one statement
+            nq = p.quotes[qi + 1]
+            hit = quote_then_cue(p, qi + 1, cues_at)
+            if hit and _opens_sentence(p, p.quote_tokens(qi)[0]):
+                cue, m, outlet = hit[0], hit[1], hit[2]
+                used.add(cue.first)
+            else:
+                cue, m, outlet = None, beat, None
+            done |= {qi, qi + 1}
+            out.append(make(p, "direct", [(q.start, q.end), (nq.start, nq.end)], cue, m, outlet,
+                            cue_word=None if cue else "—", quotes=[q, nq], open_end=not nq.closed))
+            continue
         hit = quote_then_cue(p, qi, cues_at)
         if hit:
             a, quotes = _quote_then_cue_statement(p, qi, hit)
@@ -209,7 +248,136 @@ def direct_rule(p: Paragraph, taken: Taken) -> Found:
         if m is not None:
             done.add(qi)
             out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed, cue_word=":"))
+            continue
+        sig = dash_signature(p, qi)
+        if sig is not None:
+            done.add(qi)
+            out.append(make(p, "direct", [(q.start, q.end)], None, sig, quotes=[q], cue_word=p.tokens[
+                p.quote_tokens(qi)[1] + 1].text))
+            continue
+        m = subject_before_quote(p, qi)
+        if m is not None:
+            done.add(qi)
+            out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed))
     return Found(tuple(out), frozenset(used), frozenset(done - taken.quotes)) if out else NOTHING
+
+
+_DASHES = ("-", "—", "–", "--")
+
+
+def dash_signature(p: Paragraph, qi: int) -> Mention | None:
+    """“…” — Chairwoman Lucia Fenwick-Addo / “…” -Commissioner X: a paragraph that is one closed quote,
+    then a dash and a name (titles before it, an appositive after it) and nothing else."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    q = p.quotes[qi]
+    if not q.closed or any(t.is_word for t in toks[:first]) or last + 2 >= len(toks) \
+            or toks[last + 1].text not in _DASHES:
+        return None
+    hi = len(toks) - 1
+    while hi > last + 1 and toks[hi].text in ".":
+        hi -= 1
+    m = np_after(toks, last + 2, hi)
+    if m is None or m.name is None or (m.appositive[1] if m.appositive else m.last) != hi:
+        return None
+    return m
+
+
+def action_beat(p: Paragraph, qi: int) -> Mention | None:
+    """“The library hours are”—Councillor X leaned towards the microphone—“not up for negotiation”:
+    a closed quote, a dash, a clause with no quote and no cue whose subject can speak, a dash, and the
+    next quote at once. Returns the clause's subject."""
+    toks = p.tokens
+    if qi + 1 >= len(p.quotes) or not p.quotes[qi].closed:
+        return None
+    last = p.quote_tokens(qi)[1]
+    nfirst = p.quote_tokens(qi + 1)[0]
+    if last + 3 >= nfirst or toks[last + 1].text not in _DASHES or toks[nfirst - 1].text not in _DASHES:
+        return None
+    lo, hi = last + 2, nfirst - 2
+    if any(toks[i].text in _DASHES or toks[i].text in SENTENCE_END or i in p.cues_at for i in range(lo, hi + 1)):
+        return None
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or not (m.name or m.head in lexicon.pronouns()) or m.last >= hi:
+        return None
+    verb = toks[m.last + 1]
+    return m if verb.is_word and verb.text.islower() else None
+
+
+_BEAT_WORDS = 15     # an action sentence before a quote is short
+
+
+def subject_before_quote(p: Paragraph, qi: int) -> Mention | None:
+    """Mayor X turned to the front row. “We should have closed that road.”: a quote that is a sentence
+    of its own, right after a short one-clause sentence with no quote and no cue whose subject is a
+    named person or a he/she; the quote is that person's. A paragraph with a cue anywhere is left to the cue."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    q = p.quotes[qi]
+    if p.cues or not q.closed or p.source[q.start:q.end].rstrip()[-1:] not in SENTENCE_END \
+            or p.words_between(first, last) < MIN_CONTENT_WORDS:
+        return None
+    s = p.sent_of[first]
+    if s == 0 or not _opens_sentence(p, first) or p.sentences[s][0] != first:
+        return None
+    lo, hi = p.sentences[s - 1]
+    if any(p.quote_of[i] is not None or toks[i].text in ",;:—–" for i in range(lo, hi + 1)) \
+            or toks[hi].text != "." or p.words_between(lo, hi) > _BEAT_WORDS:
+        return None     # one short clause: "X turned to the front row." (not "Y won't, but X wants …")
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or m.last + 1 >= hi or not toks[m.last + 1].text.islower():
+        return None
+    if m.name is None and toks[m.first].lower not in ("he", "she"):
+        return None
+    return m
+
+
+def intro_line(p: Paragraph) -> tuple[Mention, Cue | None] | None:
+    """A paragraph that only says who speaks next and ends in a colon: "And from Chairwoman Y:",
+    "From the desk of X, senior analyst, Z:", or a transcript's "… Senator X replied:". Returns the
+    speaker and the cue (None for a "from" line)."""
+    toks = p.tokens
+    if p.quotes or len(toks) < 3 or toks[-1].text != ":" or any(t.text == ":" for t in toks[:-1]):
+        return None
+    hi = len(toks) - 2
+    cue = next((c for c in p.cues if c.last == hi and not c.phrase and not c.mixed_only), None)
+    if cue is not None:         # "referring to the trade boycott—Senator X replied:"
+        lo = max((i + 1 for i in range(cue.first) if toks[i].text in _DASHES or toks[i].text in SENTENCE_END
+                  or toks[i].text == ";"), default=0)
+        m, negated = speaker_before(p, cue, lo)
+        return (m, cue) if m is not None and not negated and (m.name or m.head in lexicon.pronouns()) else None
+    k = 1 if toks[0].lower in ("and", "but", "also") else 0
+    if toks[k].lower != "from" or p.cues or p.words_between(0, hi) > 20:
+        return None
+    k += 1
+    if toks[k].lower == "the" and k + 3 <= hi and toks[k + 2].lower == "of" and toks[k + 1].text.islower() \
+            and capitalized(toks[k + 3]):
+        k += 3                  # "from the desk of", "from the office of" + a name
+    m = np_after(toks, k, hi)
+    if m is None or m.name is None or m.first != k:
+        return None
+    return m, None
+
+
+def intro_statement(intro: Paragraph, p: Paragraph) -> Attribution | None:
+    """The statement of paragraph ``p`` after an intro line (``intro_line``): its quotes when it is
+    made of quotes only; its whole text, as direct speech without marks, after a transcript's
+    "X replied:"."""
+    found = intro_line(intro)
+    if found is None or not p.tokens:
+        return None
+    m, cue = found
+    outside = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+    if p.quotes and not outside:
+        spans = [(q.start, q.end) for q in p.quotes]
+        quotes, open_end = list(p.quotes), not p.quotes[-1].closed
+    elif not p.quotes and cue is not None and p.words_between(0, len(p.tokens) - 1) >= MIN_CONTENT_WORDS \
+            and p.tokens[-1].text in SENTENCE_END:      # an answer in sentences, not a list of points
+        spans, quotes, open_end = [(p.start, p.end)], [], False
+    else:
+        return None
+    a = make(intro, "direct", spans, cue, m, cue_word=None if cue else ":", quotes=quotes, open_end=open_end)
+    return replace(a, paragraph=p.index)
 
 
 def colon_quote(p: Paragraph, qi: int) -> Mention | None:
