@@ -102,3 +102,18 @@ def test_a_list_of_points_after_said_colon_is_not_a_transcript_answer():
 def test_an_adjective_before_the_name_leaves_the_cue_after_it():
     s = one("“The channel has silted up faster than anyone planned,” retired Captain Ivo Sand told the Gazette.")
     assert (s.speaker, s.cue, s.given_to) == ("Ivo Sand", "told", "the Gazette")
+
+
+# nested quote marks, both directions: the statement keeps the inner marks
+def test_single_marks_inside_double_marks_are_kept():
+    s = one("“The sign said ‘no ferries after dark’ and we believed it,” said Ann Volk.")
+    assert (s.kind, s.text, s.speaker) == ("direct", "The sign said ‘no ferries after dark’ and we believed it",
+                                           "Ann Volk")
+
+
+def test_double_marks_inside_single_marks_are_kept():
+    found = extract_text("Harbour board meets again\n\n‘The sign said “no ferries after dark” and we believed it,’ "
+                         "said Ann Volk.\n\n‘Nobody on the quay reads the posters,’ said Per Lind.")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("direct", "The sign said “no ferries after dark” and we believed it", "Ann Volk"),
+        ("direct", "Nobody on the quay reads the posters", "Per Lind")]
