@@ -117,3 +117,10 @@ def test_double_marks_inside_single_marks_are_kept():
     assert [(s.kind, s.text, s.speaker) for s in found] == [
         ("direct", "The sign said “no ferries after dark” and we believed it", "Ann Volk"),
         ("direct", "Nobody on the quay reads the posters", "Per Lind")]
+
+
+def test_action_beat_with_a_pronoun_goes_to_the_person_before():
+    found = extract_text("Harbour board meets again\n\nCouncillor Ruth Amsel spoke last.\n\n"
+                         "“The ferry is”—she paused—“finished for this year.”")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("direct", "The ferry is … finished for this year.", "Ruth Amsel")]
