@@ -124,3 +124,18 @@ def test_action_beat_with_a_pronoun_goes_to_the_person_before():
                          "“The ferry is”—she paused—“finished for this year.”")
     assert [(s.kind, s.text, s.speaker) for s in found] == [
         ("direct", "The ferry is … finished for this year.", "Ruth Amsel")]
+
+
+# a quote paragraph with no cue after a paragraph about someone else
+def test_quote_paragraph_after_a_paragraph_about_someone_else_is_theirs():
+    found = extract_text("Harbour board meets again\n\nJo Park said the ferry would run all winter.\n\n"
+                         "Mayor Ines Kolar walked along the quay on Monday.\n\n“We cannot keep patching this pier.”")
+    assert [(s.kind, s.text, s.speaker) for s in found] == [
+        ("indirect", "the ferry would run all winter", "Jo Park"),
+        ("direct", "We cannot keep patching this pier.", "Ines Kolar")]
+
+
+def test_a_quote_that_names_the_person_is_not_by_them():
+    found = extract_text("Harbour board meets again\n\nJo Park said the ferry would run all winter.\n\n"
+                         "Mayor Ines Kolar was named harbour chief on Monday.\n\n“Ines knows every pier on this coast.”")
+    assert [s.speaker for s in found] == ["Jo Park", "Jo Park"]

@@ -332,6 +332,13 @@ def subject_before_quote(p: Paragraph, qi: int) -> Mention | None:
     return m
 
 
+def _person_name(m: Mention, toks) -> bool:
+    """A name of two words or more, or one after a title ("Mayor Quayle"), every word of the phrase
+    capitalized: not a capitalized opener ("But", "Yet") nor "X’s latest documents show Y" read as a name."""
+    return m.name is not None and (m.name[1] > m.name[0] or m.role is not None) and all(
+        capitalized(t) for t in toks[m.first:m.last + 1] if t.is_word)
+
+
 def intro_line(p: Paragraph) -> tuple[Mention, Cue | None] | None:
     """A paragraph that only says who speaks next and ends in a colon: "And from Chairwoman Y:",
     "From the desk of X, senior analyst, Z:", or a transcript's "… Senator X replied:". Returns the
@@ -378,6 +385,26 @@ def intro_statement(intro: Paragraph, p: Paragraph) -> Attribution | None:
         return None
     a = make(intro, "direct", spans, cue, m, cue_word=None if cue else ":", quotes=quotes, open_end=open_end)
     return replace(a, paragraph=p.index)
+
+
+def about_someone(before: Paragraph, a: Attribution) -> Attribution | None:
+    """A quote paragraph with no cue of its own (``a`` borrows a speaker) right after a paragraph with no
+    statement whose first sentence is about a named person ("Mayor X turned to the front row.") is that
+    person's, not the last speaker's: the statement with X as its mention. Not when the quote names X
+    ("Anil brings years of experience": said about him, not by him)."""
+    toks = before.tokens
+    if before.quotes or before.cues or not toks:
+        return None
+    lo, hi = before.sentences[0]
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or not _person_name(m, toks) or m.name[1] != m.last or m.first != lo or m.last + 1 > hi \
+            or not toks[m.last + 1].text.islower():
+        return None     # the phrase is the name ("X’s budget documents show …" is not about X speaking)
+    said = {w.lower() for s, e in a.spans for w in before.source[s:e].replace("’", " ").split()}
+    if any(t.lower in said for t in toks[m.name[0]:m.name[1] + 1] if t.is_word):
+        return None
+    b = make(before, a.kind, a.spans, None, m, quotes=a.quotes, open_end=a.open_end)
+    return replace(b, paragraph=a.paragraph)
 
 
 def colon_quote(p: Paragraph, qi: int) -> Mention | None:
