@@ -139,3 +139,13 @@ def test_a_quote_that_names_the_person_is_not_by_them():
     found = extract_text("Harbour board meets again\n\nJo Park said the ferry would run all winter.\n\n"
                          "Mayor Ines Kolar was named harbour chief on Monday.\n\n“Ines knows every pier on this coast.”")
     assert [s.speaker for s in found] == ["Jo Park", "Jo Park"]
+
+
+def test_quote_then_name_then_any_verb():
+    s = one("“The ferry will not run again before the spring thaw,” Olaf Brenner wheezed.")
+    assert (s.kind, s.text, s.speaker, s.cue) == ("direct", "The ferry will not run again before the spring thaw",
+                                                  "Olaf Brenner", "wheezed")
+
+
+def test_quote_then_name_then_a_verb_with_an_object_is_not_a_frame():
+    assert run("“Never,” Anna Blum proved the point.") == []

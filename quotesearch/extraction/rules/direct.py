@@ -63,25 +63,35 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
 
 
 def _inverted_any_verb(p: Paragraph, qi: int, j: int, hi: int):
-    """“…,” grumbled Rosa Delacroix / “…?” sighs union steward Tomas Brekke: a quote closed on a comma
-    (or ? !), then a lowercase verb in -ed/-s or an irregular past, then a proper name ending the frame
-    or followed by a comma: the construction itself marks speech, whatever the verb."""
+    """“…,” grumbled Rosa Delacroix / “…?” sighs union steward Tomas Brekke / “…,” Rosa Delacroix
+    grumbled: a quote closed on a comma (or ? !), then a lowercase verb in -ed/-s or an irregular past
+    and a proper name, in either order, ending the frame or followed by a comma: the construction itself
+    marks speech, whatever the verb."""
     toks = p.tokens
     q = p.quotes[qi]
     if not q.closed or p.source[q.start:q.end].rstrip()[-1:] not in (",", "?", "!") or j + 1 > hi:
         return None
-    verb = toks[j]
-    low = verb.lower
-    if not (verb.is_word and verb.text.islower() and low not in lexicon.stop_words()
-            and (low.endswith(("ed", "s")) or low in lexicon.words("irregular_past"))):
-        return None
-    m = np_after(toks, j + 1, hi)
-    if m is None or m.name is None:
-        return None
-    end = m.appositive[1] if m.appositive else m.last
+    if _any_verb(toks[j]):
+        m = np_after(toks, j + 1, hi)
+        if m is None or m.name is None:
+            return None
+        end = m.appositive[1] if m.appositive else m.last
+        verb = j
+    else:                       # “…,” Rosa Delacroix grumbled.
+        m = np_after(toks, j, hi, appositive=False)
+        if m is None or m.name is None or m.first != j or m.last + 1 > hi or not _any_verb(toks[m.last + 1]):
+            return None
+        end = verb = m.last + 1
     if end < hi and toks[end + 1].text not in ",.;!?":
         return None     # "“…,” proved Rosa's point": the name goes on into a clause of its own
-    return Cue(j, j, low, False, False), m, None, hi
+    return Cue(verb, verb, toks[verb].lower, False, False), m, None, hi
+
+
+def _any_verb(t) -> bool:
+    """A lowercase word in -ed or -s or an irregular past: a verb where the construction expects one."""
+    low = t.lower
+    return t.is_word and t.text.islower() and low not in lexicon.stop_words() and (
+        low.endswith(("ed", "s")) or low in lexicon.words("irregular_past"))
 
 
 def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> bool:
