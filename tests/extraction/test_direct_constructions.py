@@ -149,3 +149,9 @@ def test_quote_then_name_then_any_verb():
 
 def test_quote_then_name_then_a_verb_with_an_object_is_not_a_frame():
     assert run("“Never,” Anna Blum proved the point.") == []
+
+
+def test_quote_split_by_a_cue_between_dashes_is_one_statement():
+    s = one("“The ferry timetable is”—said Councillor Noor Haddad—“not going to change this winter.”")
+    assert (s.kind, s.speaker, s.text) == ("direct", "Noor Haddad",
+                                           "The ferry timetable is … not going to change this winter.")

@@ -194,9 +194,9 @@ def _quote_then_cue_statement(p: Paragraph, qi: int, hit) -> tuple[Attribution |
         return make(p, "mixed", [(toks[lo].start, q.end)], cue, m, outlet, quotes=[q]), frozenset((qi,))
     spans, quotes, taken = [(q.start, q.end)], [q], {qi}
     nxt = qi + 1
-    if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
+    if (toks[hi].text == "," or toks[hi].text in _DASHES) and nxt < len(p.quotes) and hi + 1 < len(toks) \
             and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, p.cues_at):
-        nq = p.quotes[nxt]                         # “A,” X said, “B.”
+        nq = p.quotes[nxt]                         # “A,” X said, “B.” / “A”—she said—“B.”
         spans.append((nq.start, nq.end))
         quotes.append(nq)
         taken.add(nxt)
