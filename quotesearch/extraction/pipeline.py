@@ -18,6 +18,7 @@ from .coreference import resolve
 from .document import Document
 from .paragraph import Attribution
 from .quotes import starts_with_quote
+from .rules.direct import about_someone, intro_statement
 from . import rules as _rules
 from ..ingest.read import article_from_text
 from ..models import Article, Statement
@@ -56,6 +57,12 @@ def attributions(doc: Document, rules: Iterable[tuple[str, _rules.Rule]] = _rule
     claimed: set[int] = set()
     for index, p in enumerate(doc.paragraphs):
         found = _one_per_start(_rules.run(p, rules), claimed)
+        intro = intro_statement(doc.paragraphs[index - 1], p) if index > 0 else None
+        if intro is not None:           # "And from Chairwoman Y:" / "Senator X replied:" before this paragraph
+            claimed.add(intro.spans[0][0])
+            found = [intro]
+        elif found and found[0].inherit and index > 1 and not (out and out[-1].paragraph == index - 1):
+            found[0] = about_someone(doc.paragraphs[index - 1], found[0]) or found[0]   # not the last speaker blindly
         if _continues(doc, index, out[open_at] if open_at is not None else None, found):
             cont = found.pop(0)         # a multi-paragraph quote: one statement over both paragraphs
             out[open_at] = replace(out[open_at], spans=out[open_at].spans + cont.spans, open_end=cont.open_end)

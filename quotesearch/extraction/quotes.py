@@ -155,9 +155,17 @@ def uses_single_quotes(text: str) -> bool:
 
 
 def find_quotes(text: str, start: int, end: int, single_style: bool) -> list[Quote]:
-    """Quotes in one paragraph: double marks when it has any, else single marks if the article uses them."""
+    """Quotes in one paragraph: double marks when it has any (unless every double-quoted stretch lies
+    inside a single-quoted one: single marks outside, double inside), else single marks if the article
+    uses them."""
     if has_double_marks(text, start, end):
-        return double_quotes(text, start, end)
+        doubles = double_quotes(text, start, end)
+        if single_style or "‘" in text[start:end]:
+            singles = single_quotes(text, start, end)
+            if singles and doubles and all(any(s.start <= d.open and d.outer_end <= s.end for s in singles)
+                                           for d in doubles):
+                return singles  # ‘He told me “never again”,’ she said: the double marks are the inner ones
+        return doubles
     if single_style or "‘" in text[start:end]:
         return single_quotes(text, start, end)
     return []

@@ -8,8 +8,8 @@ from .. import lexicon
 from ..cues import Cue
 from . import NOTHING, Found, Taken
 from .frames import after_cue, main_subject, speaker_before
-from ..mentions import Mention, np_after
-from ..paragraph import (MIN_CONTENT_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
+from ..mentions import Mention, capitalized, np_after
+from ..paragraph import (MIN_CONTENT_WORDS, SENTENCE_END, Attribution, Paragraph, clean_span, extend_over_quotes, frame_end,
                         kind_of, make)
 
 _INTRO = ":,—–-"
@@ -38,6 +38,10 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
         m = _inverted_speaker(p, cue, hi)
         return (cue, m, None, hi) if m is not None else None
+    if cue is None and not any(c in cues_at for c in range(j, hi + 1)):   # "…,” retired Gen. X told: the cue's
+        inverted = _inverted_any_verb(p, qi, j, hi)
+        if inverted is not None:
+            return inverted
     for c in range(j, min(hi, j + 45) + 1):
         cue = cues_at.get(c)
         if cue is None or cue.phrase or cue.mixed_only:
@@ -56,6 +60,38 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
             return None  # "“….” The company said its moves had worked": a statement of its own
         return cue, m, outlet, hi
     return None
+
+
+def _inverted_any_verb(p: Paragraph, qi: int, j: int, hi: int):
+    """“…,” grumbled Rosa Delacroix / “…?” sighs union steward Tomas Brekke / “…,” Rosa Delacroix
+    grumbled: a quote closed on a comma (or ? !), then a lowercase verb in -ed/-s or an irregular past
+    and a proper name, in either order, ending the frame or followed by a comma: the construction itself
+    marks speech, whatever the verb."""
+    toks = p.tokens
+    q = p.quotes[qi]
+    if not q.closed or p.source[q.start:q.end].rstrip()[-1:] not in (",", "?", "!") or j + 1 > hi:
+        return None
+    if _any_verb(toks[j]):
+        m = np_after(toks, j + 1, hi)
+        if m is None or m.name is None:
+            return None
+        end = m.appositive[1] if m.appositive else m.last
+        verb = j
+    else:                       # “…,” Rosa Delacroix grumbled.
+        m = np_after(toks, j, hi, appositive=False)
+        if m is None or m.name is None or m.first != j or m.last + 1 > hi or not _any_verb(toks[m.last + 1]):
+            return None
+        end = verb = m.last + 1
+    if end < hi and toks[end + 1].text not in ",.;!?":
+        return None     # "“…,” proved Rosa's point": the name goes on into a clause of its own
+    return Cue(verb, verb, toks[verb].lower, False, False), m, None, hi
+
+
+def _any_verb(t) -> bool:
+    """A lowercase word in -ed or -s or an irregular past: a verb where the construction expects one."""
+    low = t.lower
+    return t.is_word and t.text.islower() and low not in lexicon.stop_words() and (
+        low.endswith(("ed", "s")) or low in lexicon.words("irregular_past"))
 
 
 def _role_prefix(p: Paragraph, j: int, first: int, cues_at: dict[int, Cue]) -> bool:
@@ -158,9 +194,9 @@ def _quote_then_cue_statement(p: Paragraph, qi: int, hit) -> tuple[Attribution |
         return make(p, "mixed", [(toks[lo].start, q.end)], cue, m, outlet, quotes=[q]), frozenset((qi,))
     spans, quotes, taken = [(q.start, q.end)], [q], {qi}
     nxt = qi + 1
-    if toks[hi].text == "," and nxt < len(p.quotes) and hi + 1 < len(toks) \
+    if (toks[hi].text == "," or toks[hi].text in _DASHES) and nxt < len(p.quotes) and hi + 1 < len(toks) \
             and p.quote_of[hi + 1] == nxt and not quote_then_cue(p, nxt, p.cues_at):
-        nq = p.quotes[nxt]                         # “A,” X said, “B.”
+        nq = p.quotes[nxt]                         # “A,” X said, “B.” / “A”—she said—“B.”
         spans.append((nq.start, nq.end))
         quotes.append(nq)
         taken.add(nxt)
@@ -190,6 +226,19 @@ def direct_rule(p: Paragraph, taken: Taken) -> Found:
     for qi, q in enumerate(p.quotes):
         if qi in done:
             continue
+        beat = action_beat(p, qi)
+        if beat is not None:                        # “A”—she paused—“B”: one statement
+            nq = p.quotes[qi + 1]
+            hit = quote_then_cue(p, qi + 1, cues_at)
+            if hit and _opens_sentence(p, p.quote_tokens(qi)[0]):
+                cue, m, outlet = hit[0], hit[1], hit[2]
+                used.add(cue.first)
+            else:
+                cue, m, outlet = None, beat, None
+            done |= {qi, qi + 1}
+            out.append(make(p, "direct", [(q.start, q.end), (nq.start, nq.end)], cue, m, outlet,
+                            cue_word=None if cue else "—", quotes=[q, nq], open_end=not nq.closed))
+            continue
         hit = quote_then_cue(p, qi, cues_at)
         if hit:
             a, quotes = _quote_then_cue_statement(p, qi, hit)
@@ -209,7 +258,163 @@ def direct_rule(p: Paragraph, taken: Taken) -> Found:
         if m is not None:
             done.add(qi)
             out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed, cue_word=":"))
+            continue
+        sig = dash_signature(p, qi)
+        if sig is not None:
+            done.add(qi)
+            out.append(make(p, "direct", [(q.start, q.end)], None, sig, quotes=[q], cue_word=p.tokens[
+                p.quote_tokens(qi)[1] + 1].text))
+            continue
+        m = subject_before_quote(p, qi)
+        if m is not None:
+            done.add(qi)
+            out.append(make(p, "direct", [(q.start, q.end)], None, m, quotes=[q], open_end=not q.closed))
     return Found(tuple(out), frozenset(used), frozenset(done - taken.quotes)) if out else NOTHING
+
+
+_DASHES = ("-", "—", "–", "--")
+
+
+def dash_signature(p: Paragraph, qi: int) -> Mention | None:
+    """“…” — Chairwoman Lucia Fenwick-Addo / “…” -Commissioner X: a paragraph that is one closed quote,
+    then a dash and a name (titles before it, an appositive after it) and nothing else."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    q = p.quotes[qi]
+    if not q.closed or any(t.is_word for t in toks[:first]) or last + 2 >= len(toks) \
+            or toks[last + 1].text not in _DASHES:
+        return None
+    hi = len(toks) - 1
+    while hi > last + 1 and toks[hi].text in ".":
+        hi -= 1
+    m = np_after(toks, last + 2, hi)
+    if m is None or m.name is None or (m.appositive[1] if m.appositive else m.last) != hi:
+        return None
+    return m
+
+
+def action_beat(p: Paragraph, qi: int) -> Mention | None:
+    """“The library hours are”—Councillor X leaned towards the microphone—“not up for negotiation”:
+    a closed quote, a dash, a clause with no quote and no cue whose subject can speak, a dash, and the
+    next quote at once. Returns the clause's subject."""
+    toks = p.tokens
+    if qi + 1 >= len(p.quotes) or not p.quotes[qi].closed:
+        return None
+    last = p.quote_tokens(qi)[1]
+    nfirst = p.quote_tokens(qi + 1)[0]
+    if last + 3 >= nfirst or toks[last + 1].text not in _DASHES or toks[nfirst - 1].text not in _DASHES:
+        return None
+    lo, hi = last + 2, nfirst - 2
+    if any(toks[i].text in _DASHES or toks[i].text in SENTENCE_END or i in p.cues_at for i in range(lo, hi + 1)):
+        return None
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or not (m.name or m.head in lexicon.pronouns()) or m.last >= hi:
+        return None
+    verb = toks[m.last + 1]
+    return m if verb.is_word and verb.text.islower() else None
+
+
+_BEAT_WORDS = 15     # an action sentence before a quote is short
+
+
+def subject_before_quote(p: Paragraph, qi: int) -> Mention | None:
+    """Mayor X turned to the front row. “We should have closed that road.”: a quote that is a sentence
+    of its own, right after a short one-clause sentence with no quote and no cue whose subject is a
+    named person or a he/she; the quote is that person's. A paragraph with a cue anywhere is left to the cue."""
+    toks = p.tokens
+    first, last = p.quote_tokens(qi)
+    q = p.quotes[qi]
+    if p.cues or not q.closed or p.source[q.start:q.end].rstrip()[-1:] not in SENTENCE_END \
+            or p.words_between(first, last) < MIN_CONTENT_WORDS:
+        return None
+    s = p.sent_of[first]
+    if s == 0 or not _opens_sentence(p, first) or p.sentences[s][0] != first:
+        return None
+    lo, hi = p.sentences[s - 1]
+    if any(p.quote_of[i] is not None or toks[i].text in ",;:—–" for i in range(lo, hi + 1)) \
+            or toks[hi].text != "." or p.words_between(lo, hi) > _BEAT_WORDS:
+        return None     # one short clause: "X turned to the front row." (not "Y won't, but X wants …")
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or m.last + 1 >= hi or not toks[m.last + 1].text.islower():
+        return None
+    if m.name is None and toks[m.first].lower not in ("he", "she"):
+        return None
+    return m
+
+
+def _person_name(m: Mention, toks) -> bool:
+    """A name of two words or more, or one after a title ("Mayor Quayle"), every word of the phrase
+    capitalized: not a capitalized opener ("But", "Yet") nor "X’s latest documents show Y" read as a name."""
+    return m.name is not None and (m.name[1] > m.name[0] or m.role is not None) and all(
+        capitalized(t) for t in toks[m.first:m.last + 1] if t.is_word)
+
+
+def intro_line(p: Paragraph) -> tuple[Mention, Cue | None] | None:
+    """A paragraph that only says who speaks next and ends in a colon: "And from Chairwoman Y:",
+    "From the desk of X, senior analyst, Z:", or a transcript's "… Senator X replied:". Returns the
+    speaker and the cue (None for a "from" line)."""
+    toks = p.tokens
+    if p.quotes or len(toks) < 3 or toks[-1].text != ":" or any(t.text == ":" for t in toks[:-1]):
+        return None
+    hi = len(toks) - 2
+    cue = next((c for c in p.cues if c.last == hi and not c.phrase and not c.mixed_only), None)
+    if cue is not None:         # "referring to the trade boycott—Senator X replied:"
+        lo = max((i + 1 for i in range(cue.first) if toks[i].text in _DASHES or toks[i].text in SENTENCE_END
+                  or toks[i].text == ";"), default=0)
+        m, negated = speaker_before(p, cue, lo)
+        return (m, cue) if m is not None and not negated and (m.name or m.head in lexicon.pronouns()) else None
+    k = 1 if toks[0].lower in ("and", "but", "also") else 0
+    if toks[k].lower != "from" or p.cues or p.words_between(0, hi) > 20:
+        return None
+    k += 1
+    if toks[k].lower == "the" and k + 3 <= hi and toks[k + 2].lower == "of" and toks[k + 1].text.islower() \
+            and capitalized(toks[k + 3]):
+        k += 3                  # "from the desk of", "from the office of" + a name
+    m = np_after(toks, k, hi)
+    if m is None or m.name is None or m.first != k:
+        return None
+    return m, None
+
+
+def intro_statement(intro: Paragraph, p: Paragraph) -> Attribution | None:
+    """The statement of paragraph ``p`` after an intro line (``intro_line``): its quotes when it is
+    made of quotes only; its whole text, as direct speech without marks, after a transcript's
+    "X replied:"."""
+    found = intro_line(intro)
+    if found is None or not p.tokens:
+        return None
+    m, cue = found
+    outside = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+    if p.quotes and not outside:
+        spans = [(q.start, q.end) for q in p.quotes]
+        quotes, open_end = list(p.quotes), not p.quotes[-1].closed
+    elif not p.quotes and cue is not None and p.words_between(0, len(p.tokens) - 1) >= MIN_CONTENT_WORDS \
+            and p.tokens[-1].text in SENTENCE_END:      # an answer in sentences, not a list of points
+        spans, quotes, open_end = [(p.start, p.end)], [], False
+    else:
+        return None
+    a = make(intro, "direct", spans, cue, m, cue_word=None if cue else ":", quotes=quotes, open_end=open_end)
+    return replace(a, paragraph=p.index)
+
+
+def about_someone(before: Paragraph, a: Attribution) -> Attribution | None:
+    """A quote paragraph with no cue of its own (``a`` borrows a speaker) right after a paragraph with no
+    statement whose first sentence is about a named person ("Mayor X turned to the front row.") is that
+    person's, not the last speaker's: the statement with X as its mention. Not when the quote names X
+    ("Anil brings years of experience": said about him, not by him)."""
+    toks = before.tokens
+    if before.quotes or before.cues or not toks:
+        return None
+    lo, hi = before.sentences[0]
+    m = np_after(toks, lo, hi, appositive=False)
+    if m is None or not _person_name(m, toks) or m.name[1] != m.last or m.first != lo or m.last + 1 > hi \
+            or not toks[m.last + 1].text.islower():
+        return None     # the phrase is the name ("X’s budget documents show …" is not about X speaking)
+    said = {w.lower() for s, e in a.spans for w in before.source[s:e].replace("’", " ").split()}
+    if any(t.lower in said for t in toks[m.name[0]:m.name[1] + 1] if t.is_word):
+        return None
+    b = make(before, a.kind, a.spans, None, m, quotes=a.quotes, open_end=a.open_end)
+    return replace(b, paragraph=a.paragraph)
 
 
 def colon_quote(p: Paragraph, qi: int) -> Mention | None:
