@@ -336,8 +336,25 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
         return None
     m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
+        named = _name_after_role(tokens, m, last + 2, hi)
+        if named is not None:
+            return named
         return replace(m, appositive=appositive_after(tokens, last + 2, hi))
     return m
+
+
+def _name_after_role(tokens: list[Token], m: Mention, j: int, hi: int) -> Mention | None:
+    """"said a spokesman for the party, Derek Quinlan.": an unnamed role, a comma and a bare name that
+    ends the clause; the name is the speaker and the role its appositive."""
+    if m.name is not None or not tokens[m.first].text.islower() or not (
+            m.head in lexicon.anonymous_heads() or m.head in lexicon.titles()):
+        return None
+    n = np_after(tokens, j, hi, appositive=False)
+    if n is None or n.first != j or n.name != (n.first, n.last) or _pronoun(tokens[j].lower):
+        return None
+    if n.last < hi and tokens[n.last + 1].text not in ",.;!?":
+        return None
+    return replace(n, appositive=(m.first, m.last))
 
 
 # what the word at k does to a phrase read forwards (``_word_after``)

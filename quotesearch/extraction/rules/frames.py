@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
-from ..mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
+from ..mentions import Mention, appositive_before, capitalized, is_title, np_after, np_before, text_of
 from ..paragraph import Paragraph
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
@@ -122,7 +122,8 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
     if start is not None and start <= hi and not _fronted_opener(p, start, hi):
         m = np_after(toks, start, hi, appositive=False)
         if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
-                                                     and toks[m.last + 2].text == ","):
+                                                     and toks[m.last + 2].text == ",") \
+                and not _time_phrase_before_comma(p, m.last + 1, hi):
             return m
     # the fronted phrases: each comma within a few words of the last one
     k = lo
@@ -136,6 +137,23 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
         if m is not None and can_speak(p, m) and not _place_after_comma(p, comma, m, hi):
             return m
         k = comma + 1
+
+
+_TIME_LINKS = frozenset({"after", "before", "later", "earlier", "ago"})
+
+
+def _time_phrase_before_comma(p: Paragraph, k: int, hi: int) -> bool:
+    """"Minutes after the whistle, …", "Hours before the vote, …": the opening phrase is a time adjunct
+    when an "after"/"before" follows it and a comma comes before any verb."""
+    toks = p.tokens
+    if k > hi or toks[k].lower not in _TIME_LINKS:
+        return False
+    for i in range(k + 1, min(hi, k + 10) + 1):
+        if toks[i].text == ",":
+            return True
+        if p.quote_of[i] is not None or toks[i].lower in lexicon.auxiliaries() or _verb_like(p, i, k + 1):
+            return False
+    return False
 
 
 def can_speak(p: Paragraph, m: Mention) -> bool:
@@ -467,7 +485,9 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     outer = np_before(toks, prev_comma - 1, lo)
     if outer is None:
         return None
-    if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
+    titled_of = outer.name is not None and outer.role is not None and toks[outer.role[1]].lower == "of" \
+        and is_title(toks[outer.role[0]])                 # "Minister of Fisheries": a role, not a name
+    if inner is not None and inner.first == prev_comma + 1 and inner.name and (not outer.name or titled_of):
         return replace(inner, appositive=(outer.first, outer.last))     # "the coach, Mark Bell, said"
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
