@@ -57,3 +57,27 @@ def test_case_12_spokesman_appositive():
     expected = [json.loads(line) for line in base.with_suffix(".expected.jsonl").read_text().splitlines() if line]
     got = extract_text(base.with_suffix(".txt").read_text())
     assert [(s.kind, s.speaker.lower()) for s in got] == [(e["kind"], e["speaker"].lower()) for e in expected]
+
+
+# -- §4 lists and titles are not cut to their last part ------------------------------------
+
+def test_example_list_before_cue_is_the_whole_subject():
+    assert records("Nations like Norway, Chile, and Peru say they will cut the quotas.") == [
+        ("indirect", "Nations like Norway, Chile, and Peru", None, "they will cut the quotas")]
+
+
+def test_example_list_subject_of_participle():
+    got = records("Nations like Norway, Chile and Peru have set quotas for years, saying they aim to protect "
+                  "the stocks.")
+    assert [(r[1], r[3]) for r in got] == [("Nations like Norway, Chile and Peru", "they aim to protect the stocks")]
+
+
+def test_such_as_list():
+    assert [r[1] for r in records("Groups such as Oxfam and Amnesty said the talks had failed.")] == [
+        "Groups such as Oxfam and Amnesty"]
+
+
+def test_document_title_with_comma():
+    got = records("The council is buying boats as Fleet Review Report, 2021 Harbour District report indicates "
+                  "the old ones leak.")
+    assert got == [("indirect", "Fleet Review Report, 2021 Harbour District report", None, "the old ones leak")]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from .. import lexicon
+from ...lexicons import lines as lexicon_lines
 from ..cues import Cue
 from ..mentions import Mention, appositive_before, capitalized, is_title, np_after, np_before, text_of
 from ..paragraph import Paragraph
@@ -121,7 +123,12 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
     start = sentence_start(p, lo, hi)
     if start is not None and start <= hi and not _fronted_opener(p, start, hi):
         m = np_after(toks, start, hi, appositive=False)
-        if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
+        listed = with_list_after(p, m, hi) if m is not None else None
+        if listed is not m:
+            m = listed                                  # "Countries like A, B and C": a list names speakers
+        elif m is not None and not can_speak(p, m):
+            m = None
+        if m is not None and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
                                                      and toks[m.last + 2].text == ",") \
                 and not _time_phrase_before_comma(p, m.last + 1, hi):
             return m
@@ -154,6 +161,95 @@ def _time_phrase_before_comma(p: Paragraph, k: int, hi: int) -> bool:
         if p.quote_of[i] is not None or toks[i].lower in lexicon.auxiliaries() or _verb_like(p, i, k + 1):
             return False
     return False
+
+
+@cache
+def _list_openers() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(line.lower().split()) for line in lexicon_lines("list_openers.txt"))
+
+
+def _list_item_end(p: Paragraph, k: int, hi: int) -> int | None:
+    """The last token of a capitalized name starting at ``k`` (a list item), or None."""
+    toks = p.tokens
+    if k > hi or not capitalized(toks[k]) or p.quote_of[k] is not None:
+        return None
+    while k + 1 <= hi and (capitalized(toks[k + 1]) and p.quote_of[k + 1] is None
+                           or toks[k + 1].text in "-&" and k + 2 <= hi and capitalized(toks[k + 2])):
+        k += 1
+    return k
+
+
+def with_list_after(p: Paragraph, m: Mention, hi: int) -> Mention:
+    """"Countries like China, Iran, and Russia": a subject followed by an example list of names runs to
+    the list's last name (the head stays "countries")."""
+    toks = p.tokens
+    k = m.last + 1
+    opener = next((o for o in _list_openers() if tuple(t.lower for t in toks[k:k + len(o)]) == o), None)
+    if opener is None:
+        return m
+    end = _list_item_end(p, k + len(opener), hi)
+    if end is None:
+        return m
+    while True:
+        i = end + 1
+        if i <= hi and toks[i].text == ",":
+            i += 1
+        if i <= hi and toks[i].lower in ("and", "or"):
+            nxt = _list_item_end(p, i + 1, hi)
+            if nxt is None:
+                return m
+            end = nxt
+            break
+        if i == end + 1:
+            break                                       # no comma and no conjunction: the list ends
+        nxt = _list_item_end(p, i, hi)
+        if nxt is None:
+            return m
+        end = nxt
+    return Mention(m.first, end, head=m.head, role=(m.first, end) if m.name is None else None)
+
+
+def with_list_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"Nations like Norway, Chile, and Peru say": a phrase read left that is the last item of an example
+    list is the whole subject."""
+    toks = p.tokens
+    if m.name is None or m.first != m.name[0]:
+        return m
+    i = m.first - 1
+    seen = False
+    while i >= lo:
+        if toks[i].text == "," or toks[i].lower in ("and", "or") and not seen:
+            seen = seen or toks[i].lower in ("and", "or")
+            i -= 1
+            continue
+        if not capitalized(toks[i]):
+            break
+        while i - 1 >= lo and capitalized(toks[i - 1]):
+            i -= 1
+        i -= 1
+    for o in _list_openers():
+        start = i - len(o) + 1
+        if start > lo and tuple(t.lower for t in toks[start:i + 1]) == o:
+            head = np_before(toks, start - 1, lo)
+            if head is not None and head.name is None or head is not None and head.name == (head.first, head.last) \
+                    and toks[head.last].lower.endswith("s"):
+                whole = with_list_after(p, head, m.last)
+                if whole.last == m.last:
+                    return whole
+    return m
+
+
+def with_title_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"Energy Access Survey, 2016 Northern Region report indicates": a document phrase after a comma
+    and a capitalized title ending in a document noun is one title with a comma inside."""
+    toks = p.tokens
+    if m.head not in lexicon.document_nouns() or m.first - 2 < lo or toks[m.first - 1].text != ",":
+        return m
+    prev = np_before(toks, m.first - 2, lo)
+    if prev is None or prev.name is None or prev.name[1] != m.first - 2 or not capitalized(toks[m.first - 2]) \
+            or toks[m.first - 2].lower not in lexicon.document_nouns():
+        return m
+    return Mention(prev.first, m.last, head=m.head)
 
 
 def can_speak(p: Paragraph, m: Mention) -> bool:
@@ -271,6 +367,8 @@ def _speaker_of_phrase_before(p: Paragraph, cue: Cue, j: int, lo: int) -> Mentio
     a statement saying …"), the subject of the verb that issued it."""
     toks = p.tokens
     m = np_before(toks, j, lo)
+    if m is not None:
+        m = with_title_before(p, with_list_before(p, m, lo), lo)
     if m is not None and toks[cue.first].lower.endswith("ing"):
         verb = _verb_before_document(p, m, lo)
         if verb is not None:
