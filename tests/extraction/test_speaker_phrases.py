@@ -81,3 +81,24 @@ def test_document_title_with_comma():
     got = records("The council is buying boats as Fleet Review Report, 2021 Harbour District report indicates "
                   "the old ones leak.")
     assert got == [("indirect", "Fleet Review Report, 2021 Harbour District report", None, "the old ones leak")]
+
+
+# -- §6 frames ------------------------------------------------------------------------------
+
+def test_urge_addressee_to():
+    assert records("Mayor Ola Brun urged the council to reopen the library before winter.") == [
+        ("indirect", "Ola Brun", "Mayor", "to reopen the library before winter")]
+
+
+def test_urge_without_content_is_no_statement():
+    assert records("Mayor Ola Brun urged restraint.") == []
+
+
+def test_attributing_quoted_fragment_to():
+    got = records('Senator Ivo Rask spoke for an hour, attributing "online sabotage" to foreign agents.')
+    assert got == [("mixed", "Ivo Rask", "Senator", '"online sabotage" to foreign agents')]
+
+
+def test_possessive_addressee_is_skipped_whole():
+    assert records("Coach Eva Lind told her players that the final is on Sunday.") == [
+        ("indirect", "Eva Lind", "Coach", "the final is on Sunday")]

@@ -649,6 +649,13 @@ def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
     if j > hi:
         return j, None
     m = np_after(p.tokens, j, hi, appositive=False)
+    toks = p.tokens
+    if m is not None and m.first == m.last and toks[j].lower in lexicon.determiners() and j + 1 <= hi:
+        # "reminded her players that …": a possessive before a noun, not the pronoun "her"
+        noun = np_after(toks, j + 1, hi, appositive=False, any_head=True)
+        if noun is not None and toks[noun.first].text.islower() and noun.last + 1 <= hi \
+                and toks[noun.last + 1].lower in ("that", "to", "of"):
+            m = noun
     if m is None:
         # a bare addressee: "told reporters", "told them"
         return (j + 1 if p.tokens[j].is_word and p.tokens[j].text.islower() else j), None
