@@ -102,3 +102,19 @@ def test_attributing_quoted_fragment_to():
 def test_possessive_addressee_is_skipped_whole():
     assert records("Coach Eva Lind told her players that the final is on Sunday.") == [
         ("indirect", "Eva Lind", "Coach", "the final is on Sunday")]
+
+
+# -- §6 noun cues with a possessor ----------------------------------------------------------
+
+def test_possessive_pronoun_speech_noun_that_quote():
+    got = records('Ivo Rask spoke in Tartu. His remarks that "the river is dying" followed a protest by farmers.')
+    assert got == [("mixed", "Ivo Rask", None, '"the river is dying"')]
+
+
+def test_possessive_name_speech_noun_that_quote():
+    got = records('The farmers met in Tartu. Ivo Rask\'s warning that "the river is dying" was ignored.')
+    assert [(r[0], r[1], r[3]) for r in got] == [("mixed", "Ivo Rask", '"the river is dying"')]
+
+
+def test_speech_noun_without_quote_is_no_statement():
+    assert records("Ivo Rask spoke in Tartu. Her claim that the river is dying was ignored.") == []

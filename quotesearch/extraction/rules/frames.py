@@ -10,7 +10,8 @@ from .. import lexicon
 from ...lexicons import lines as lexicon_lines
 from ..cues import Cue
 from ..mentions import Mention, appositive_before, capitalized, is_title, np_after, np_before, text_of
-from ..paragraph import Paragraph
+from ..paragraph import Attribution, Paragraph, make
+from . import NOTHING, Found, Taken
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
@@ -701,3 +702,49 @@ def skip_place(p: Paragraph, k: int, hi: int) -> int:
         if toks[i].text in ",:;":
             return i + 1 if i + 1 <= hi and toks[i + 1].lower != "and" else i
     return hi + 1
+
+
+def possessed_noun_quote(p: Paragraph, qi: int) -> tuple[Mention, int] | None:
+    """"His remarks that “…”", "Kell's warning that “…”": a speech noun (lexicons/cue_nouns.txt) with a
+    possessor, "that" and a quote. Returns (the possessor as speaker, the noun's token index)."""
+    toks = p.tokens
+    first, _ = p.quote_tokens(qi)
+    that = first - 1
+    if that - 2 < 0 or toks[that].lower != "that" or toks[that - 1].lower not in lexicon.words("cue_nouns") \
+            or p.quote_of[that - 2] is not None:
+        return None
+    noun = that - 1
+    k = noun - 1
+    low = toks[k].lower
+    if low in lexicon.possessive_pronouns():
+        return Mention(k, k, head=lexicon.possessive_pronouns()[low]), noun
+    if not low.endswith(("’s", "'s")):
+        return None
+    m = np_before(toks, k, max(0, k - MAX_POSSESSOR))
+    if m is None or m.name is None:
+        return None
+    return m, noun
+
+
+MAX_POSSESSOR = 8
+
+
+def possessed_noun_rule(p: Paragraph, taken: Taken) -> Found:
+    """A quote after a possessed speech noun ("His remarks that “…”") that no rule before has
+    attributed: a mixed statement of the quote, by the possessor."""
+    if not p.quotes:
+        return NOTHING
+    covered = taken.covered
+    found: list[Attribution] = []
+    done: set[int] = set()
+    for qi, q in enumerate(p.quotes):
+        if qi in taken.quotes or any(s <= q.open < e for s, e in covered):
+            continue
+        hit = possessed_noun_quote(p, qi)
+        if hit is None:
+            continue
+        m, noun = hit
+        cue = Cue(noun, noun, p.tokens[noun].lower, False, False)
+        found.append(make(p, "mixed", [(q.open, q.outer_end)], cue, m, quotes=[q]))
+        done.add(qi)
+    return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
