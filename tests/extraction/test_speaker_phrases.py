@@ -118,3 +118,14 @@ def test_possessive_name_speech_noun_that_quote():
 
 def test_speech_noun_without_quote_is_no_statement():
     assert records("Ivo Rask spoke in Tartu. Her claim that the river is dying was ignored.") == []
+
+
+def test_refer_to_as_in_relative_clause():
+    got = records('Ruth Amadi was watched long before the strike, which her lawyer Tom Abel referred to as '
+                  'police "bullying" of his client.')
+    assert [(r[0], r[1], r[3]) for r in got] == [("mixed", "Tom Abel", 'police "bullying" of his client')]
+
+
+def test_refer_to_object_as():
+    got = records('The mayor referred to the new bridge as a "white elephant" on Monday.')
+    assert [(r[0], r[1], r[3]) for r in got] == [("mixed", "The mayor", 'a "white elephant" on Monday')]

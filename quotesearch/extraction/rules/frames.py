@@ -19,6 +19,7 @@ _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "ou
                                  "while", "with", "to", "near", "behind", "across", "through", "into", "of",
                                  "about", "regarding", "when", "as", "for", "since", "by", "amid", "despite",
                                  "under", "throughout"})
+_TO_AS_SPAN = 6
 _GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
 _DASHES = frozenset({"-", "—", "–"})
 _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
@@ -669,6 +670,9 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     k, outlet = cue.last + 1, None
     if cue.lemma in lexicon.verb_frames("addressee"):
         k, outlet = object_after(p, k, hi)
+    elif cue.lemma in lexicon.verb_frames("to-as") and k <= hi and p.tokens[k].lower == "to":
+        # "referred to him as “…”", "which she referred to as “…”": what was said follows the "as"
+        k = next((i + 1 for i in range(k + 1, min(hi, k + _TO_AS_SPAN) + 1) if p.tokens[i].lower == "as"), k)
     k, adj_outlet = skip_adjuncts(p, k, hi)
     if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS and p.tokens[k].lower != "to":
         # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
