@@ -129,3 +129,16 @@ def test_refer_to_as_in_relative_clause():
 def test_refer_to_object_as():
     got = records('The mayor referred to the new bridge as a "white elephant" on Monday.')
     assert [(r[0], r[1], r[3]) for r in got] == [("mixed", "The mayor", 'a "white elephant" on Monday')]
+
+
+# -- §4 fronted phrases with a dash aside ---------------------------------------------------
+
+def test_fronted_phrase_with_double_hyphen_aside():
+    got = records("In March -- only weeks before the election -- Varga spoke at a rally, asserting that the vote "
+                  "would be fair.")
+    assert got == [("indirect", "Varga", None, "the vote would be fair")]
+
+
+def test_fronted_phrase_with_em_dash_aside():
+    got = records("In March — only weeks before the election — Varga spoke at a rally, saying the vote would be fair.")
+    assert [(r[1], r[3]) for r in got] == [("Varga", "the vote would be fair")]

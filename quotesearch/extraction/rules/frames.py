@@ -136,6 +136,12 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
             return m
     # the fronted phrases: each comma within a few words of the last one
     k = lo
+    after_dashes = _after_dash_aside(p, lo, hi)
+    if after_dashes is not None:
+        # "In May -- just months before the vote -- Munir highlighted …": the subject after the aside
+        m = np_after(toks, after_dashes, hi, appositive=False)
+        if m is not None and can_speak(p, m):
+            return m
     while True:
         comma = next((i for i in range(k, min(hi, k + 12)) if toks[i].text == ","), None)
         if comma is None:
@@ -252,6 +258,26 @@ def with_title_before(p: Paragraph, m: Mention, lo: int) -> Mention:
             or toks[m.first - 2].lower not in lexicon.document_nouns():
         return m
     return Mention(prev.first, m.last, head=m.head)
+
+
+_ASIDE_START = 6
+_ASIDE_SPAN = 20
+
+
+def _after_dash_aside(p: Paragraph, lo: int, hi: int) -> int | None:
+    """After a short fronted phrase ("In May", "Later") and a dash-bounded aside: the index after
+    the closing dash, else None."""
+    toks = p.tokens
+    open_ = next((i for i in range(lo + 1, min(hi, lo + _ASIDE_START) + 1) if toks[i].text in _DASHES), None)
+    if open_ is None or any(toks[i].text == "," or p.quote_of[i] is not None for i in range(lo, open_)):
+        return None
+    inner = open_ + 1 if open_ + 1 <= hi and toks[open_ + 1].text in _DASHES else open_
+    close = next((i for i in range(inner + 1, min(hi, inner + _ASIDE_SPAN) + 1) if toks[i].text in _DASHES), None)
+    if close is None:
+        return None
+    if close + 1 <= hi and toks[close + 1].text in _DASHES:
+        close += 1
+    return close + 1 if close + 1 <= hi else None
 
 
 def can_speak(p: Paragraph, m: Mention) -> bool:
