@@ -142,3 +142,15 @@ def test_fronted_phrase_with_double_hyphen_aside():
 def test_fronted_phrase_with_em_dash_aside():
     got = records("In March — only weeks before the election — Varga spoke at a rally, saying the vote would be fair.")
     assert [(r[1], r[3]) for r in got] == [("Varga", "the vote would be fair")]
+
+
+# -- §4 a time phrase between the auxiliary and the cue --------------------------------------
+
+def test_time_phrase_between_auxiliary_and_cue():
+    got = records("Council economist Idris Sow has over the past few months repeatedly warned that prices will rise.")
+    assert got == [("indirect", "Idris Sow", "Council economist", "prices will rise")]
+
+
+def test_time_phrase_in_the_last_weeks():
+    got = records("The minister has in the last two weeks said that the bridge is safe.")
+    assert [(r[1], r[3]) for r in got] == [("The minister", "the bridge is safe")]

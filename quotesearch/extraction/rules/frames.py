@@ -47,10 +47,38 @@ def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
             pass                                   # "Trump on Sunday said", "Clinton Tuesday said"
         elif low in ("on", "last", "this") and j + 1 < len(p.tokens) and p.tokens[j + 1].lower in lexicon.time_words():
             pass
+        elif (span := _time_span_before(p, j, lo)) is not None:
+            j = span                               # "has over the past few months (repeatedly) warned"
         elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
             break
         j -= 1
     return j, negated
+
+
+_TIME_SPAN_WORDS = 3
+
+
+@cache
+def _time_span_openers() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(line.lower().split()) for line in lexicon_lines("time_span_openers.txt"))
+
+
+def _time_span_before(p: Paragraph, j: int, lo: int) -> int | None:
+    """Where a time phrase ending at ``j`` begins ("over the past few months", "in the last two weeks"),
+    when an auxiliary stands right before it; else None."""
+    toks = p.tokens
+    if not toks[j].is_word or not toks[j].text.islower():
+        return None
+    for opener in _time_span_openers():
+        n = len(opener)
+        for start in range(j - n + 1, max(lo, j - n + 1 - _TIME_SPAN_WORDS) - 1, -1):
+            if start < lo + 1 or start + n - 1 > j:
+                continue
+            if tuple(t.lower for t in toks[start:start + n]) == opener and \
+                    all(t.is_word and t.text.islower() for t in toks[start + n:j + 1]) and \
+                    toks[start - 1].lower in lexicon.auxiliaries():
+                return start
+    return None
 
 
 _LEADING_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "then", "still", "now"})
