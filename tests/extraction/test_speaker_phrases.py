@@ -154,3 +154,26 @@ def test_time_phrase_between_auxiliary_and_cue():
 def test_time_phrase_in_the_last_weeks():
     got = records("The minister has in the last two weeks said that the bridge is safe.")
     assert [(r[1], r[3]) for r in got] == [("The minister", "the bridge is safe")]
+
+
+# -- §4 coordinated subjects ------------------------------------------------------------------
+
+def test_coordinated_subject_is_not_cut_to_last_conjunct():
+    assert [r[1] for r in records("The mayor and the police chief said the bridge is safe.")] == [
+        "The mayor and the police chief"]
+
+
+def test_name_and_colleagues():
+    got = records("Teri Holm of Lakeside University and her colleagues say the lamps save energy.")
+    assert [(r[1], r[3]) for r in got] == [("Teri Holm of Lakeside University and her colleagues",
+                                            "the lamps save energy")]
+
+
+def test_and_joining_clauses_is_no_coordinated_subject():
+    got = records("The bridge was closed and the mayor said the repairs would take a month.")
+    assert [r[1] for r in got] == ["the mayor"]
+
+
+def test_and_joining_role_words_keeps_the_name():
+    got = records("Journalist and author Pia Holm said the archive was lost.")
+    assert [r[1] for r in got] == ["Pia Holm"]

@@ -308,6 +308,22 @@ def _after_dash_aside(p: Paragraph, lo: int, hi: int) -> int | None:
     return close + 1 if close + 1 <= hi else None
 
 
+def with_conjunct_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"The mayor and the police chief said": a speaker phrase after "and" whose left conjunct opens
+    the sentence and can speak is one coordinated subject, not its last conjunct."""
+    toks = p.tokens
+    if m.first - 2 < lo or toks[m.first - 1].lower != "and":
+        return m
+    left = np_before(toks, m.first - 2, lo)
+    if left is None or left.first != sentence_start(p, lo, m.first - 2) or not can_speak(p, left) \
+            or left.head in lexicon.pronouns() or not can_speak(p, m):
+        return m
+    first = toks[m.first]
+    if m.name is not None and first.text.islower() and first.lower not in lexicon.determiners():
+        return m                # "journalist and author Hiro Aida": the "and" joins role words before one name
+    return Mention(left.first, m.last, head=m.head)
+
+
 def can_speak(p: Paragraph, m: Mention) -> bool:
     """A phrase that can be a speaker: a name, a pronoun, or a head such as "officials", "the company",
     "a spokesman", "Trump's representatives"."""
@@ -424,7 +440,7 @@ def _speaker_of_phrase_before(p: Paragraph, cue: Cue, j: int, lo: int) -> Mentio
     toks = p.tokens
     m = np_before(toks, j, lo)
     if m is not None:
-        m = with_title_before(p, with_list_before(p, m, lo), lo)
+        m = with_conjunct_before(p, with_title_before(p, with_list_before(p, m, lo), lo), lo)
     if m is not None and toks[cue.first].lower.endswith("ing"):
         verb = _verb_before_document(p, m, lo)
         if verb is not None:
