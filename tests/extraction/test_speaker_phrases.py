@@ -177,3 +177,15 @@ def test_and_joining_clauses_is_no_coordinated_subject():
 def test_and_joining_role_words_keeps_the_name():
     got = records("Journalist and author Pia Holm said the archive was lost.")
     assert [r[1] for r in got] == ["Pia Holm"]
+
+
+# -- §6 a quote-only verb as a parenthetical inside what was said ----------------------------
+
+def test_quote_only_verb_parenthetical_reports_the_clause():
+    got = extract_text("Headline\n\nThe real cause, Mariam narrates, is that the shops closed early.")
+    assert [(s.kind, s.speaker, s.text) for s in got] == [
+        ("indirect", "Mariam", "The real cause … is that the shops closed early")]
+
+
+def test_quote_only_verb_without_parenthetical_stays_no_statement():
+    assert records("The film narrates the life of a fisherman.") == []
