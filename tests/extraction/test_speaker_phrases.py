@@ -189,3 +189,16 @@ def test_quote_only_verb_parenthetical_reports_the_clause():
 
 def test_quote_only_verb_without_parenthetical_stays_no_statement():
     assert records("The film narrates the life of a fisherman.") == []
+
+
+# -- §4 "NAME of ORG" -------------------------------------------------------------------------
+
+def test_name_of_organization_is_a_person_with_an_organization():
+    got = extract_text("Headline\n\nTeri Holm of Lakeside University said the lamps save energy.")
+    assert [(s.speaker, s.speaker_type, s.organization, s.text) for s in got] == [
+        ("Teri Holm", "person", "Lakeside University", "the lamps save energy")]
+
+
+def test_one_name_with_of_stays_one_organization():
+    assert [r[1] for r in records("The Royal Bank of Scotland said profits fell.")] == ["Royal Bank of Scotland"]
+    assert [r[1] for r in records("Bank of America said profits fell.")] == ["Bank of America"]
