@@ -202,3 +202,13 @@ def test_name_of_organization_is_a_person_with_an_organization():
 def test_one_name_with_of_stays_one_organization():
     assert [r[1] for r in records("The Royal Bank of Scotland said profits fell.")] == ["Royal Bank of Scotland"]
     assert [r[1] for r in records("Bank of America said profits fell.")] == ["Bank of America"]
+
+
+def test_urge_addressee_with_relative_clause_reaches_the_infinitive():
+    got = records("This newspaper is urging readers who back the campaign to write to their councillors.")
+    assert got == [("indirect", "This newspaper", None, "to write to their councillors")]
+
+
+def test_urged_to_without_addressee_is_passive_no_statement():
+    # a headline drops the "were": "Residents urged to avoid …" names who was urged, not a speaker
+    assert records("Residents urged to avoid the flooded roads.") == []

@@ -734,12 +734,38 @@ def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
     return m.last + 1, (text_of(p.tokens, (m.first, m.last), p.source) if is_outlet(p, m) else None)
 
 
+_INFINITIVE_REACH = 40
+
+
+def _infinitive_after_addressee(p: Paragraph, k: int, hi: int) -> int:
+    """"urging readers who back the campaign | to send …", "urging anyone with information … | to call":
+    past what qualifies the addressee to the "to" of the infinitive (a "to" before a verb, not "relating
+    to this incident"). ``k`` stays where it is when what follows is a "to", "that", a quote or a colon."""
+    toks = p.tokens
+    if k > hi or toks[k].lower in ("to", "that") or toks[k].text in ":," or p.quote_of[k] is not None:
+        return k
+    if toks[k].lower not in ("who", "with", "whose"):
+        return k
+    for i in range(k + 1, min(hi, k + _INFINITIVE_REACH)):
+        if p.quote_of[i] is not None or toks[i].text in ";:" or toks[i].lower == "that":
+            return k
+        nxt = toks[i + 1]
+        if toks[i].lower == "to" and nxt.is_word and nxt.text.islower() and nxt.lower not in lexicon.determiners() \
+                and nxt.lower not in lexicon.stop_words() and not nxt.lower.endswith(("ing", "ed")):
+            return i
+    return k
+
+
 def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int, str | None]:
     """Where the words governed by a cue begin: past an addressee ("told The Post"), time and venue
     phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
     k, outlet = cue.last + 1, None
     if cue.lemma in lexicon.verb_frames("addressee"):
+        if cue.lemma in lexicon.verb_frames("infinitive") and k <= hi and p.tokens[k].lower == "to":
+            return hi + 1, None                    # "residents urged to avoid …", "told to leave": passive, no speaker
         k, outlet = object_after(p, k, hi)
+        if cue.lemma in lexicon.verb_frames("infinitive"):
+            k = _infinitive_after_addressee(p, k, hi)
     elif cue.lemma in lexicon.verb_frames("to-as") and k <= hi and p.tokens[k].lower == "to":
         # "referred to him as “…”", "which she referred to as “…”": what was said follows the "as"
         k = next((i + 1 for i in range(k + 1, min(hi, k + _TO_AS_SPAN) + 1) if p.tokens[i].lower == "as"), k)
