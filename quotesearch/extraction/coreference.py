@@ -393,6 +393,8 @@ _AGE = re.compile(r"\d+-year-old$")
 
 def _pronoun_key(low: str) -> str:
     """"we'll" -> "we"; other words unchanged."""
+    if low in lexicon.possessive_pronouns():
+        return lexicon.possessive_pronouns()[low]          # "His remarks that “…”": the possessor
     head = re.split("[’']", low, maxsplit=1)[0]
     return head if head != low and head in lexicon.pronouns() else low
 

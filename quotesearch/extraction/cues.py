@@ -45,6 +45,9 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         if nxt in lexicon.titles() or nxt in lexicon.organization_words() or nxt in lexicon.group_nouns():
             return False               # a noun before its head: "Oklahoma state senator", "Pentagon report officials"
+        if nxt in lexicon.speech_verbs() and nxt.endswith("s") and nxt not in lexicon.words("noun_forms") \
+                and tokens[i + 1].text.islower() and not tok.lower.endswith("s"):
+            return False               # a subject before its verb: "the 2019 Harbour report indicates"
         if prev.text == "," and nxt and tokens[i + 1].is_word and nxt not in ("and", "or"):
             return True                # after an appositive: "Yang Shu, a director at the institute, calls …"
         return prev.is_word and (prev.text[0].isupper() or low in lexicon.pronouns() or low in lexicon.auxiliaries()

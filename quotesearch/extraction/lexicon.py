@@ -62,6 +62,12 @@ def pronouns() -> dict[str, str]:
     return {l.split()[0].lower(): l.split()[1] for l in _lines("pronouns.txt")}
 
 
+@cache
+def possessive_pronouns() -> dict[str, str]:
+    """Possessive pronoun -> the pronoun it stands for ("his" -> "he")."""
+    return {l.split()[0].lower(): l.split()[1].lower() for l in _lines("possessive_pronouns.txt")}
+
+
 def titles() -> frozenset[str]:
     return words("titles")
 

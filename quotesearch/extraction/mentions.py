@@ -272,7 +272,8 @@ def _head_index(tokens: list[Token], first: int, last: int) -> int:
     for j in range(first + 1, last):
         low = tokens[j].lower
         after_title = low != "of" and is_title(tokens[j - 1])      # "the Labour MP | for Newcastle Central"
-        if low in _PP_EXTEND and (after_title or not _connector_between(tokens, j, first, last)):
+        if low in _PP_EXTEND and (after_title or not _connector_between(tokens, j, first, last)
+                                  or _person_of_organization(tokens, first, j, last)):
             h = j - 1
             if h > first and tokens[h].lower in lexicon.words("speaker_modifiers"):
                 h -= 1                          # "people close to the campaign": head "people"
@@ -283,6 +284,19 @@ def _head_index(tokens: list[Token], first: int, last: int) -> int:
     while j > first and not tokens[j].is_word:
         j -= 1
     return max(j, first)
+
+
+def _person_of_organization(tokens: list[Token], first: int, of: int, last: int) -> bool:
+    """"Paul Ridder | of the Harbour Trust": a name of two or more capitalized words before "of" (none an
+    organization word or a title) and an organization word after it: a person and where they work, not
+    one name such as "Bank of America" or "Royal Bank of Scotland"."""
+    if tokens[of].lower != "of":
+        return False
+    left = [t for t in tokens[first:of]]
+    if len(left) < 2 or not all(capitalized(t) and t.lower not in lexicon.organization_words()
+                                and not is_title(t) for t in left):
+        return False
+    return any(t.lower in lexicon.organization_words() for t in tokens[of + 1:last + 1])
 
 
 def _head(tokens: list[Token], first: int, last: int) -> Token:
@@ -336,8 +350,25 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
         return None
     m = _mention(tokens, j, last)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
+        named = _name_after_role(tokens, m, last + 2, hi)
+        if named is not None:
+            return named
         return replace(m, appositive=appositive_after(tokens, last + 2, hi))
     return m
+
+
+def _name_after_role(tokens: list[Token], m: Mention, j: int, hi: int) -> Mention | None:
+    """"said a spokesman for the party, Derek Quinlan.": an unnamed role, a comma and a bare name that
+    ends the clause; the name is the speaker and the role its appositive."""
+    if m.name is not None or not tokens[m.first].text.islower() or not (
+            m.head in lexicon.anonymous_heads() or m.head in lexicon.titles()):
+        return None
+    n = np_after(tokens, j, hi, appositive=False)
+    if n is None or n.first != j or n.name != (n.first, n.last) or _pronoun(tokens[j].lower):
+        return None
+    if n.last < hi and tokens[n.last + 1].text not in ",.;!?":
+        return None
+    return replace(n, appositive=(m.first, m.last))
 
 
 # what the word at k does to a phrase read forwards (``_word_after``)

@@ -35,7 +35,7 @@ def test_the_document_holds_paragraphs_sentences_tokens_quotes_and_cues_with_off
 
 
 def test_the_rules_are_an_ordered_list_of_names():
-    assert rules.NAMES == ("direct", "reported", "quoted_words", "headline", "unattributed")
+    assert rules.NAMES == ("direct", "reported", "quoted_words", "noun_cue", "headline", "unattributed")
 
 
 def test_a_rule_returns_what_it_found_and_what_it_used():

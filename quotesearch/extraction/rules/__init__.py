@@ -54,11 +54,13 @@ NOTHING = Found()        # what a rule that found nothing returns (one object: m
 
 from .attribute import colon_headline_rule, quoted_words_rule, reported_rule, unattributed_rule  # noqa: E402
 from .direct import direct_rule  # noqa: E402
+from .frames import possessed_noun_rule  # noqa: E402
 
 RULES: tuple[tuple[str, Rule], ...] = (
     ("direct", direct_rule),              # a quote with a cue of its own: “…,” X said / X said: “…” / split quotes
     ("reported", reported_rule),          # X said (that) …, …, X said. / …, according to X (cues closing a frame first)
     ("quoted_words", quoted_words_rule),  # X thought the buzz was “artificially nourished …”
+    ("noun_cue", possessed_noun_rule),    # His remarks that “…” (a speech noun with a possessor)
     ("headline", colon_headline_rule),    # Lynch: No outside influence … (a paragraph nothing else attributed)
     ("unattributed", unattributed_rule),  # a quote-only paragraph: the speaker of the statement before
 )

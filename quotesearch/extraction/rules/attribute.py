@@ -44,8 +44,9 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
         return None  # a verb that only frames quotes ("he snapped")
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
-    if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
-        return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
+    if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that or len(a.spans) > 1):
+        return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that",
+        # or as a parenthetical inside what was said ("The cause, Mariam narrates, is that …")
     return a
 
 

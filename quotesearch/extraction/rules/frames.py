@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
 from .. import lexicon
+from ...lexicons import lines as lexicon_lines
 from ..cues import Cue
-from ..mentions import Mention, appositive_before, capitalized, np_after, np_before, text_of
-from ..paragraph import Paragraph
+from ..mentions import Mention, appositive_before, capitalized, is_title, np_after, np_before, text_of
+from ..paragraph import Attribution, Paragraph, make
+from . import NOTHING, Found, Taken
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _PREPOSITIONS = frozenset({"in", "on", "at", "during", "via", "through", "over", "after", "before"})
@@ -16,6 +19,7 @@ _PLACE_PREPOSITIONS = frozenset({"in", "at", "on", "during", "from", "over", "ou
                                  "while", "with", "to", "near", "behind", "across", "through", "into", "of",
                                  "about", "regarding", "when", "as", "for", "since", "by", "amid", "despite",
                                  "under", "throughout"})
+_TO_AS_SPAN = 6
 _GO_ON = frozenset({"go", "goes", "went", "going", "gone"})
 _DASHES = frozenset({"-", "—", "–"})
 _CONJUNCTIONS = frozenset({"and", "but", "then", "before", "after", "while"})
@@ -43,10 +47,38 @@ def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
             pass                                   # "Trump on Sunday said", "Clinton Tuesday said"
         elif low in ("on", "last", "this") and j + 1 < len(p.tokens) and p.tokens[j + 1].lower in lexicon.time_words():
             pass
+        elif (span := _time_span_before(p, j, lo)) is not None:
+            j = span                               # "has over the past few months (repeatedly) warned"
         elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
             break
         j -= 1
     return j, negated
+
+
+_TIME_SPAN_WORDS = 3
+
+
+@cache
+def _time_span_openers() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(line.lower().split()) for line in lexicon_lines("time_span_openers.txt"))
+
+
+def _time_span_before(p: Paragraph, j: int, lo: int) -> int | None:
+    """Where a time phrase ending at ``j`` begins ("over the past few months", "in the last two weeks"),
+    when an auxiliary stands right before it; else None."""
+    toks = p.tokens
+    if not toks[j].is_word or not toks[j].text.islower():
+        return None
+    for opener in _time_span_openers():
+        n = len(opener)
+        for start in range(j - n + 1, max(lo, j - n + 1 - _TIME_SPAN_WORDS) - 1, -1):
+            if start < lo + 1 or start + n - 1 > j:
+                continue
+            if tuple(t.lower for t in toks[start:start + n]) == opener and \
+                    all(t.is_word and t.text.islower() for t in toks[start + n:j + 1]) and \
+                    toks[start - 1].lower in lexicon.auxiliaries():
+                return start
+    return None
 
 
 _LEADING_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "then", "still", "now"})
@@ -121,11 +153,23 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
     start = sentence_start(p, lo, hi)
     if start is not None and start <= hi and not _fronted_opener(p, start, hi):
         m = np_after(toks, start, hi, appositive=False)
-        if m is not None and can_speak(p, m) and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
-                                                     and toks[m.last + 2].text == ","):
+        listed = with_list_after(p, m, hi) if m is not None else None
+        if listed is not m:
+            m = listed                                  # "Countries like A, B and C": a list names speakers
+        elif m is not None and not can_speak(p, m):
+            m = None
+        if m is not None and not (m.last + 2 <= hi and toks[m.last + 1].lower in _TIME_AFTER
+                                                     and toks[m.last + 2].text == ",") \
+                and not _time_phrase_before_comma(p, m.last + 1, hi):
             return m
     # the fronted phrases: each comma within a few words of the last one
     k = lo
+    after_dashes = _after_dash_aside(p, lo, hi)
+    if after_dashes is not None:
+        # "In May -- just months before the vote -- Munir highlighted …": the subject after the aside
+        m = np_after(toks, after_dashes, hi, appositive=False)
+        if m is not None and can_speak(p, m):
+            return m
     while True:
         comma = next((i for i in range(k, min(hi, k + 12)) if toks[i].text == ","), None)
         if comma is None:
@@ -136,6 +180,148 @@ def main_subject(p: Paragraph, lo: int, hi: int) -> Mention | None:
         if m is not None and can_speak(p, m) and not _place_after_comma(p, comma, m, hi):
             return m
         k = comma + 1
+
+
+_TIME_LINKS = frozenset({"after", "before", "later", "earlier", "ago"})
+
+
+def _time_phrase_before_comma(p: Paragraph, k: int, hi: int) -> bool:
+    """"Minutes after the whistle, …", "Hours before the vote, …": the opening phrase is a time adjunct
+    when an "after"/"before" follows it and a comma comes before any verb."""
+    toks = p.tokens
+    if k > hi or toks[k].lower not in _TIME_LINKS:
+        return False
+    for i in range(k + 1, min(hi, k + 10) + 1):
+        if toks[i].text == ",":
+            return True
+        if p.quote_of[i] is not None or toks[i].lower in lexicon.auxiliaries() or _verb_like(p, i, k + 1):
+            return False
+    return False
+
+
+@cache
+def _list_openers() -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(line.lower().split()) for line in lexicon_lines("list_openers.txt"))
+
+
+def _list_item_end(p: Paragraph, k: int, hi: int) -> int | None:
+    """The last token of a capitalized name starting at ``k`` (a list item), or None."""
+    toks = p.tokens
+    if k > hi or not capitalized(toks[k]) or p.quote_of[k] is not None:
+        return None
+    while k + 1 <= hi and (capitalized(toks[k + 1]) and p.quote_of[k + 1] is None
+                           or toks[k + 1].text in "-&" and k + 2 <= hi and capitalized(toks[k + 2])):
+        k += 1
+    return k
+
+
+def with_list_after(p: Paragraph, m: Mention, hi: int) -> Mention:
+    """"Countries like China, Iran, and Russia": a subject followed by an example list of names runs to
+    the list's last name (the head stays "countries")."""
+    toks = p.tokens
+    k = m.last + 1
+    opener = next((o for o in _list_openers() if tuple(t.lower for t in toks[k:k + len(o)]) == o), None)
+    if opener is None:
+        return m
+    end = _list_item_end(p, k + len(opener), hi)
+    if end is None:
+        return m
+    while True:
+        i = end + 1
+        if i <= hi and toks[i].text == ",":
+            i += 1
+        if i <= hi and toks[i].lower in ("and", "or"):
+            nxt = _list_item_end(p, i + 1, hi)
+            if nxt is None:
+                return m
+            end = nxt
+            break
+        if i == end + 1:
+            break                                       # no comma and no conjunction: the list ends
+        nxt = _list_item_end(p, i, hi)
+        if nxt is None:
+            return m
+        end = nxt
+    return Mention(m.first, end, head=m.head, role=(m.first, end) if m.name is None else None)
+
+
+def with_list_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"Nations like Norway, Chile, and Peru say": a phrase read left that is the last item of an example
+    list is the whole subject."""
+    toks = p.tokens
+    if m.name is None or m.first != m.name[0]:
+        return m
+    i = m.first - 1
+    seen = False
+    while i >= lo:
+        if toks[i].text == "," or toks[i].lower in ("and", "or") and not seen:
+            seen = seen or toks[i].lower in ("and", "or")
+            i -= 1
+            continue
+        if not capitalized(toks[i]):
+            break
+        while i - 1 >= lo and capitalized(toks[i - 1]):
+            i -= 1
+        i -= 1
+    for o in _list_openers():
+        start = i - len(o) + 1
+        if start > lo and tuple(t.lower for t in toks[start:i + 1]) == o:
+            head = np_before(toks, start - 1, lo)
+            if head is not None and head.name is None or head is not None and head.name == (head.first, head.last) \
+                    and toks[head.last].lower.endswith("s"):
+                whole = with_list_after(p, head, m.last)
+                if whole.last == m.last:
+                    return whole
+    return m
+
+
+def with_title_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"Energy Access Survey, 2016 Northern Region report indicates": a document phrase after a comma
+    and a capitalized title ending in a document noun is one title with a comma inside."""
+    toks = p.tokens
+    if m.head not in lexicon.document_nouns() or m.first - 2 < lo or toks[m.first - 1].text != ",":
+        return m
+    prev = np_before(toks, m.first - 2, lo)
+    if prev is None or prev.name is None or prev.name[1] != m.first - 2 or not capitalized(toks[m.first - 2]) \
+            or toks[m.first - 2].lower not in lexicon.document_nouns():
+        return m
+    return Mention(prev.first, m.last, head=m.head)
+
+
+_ASIDE_START = 6
+_ASIDE_SPAN = 20
+
+
+def _after_dash_aside(p: Paragraph, lo: int, hi: int) -> int | None:
+    """After a short fronted phrase ("In May", "Later") and a dash-bounded aside: the index after
+    the closing dash, else None."""
+    toks = p.tokens
+    open_ = next((i for i in range(lo + 1, min(hi, lo + _ASIDE_START) + 1) if toks[i].text in _DASHES), None)
+    if open_ is None or any(toks[i].text == "," or p.quote_of[i] is not None for i in range(lo, open_)):
+        return None
+    inner = open_ + 1 if open_ + 1 <= hi and toks[open_ + 1].text in _DASHES else open_
+    close = next((i for i in range(inner + 1, min(hi, inner + _ASIDE_SPAN) + 1) if toks[i].text in _DASHES), None)
+    if close is None:
+        return None
+    if close + 1 <= hi and toks[close + 1].text in _DASHES:
+        close += 1
+    return close + 1 if close + 1 <= hi else None
+
+
+def with_conjunct_before(p: Paragraph, m: Mention, lo: int) -> Mention:
+    """"The mayor and the police chief said": a speaker phrase after "and" whose left conjunct opens
+    the sentence and can speak is one coordinated subject, not its last conjunct."""
+    toks = p.tokens
+    if m.first - 2 < lo or toks[m.first - 1].lower != "and":
+        return m
+    left = np_before(toks, m.first - 2, lo)
+    if left is None or left.first != sentence_start(p, lo, m.first - 2) or not can_speak(p, left) \
+            or left.head in lexicon.pronouns() or not can_speak(p, m):
+        return m
+    first = toks[m.first]
+    if m.name is not None and first.text.islower() and first.lower not in lexicon.determiners():
+        return m                # "journalist and author Hiro Aida": the "and" joins role words before one name
+    return Mention(left.first, m.last, head=m.head)
 
 
 def can_speak(p: Paragraph, m: Mention) -> bool:
@@ -253,6 +439,8 @@ def _speaker_of_phrase_before(p: Paragraph, cue: Cue, j: int, lo: int) -> Mentio
     a statement saying …"), the subject of the verb that issued it."""
     toks = p.tokens
     m = np_before(toks, j, lo)
+    if m is not None:
+        m = with_conjunct_before(p, with_title_before(p, with_list_before(p, m, lo), lo), lo)
     if m is not None and toks[cue.first].lower.endswith("ing"):
         verb = _verb_before_document(p, m, lo)
         if verb is not None:
@@ -467,7 +655,9 @@ def speaker_with_appositive(p: Paragraph, comma: int, lo: int) -> Mention | None
     outer = np_before(toks, prev_comma - 1, lo)
     if outer is None:
         return None
-    if inner is not None and inner.first == prev_comma + 1 and inner.name and not outer.name:
+    titled_of = outer.name is not None and outer.role is not None and toks[outer.role[1]].lower == "of" \
+        and is_title(toks[outer.role[0]])                 # "Minister of Fisheries": a role, not a name
+    if inner is not None and inner.first == prev_comma + 1 and inner.name and (not outer.name or titled_of):
         return replace(inner, appositive=(outer.first, outer.last))     # "the coach, Mark Bell, said"
     app = appositive_before(toks, comma, lo)
     if app is None or app[2] != prev_comma:
@@ -531,10 +721,39 @@ def object_after(p: Paragraph, j: int, hi: int) -> tuple[int, str | None]:
     if j > hi:
         return j, None
     m = np_after(p.tokens, j, hi, appositive=False)
+    toks = p.tokens
+    if m is not None and m.first == m.last and toks[j].lower in lexicon.determiners() and j + 1 <= hi:
+        # "reminded her players that …": a possessive before a noun, not the pronoun "her"
+        noun = np_after(toks, j + 1, hi, appositive=False, any_head=True)
+        if noun is not None and toks[noun.first].text.islower() and noun.last + 1 <= hi \
+                and toks[noun.last + 1].lower in ("that", "to", "of"):
+            m = noun
     if m is None:
         # a bare addressee: "told reporters", "told them"
         return (j + 1 if p.tokens[j].is_word and p.tokens[j].text.islower() else j), None
     return m.last + 1, (text_of(p.tokens, (m.first, m.last), p.source) if is_outlet(p, m) else None)
+
+
+_INFINITIVE_REACH = 40
+
+
+def _infinitive_after_addressee(p: Paragraph, k: int, hi: int) -> int:
+    """"urging readers who back the campaign | to send …", "urging anyone with information … | to call":
+    past what qualifies the addressee to the "to" of the infinitive (a "to" before a verb, not "relating
+    to this incident"). ``k`` stays where it is when what follows is a "to", "that", a quote or a colon."""
+    toks = p.tokens
+    if k > hi or toks[k].lower in ("to", "that") or toks[k].text in ":," or p.quote_of[k] is not None:
+        return k
+    if toks[k].lower not in ("who", "with", "whose"):
+        return k
+    for i in range(k + 1, min(hi, k + _INFINITIVE_REACH)):
+        if p.quote_of[i] is not None or toks[i].text in ";:" or toks[i].lower == "that":
+            return k
+        nxt = toks[i + 1]
+        if toks[i].lower == "to" and nxt.is_word and nxt.text.islower() and nxt.lower not in lexicon.determiners() \
+                and nxt.lower not in lexicon.stop_words() and not nxt.lower.endswith(("ing", "ed")):
+            return i
+    return k
 
 
 def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int, str | None]:
@@ -542,7 +761,14 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
     phrases ("on Tuesday", "in a statement") and a complementizer "that". Returns (index, outlet)."""
     k, outlet = cue.last + 1, None
     if cue.lemma in lexicon.verb_frames("addressee"):
+        if cue.lemma in lexicon.verb_frames("infinitive") and k <= hi and p.tokens[k].lower == "to":
+            return hi + 1, None                    # "residents urged to avoid …", "told to leave": passive, no speaker
         k, outlet = object_after(p, k, hi)
+        if cue.lemma in lexicon.verb_frames("infinitive"):
+            k = _infinitive_after_addressee(p, k, hi)
+    elif cue.lemma in lexicon.verb_frames("to-as") and k <= hi and p.tokens[k].lower == "to":
+        # "referred to him as “…”", "which she referred to as “…”": what was said follows the "as"
+        k = next((i + 1 for i in range(k + 1, min(hi, k + _TO_AS_SPAN) + 1) if p.tokens[i].lower == "as"), k)
     k, adj_outlet = skip_adjuncts(p, k, hi)
     if k <= hi and p.tokens[k].lower in _PLACE_PREPOSITIONS and p.tokens[k].lower != "to":
         # "said on ABC's “This Week” that …": the phrase before "that" is where it was said
@@ -576,3 +802,49 @@ def skip_place(p: Paragraph, k: int, hi: int) -> int:
         if toks[i].text in ",:;":
             return i + 1 if i + 1 <= hi and toks[i + 1].lower != "and" else i
     return hi + 1
+
+
+def possessed_noun_quote(p: Paragraph, qi: int) -> tuple[Mention, int] | None:
+    """"His remarks that “…”", "Kell's warning that “…”": a speech noun (lexicons/cue_nouns.txt) with a
+    possessor, "that" and a quote. Returns (the possessor as speaker, the noun's token index)."""
+    toks = p.tokens
+    first, _ = p.quote_tokens(qi)
+    that = first - 1
+    if that - 2 < 0 or toks[that].lower != "that" or toks[that - 1].lower not in lexicon.words("cue_nouns") \
+            or p.quote_of[that - 2] is not None:
+        return None
+    noun = that - 1
+    k = noun - 1
+    low = toks[k].lower
+    if low in lexicon.possessive_pronouns():
+        return Mention(k, k, head=lexicon.possessive_pronouns()[low]), noun
+    if not low.endswith(("’s", "'s")):
+        return None
+    m = np_before(toks, k, max(0, k - MAX_POSSESSOR))
+    if m is None or m.name is None:
+        return None
+    return m, noun
+
+
+MAX_POSSESSOR = 8
+
+
+def possessed_noun_rule(p: Paragraph, taken: Taken) -> Found:
+    """A quote after a possessed speech noun ("His remarks that “…”") that no rule before has
+    attributed: a mixed statement of the quote, by the possessor."""
+    if not p.quotes:
+        return NOTHING
+    covered = taken.covered
+    found: list[Attribution] = []
+    done: set[int] = set()
+    for qi, q in enumerate(p.quotes):
+        if qi in taken.quotes or any(s <= q.open < e for s, e in covered):
+            continue
+        hit = possessed_noun_quote(p, qi)
+        if hit is None:
+            continue
+        m, noun = hit
+        cue = Cue(noun, noun, p.tokens[noun].lower, False, False)
+        found.append(make(p, "mixed", [(q.open, q.outer_end)], cue, m, quotes=[q]))
+        done.add(qi)
+    return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
