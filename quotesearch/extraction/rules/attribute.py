@@ -28,10 +28,12 @@ def _closes_frame(p: Paragraph, cue: Cue) -> bool:
 
 def _says_that(p: Paragraph, cue: Cue, s_hi: int) -> int | None:
     """Where the clause starts when the cue governs it through an explicit "that" ("joked that …",
-    "recalled that …"), else None: verbs that otherwise only frame or introduce quotes report such a clause."""
+    "recalled that …", or "if"/"whether": "questioned whether …"), else None: verbs that otherwise only frame or introduce quotes report such a clause."""
     start, _ = after_cue(p, cue, s_hi, place=False)
     if cue.last + 1 < start <= s_hi and p.tokens[start - 1].lower == "that":
         return p.tokens[start].start
+    if start <= s_hi and p.tokens[start].lower in ("if", "whether"):
+        return p.tokens[start].start   # "questioned if the audit was needed": an indirect question
     return None
 
 

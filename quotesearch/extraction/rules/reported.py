@@ -115,21 +115,72 @@ def _adjunct_tail(p: Paragraph, start: int, hi: int) -> bool:
 _CLAUSE_LINKS = frozenset({"while", "but", "whereas", "and", "although", "though"})
 
 
-def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cue]) -> int:
-    """"A said X, while B said Y": A's clause ends before ", while B said"."""
+def _coordinated_cue(p: Paragraph, cue: Cue, start: int) -> int | None:
+    """Where a clause ends before a second predicate of its subject: "said X(,) and (specifically) blamed Y",
+    "said X and questioned if Y" — a cue verb after "and" and adverbs, with no subject of its own. Not a
+    participle joined to a passive ("was questioned and criticized"), nor "and that …"."""
     toks = p.tokens
+    if toks[cue.first].lower.endswith("ing") or p.quote_of[cue.first] is not None:
+        return None
+    k = cue.first - 1
+    while k > start and toks[k].text.islower() and (toks[k].lower.endswith("ly") or toks[k].lower == "also"):
+        k -= 1
+    if k <= start or toks[k].lower != "and" or p.quote_of[k] is not None:
+        return None
+    if toks[k - 1].lower.endswith("ed") and k - 2 >= start and toks[k - 2].lower in _PASSIVE_AUX:
+        return None
+    return k - 2 if toks[k - 1].text == "," else k - 1
+
+
+def _participle_cue(p: Paragraph, cue: Cue, start: int) -> int | None:
+    """", calling the drills a “warning”", ", claiming …": a participle cue after a comma opens a second
+    statement of the same subject; the clause before ends at the comma."""
+    toks = p.tokens
+    c = cue.first
+    if c - 2 <= start or toks[c - 1].text != "," or not toks[c].lower.endswith("ing") \
+            or p.quote_of[c] is not None or not (cue.report or cue.mixed_only) \
+            or cue.lemma in lexicon.words("continuing_participles"):
+        return None
+    return c - 2
+
+
+def _reads_statement(p: Paragraph, cue: Cue, lo: int, hi: int) -> bool:
+    """Whether a second cue of the same subject reads a statement of its own (a reporting verb, or a
+    quote-only one with a quoted fragment, "that" or "if"/"whether"): only then is the clause before cut."""
+    a = reported_clause(p, cue, lo, hi)
+    if a is None:
+        return False
+    if cue.report or a.kind == "mixed":
+        return True
+    k = next(i for i in range(cue.last + 1, hi + 1) if p.tokens[i].end > a.spans[0][0])
+    return p.tokens[k - 1].lower == "that" or p.tokens[k].lower in ("if", "whether")
+
+
+def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cue], lo: int | None = None) -> int:
+    """"A said X, while B said Y": A's clause ends before ", while B said"; also before a second cue
+    of the same subject (", and blamed …", ", claiming …") and before ", B have claimed that …"."""
+    toks = p.tokens
+    lo = start if lo is None else lo
     for c in range(start + 2, hi + 1):
         cue = cues_at.get(c)
         if cue is None or cue.phrase:
             continue
         if c - 2 > start and toks[c - 1].lower in ("then", "and") and toks[c - 2].text == "," and cue.report:
             return c - 3  # "A offered X a job, then says Y": a second statement of the same speaker
+        end = _coordinated_cue(p, cue, start)
+        if end is None:
+            end = _participle_cue(p, cue, start)
+        if end is not None and _reads_statement(p, cue, lo, hi):
+            return end
         m, negated = speaker_before(p, cue, start)
         if m is None or negated:
             continue
         b = m.first - 1
         if b > start and (toks[b].lower in _CLAUSE_LINKS and toks[b - 1].text in ",;" or toks[b].text == ";"):
             return b - 2 if toks[b].text != ";" else b - 1
+        if b - 1 > start and toks[b].text == "," and cue.last + 1 <= hi and toks[cue.last + 1].lower == "that" \
+                and p.quote_of[b] is None:
+            return b - 1  # "Though A have said X, B have claimed that Y": a new subject with its own cue
     return hi
 
 
@@ -159,7 +210,7 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     start, outlet = after_cue(p, cue, s_hi, place=False)
     hi = extend_over_quotes(p, start, s_hi)
     if cues_at:
-        hi = cut_at_next_speaker(p, start, hi, cues_at)
+        hi = cut_at_next_speaker(p, start, hi, cues_at, s_lo)
     subject_first = min(m.first, m.appositive[0]) if m.appositive else m.first
     before = subject_first - 1
     if before - 1 > s_lo and toks[before].lower == "as" and toks[before - 1].text == ",":
