@@ -43,3 +43,27 @@ def test_new_subject_with_its_own_cue_after_a_comma():
         ("indirect", "officials", "the delay was technical"),
         ("indirect", "traders", "the port is corrupt"),
     ]
+
+
+# -- F8: datelines; headlines that name a topic ------------------------------------------------
+
+def test_colon_dateline_is_no_statement():
+    assert extract_text("Night market grows\n\nKORALE: THE stalls near the ferry stay open until midnight "
+                        "now that the lamps work.\n\nTraders sell fish.") == []
+    found = extract_text("Night market grows\n\nA line under the headline\n\nPORT ELLA: The ferry company has "
+                         "raised its fares for the third time this year, traders said.")
+    assert [(s.speaker, s.text) for s in found] == [
+        ("traders", "The ferry company has raised its fares for the third time this year")]
+
+
+def test_transcript_labels_are_not_datelines():
+    found = extract_text("An interview\n\nANNA BELLO: Why did the ferry company raise its fares again?\n\n"
+                         "TOMAS REED: We lost money on every single crossing this winter.\n\nANNA BELLO: And the fuel?")
+    assert [s.speaker for s in found] == ["ANNA BELLO", "TOMAS REED"]
+
+
+def test_headline_naming_a_topic_is_no_statement():
+    assert extract_text("Talks stall as minister warns of regional infighting\n\n"
+                        "The talks ended on Tuesday without an agreement.") == []
+    found = extract_text("Minister says the talks will fail\n\nThe talks ended on Tuesday.")
+    assert [(s.speaker, s.text) for s in found] == [("Minister", "the talks will fail")]

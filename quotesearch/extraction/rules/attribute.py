@@ -10,7 +10,7 @@ from ..cues import Cue
 from . import NOTHING, Found, Taken
 from .direct import colon_headline, subject_with_quoted_words, unattributed_quotes
 from .frames import after_cue, skip_adjuncts
-from ..paragraph import Attribution, Paragraph, build_paragraph
+from ..paragraph import Attribution, Paragraph, build_paragraph, colon_dateline
 from .reported import according_to, reported_clause
 
 __all__ = ["Attribution", "Paragraph", "build_paragraph", "colon_headline_rule",
@@ -37,6 +37,15 @@ def _says_that(p: Paragraph, cue: Cue, s_hi: int) -> int | None:
     return None
 
 
+def _topic_only(p: Paragraph, cue: Cue, a: Attribution) -> bool:
+    """Whether the content is only the topic a preposition names after the cue ("warns of …",
+    "speaks about …"), with no quoted words."""
+    toks = p.tokens
+    k = p.token_at(a.spans[0][0])
+    return (cue.last < k - 1 < len(toks) and toks[k - 1].lower in lexicon.prepositions()
+            and not a.quotes and a.kind == "indirect")
+
+
 def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     """The statement one cue reports, if it reports one on its own terms (before any other rule's
     claims are weighed)."""
@@ -46,6 +55,8 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
         return None  # a verb that only frames quotes ("he snapped")
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
+    if a is not None and p.index == 0 and not cue.phrase and _topic_only(p, cue, a):
+        return None  # a headline's "minister warns of regional infighting": a topic, not what was said
     if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that):
         return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that"
     return a
@@ -100,10 +111,10 @@ def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
 
 
 def colon_headline_rule(p: Paragraph, taken: Taken) -> Found:
-    """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found;
-    it then takes every quote of the paragraph."""
-    if taken.attributions:
-        return NOTHING
+    """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found and
+    that opens with no dateline ("LINDI: …"); it then takes every quote of the paragraph."""
+    if taken.attributions or colon_dateline(p.source, p.index, p.start, p.end):
+        return NOTHING      # "NEW DELHI: Pakistan's …" is a dateline
     headline = colon_headline(p)
     if headline is None:
         return NOTHING
