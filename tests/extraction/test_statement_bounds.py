@@ -67,3 +67,26 @@ def test_headline_naming_a_topic_is_no_statement():
                         "The talks ended on Tuesday without an agreement.") == []
     found = extract_text("Minister says the talks will fail\n\nThe talks ended on Tuesday.")
     assert [(s.speaker, s.text) for s in found] == [("Minister", "the talks will fail")]
+
+
+# -- F9: cues in a non-speech sense; a document or plural noun as the subject of a cue ---------
+
+def test_territorial_participle_is_no_statement():
+    assert records("The ships entered a lagoon claimed almost entirely by Veltria.") == []
+    # a speaker's own "claimed by phone that …" is still a statement
+    assert records("Mona Reyes claimed by phone that the lagoon was hers.") == [
+        ("indirect", "Mona Reyes", "the lagoon was hers")]
+
+
+def test_cue_forms_inside_noun_phrases_are_no_cues():
+    assert records("A Kelso reporting station logged no frost, said Ed Pike.") == [
+        ("indirect", "Ed Pike", "A Kelso reporting station logged no frost")]
+    assert records("The law lists five northern states that have banned the product this year.") == []
+
+
+def test_document_and_plural_subjects_of_a_cue():
+    assert records("The indictment claims that the unrest was planned well in advance.") == [
+        ("indirect", "The indictment", "the unrest was planned well in advance")]
+    assert records("The fishermen claim that the patrol boats rammed them twice.") == [
+        ("indirect", "The fishermen", "the patrol boats rammed them twice")]
+    assert records("Officials dismissed the false claims that the vote was rigged.") == []

@@ -95,6 +95,28 @@ def passive_by(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | No
     return _statement(p, cue, m, [(s_lo, j - 1)])
 
 
+def _reduced_relative(p: Paragraph, cue: Cue, s_hi: int) -> bool:
+    """"a waterway claimed almost entirely by Beijing": a participle after a noun with only an agent
+    after it (no auxiliary before it, no clause after the agent) describes the noun; for the verbs of
+    lexicons/non_speech_participles.txt nobody speaks."""
+    toks = p.tokens
+    low = toks[cue.first].lower
+    if cue.lemma not in lexicon.words("non_speech_participles") or cue.first == 0 \
+            or not (low.endswith("ed") or low in lexicon.words("irregular_past")) \
+            or not toks[cue.first - 1].text.islower() or toks[cue.first - 1].lower in lexicon.auxiliaries() \
+            or toks[cue.first - 1].lower in lexicon.pronouns():
+        return False
+    k = cue.last + 1
+    while k <= min(s_hi, cue.last + 3) and toks[k].text.islower() and toks[k].lower != "by" \
+            and toks[k].lower not in lexicon.prepositions() and toks[k].lower not in lexicon.determiners() \
+            and toks[k].lower not in lexicon.auxiliaries() and p.cues_at.get(k) is None:
+        k += 1               # "claimed almost entirely by", "claimed last year by"
+    if k >= s_hi or toks[k].lower != "by":
+        return False
+    m = np_after(toks, k + 1, s_hi, appositive=False, any_head=True)
+    return m is not None and (m.last + 1 > s_hi or toks[m.last + 1].text in ".,;!?)")
+
+
 def _ends_clause(p: Paragraph, m: Mention, s_hi: int) -> bool:
     """An inverted speaker ("…, said Smith, a spokesman.") closes its sentence or clause."""
     k = (m.appositive[1] if m.appositive else m.last) + 1
@@ -191,6 +213,8 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     passive = passive_by(p, cue, s_lo, s_hi)
     if passive is not None:
         return passive
+    if _reduced_relative(p, cue, s_hi):
+        return None
     if _passive(p, cue, s_lo):
         # "It was reported that …": what was said, by nobody named; "Doria is said to be …": nothing
         start, outlet = after_cue(p, cue, s_hi, place=False)
