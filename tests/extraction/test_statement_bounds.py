@@ -90,3 +90,20 @@ def test_document_and_plural_subjects_of_a_cue():
     assert records("The fishermen claim that the patrol boats rammed them twice.") == [
         ("indirect", "The fishermen", "the patrol boats rammed them twice")]
     assert records("Officials dismissed the false claims that the vote was rigged.") == []
+
+
+# -- F6: adverbials between auxiliary and cue, adverbs between cue and "that" -------------------
+
+def test_time_phrase_between_auxiliary_and_cue_is_not_the_speaker():
+    assert records("Council economist Idris Sow has over the past few months repeatedly warned that prices "
+                   "will rise.") == [("indirect", "Idris Sow", "prices will rise")]
+    assert records("Idris Sow has in recent weeks said that prices will rise.") == [
+        ("indirect", "Idris Sow", "prices will rise")]
+
+
+def test_adverb_between_cue_and_that():
+    assert records("Idris Sow says outright that prices will rise.") == [
+        ("indirect", "Idris Sow", "prices will rise")]
+    # a relative "that" inside the clause stays in it
+    assert records("Idris Sow said the family that owns the mill was broke.") == [
+        ("indirect", "Idris Sow", "the family that owns the mill was broke")]
