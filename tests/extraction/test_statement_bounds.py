@@ -107,3 +107,20 @@ def test_adverb_between_cue_and_that():
     # a relative "that" inside the clause stays in it
     assert records("Idris Sow said the family that owns the mill was broke.") == [
         ("indirect", "Idris Sow", "the family that owns the mill was broke")]
+
+
+# -- F4: cue, comma, adjunct, content ------------------------------------------------------------
+
+def test_adjunct_after_the_cue_opens_the_content():
+    assert records("Kofi Arden runs a stall. He says, apart from the cold, the customers were not coming.") == [
+        ("indirect", "Kofi Arden", "apart from the cold, the customers were not coming")]
+    assert records("Kofi Arden runs a stall. He adds, when the lamps are on, more buyers come to the market.") == [
+        ("indirect", "Kofi Arden", "when the lamps are on, more buyers come to the market")]
+
+
+def test_quote_or_that_clause_after_an_adjunct():
+    assert records("Kofi Arden runs a stall. He says, in the darkness, “nobody buys anything from us.”") == [
+        ("direct", "Kofi Arden", "nobody buys anything from us.")]
+    assert records("Kofi Arden said, for example, that the plan was never voted on.") == [
+        ("indirect", "Kofi Arden", "the plan was never voted on")]
+    assert records("Kofi Arden runs a stall. He said, in an interview.") == []

@@ -243,6 +243,10 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     tail_only = rest_words == 0 or (_adjunct_tail(p, start, hi) and skip_place(p, start, hi) > hi)
     if before >= s_lo and toks[before].lower == "as" and start <= hi and toks[start].text == ",":
         return _statement(p, cue, m, [(start + 1, hi)], outlet)             # As X reported, CLAUSE
+    if before < s_lo and start <= hi and toks[start].text == ",":
+        a = _content_after_adjunct(p, start + 1, hi)
+        if a is not None:
+            return _statement(p, cue, m, [(a, hi)], outlet)                 # X says, apart from Y, CLAUSE
     if before > s_lo and toks[before].text in ",—–" and toks[subject_first - 1].lower not in ("who", "which") \
             and (tail_only or toks[start].text == ","):
         spans = [(s_lo, before - 1)]
@@ -255,6 +259,26 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
             start = clause_after_phrase(p, start) or start
         return _statement(p, cue, m, [(start, hi)], outlet)
     return None
+
+
+def _content_after_adjunct(p: Paragraph, k: int, hi: int) -> int | None:
+    """"She says, apart from the cold, the customers …": where the content starts when a cue that opens
+    its sentence is followed by a comma and an adjunct (a preposition or a subordinator up to a comma)
+    and then a clause: at the adjunct (it belongs to what was said), or at a quote that follows it."""
+    toks = p.tokens
+    if k > hi or not toks[k].text.islower() or not (
+            toks[k].lower in lexicon.prepositions() or toks[k].lower in lexicon.words("adjunct_openers")):
+        return None
+    comma = next((i for i in range(k + 1, hi) if toks[i].text == "," and p.quote_of[i] is None
+                  and p.words_between(i + 1, hi) >= MIN_CLAUSE_WORDS + 1), None)
+    if comma is None or p.quote_of[k] is not None:
+        return None
+    after = comma + 1
+    if toks[after].lower == "that":
+        return after + 1       # "said, for example, that …": the adjunct is an aside
+    if p.quote_of[after] is not None and toks[after].start == p.quotes[p.quote_of[after]].open:
+        return after           # "He says, in the dark, “nobody buys”": the quote is what was said
+    return k
 
 
 _SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there"})
