@@ -124,3 +124,12 @@ def test_quote_or_that_clause_after_an_adjunct():
     assert records("Kofi Arden said, for example, that the plan was never voted on.") == [
         ("indirect", "Kofi Arden", "the plan was never voted on")]
     assert records("Kofi Arden runs a stall. He said, in an interview.") == []
+
+
+def test_adjunct_after_a_cue_that_follows_a_fronted_clause():
+    assert records("Ama Boat sells maize. Though the traders do not know who paid for the lamps, she says, "
+                   "compared to last year, “It was hard to find buyers after dark.”") == [
+        ("direct", "Ama Boat", "It was hard to find buyers after dark.")]
+    # a fronted clause before a plain parenthetical cue stays part of what was said
+    assert records("Ama Boat sells maize. If the lamps fail, she said, the market will close early.") == [
+        ("indirect", "Ama Boat", "If the lamps fail … the market will close early")]

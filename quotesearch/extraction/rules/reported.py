@@ -243,7 +243,8 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     tail_only = rest_words == 0 or (_adjunct_tail(p, start, hi) and skip_place(p, start, hi) > hi)
     if before >= s_lo and toks[before].lower == "as" and start <= hi and toks[start].text == ",":
         return _statement(p, cue, m, [(start + 1, hi)], outlet)             # As X reported, CLAUSE
-    if before < s_lo and start <= hi and toks[start].text == ",":
+    fronted = before > s_lo and toks[before].text == "," and toks[s_lo].lower in lexicon.words("adjunct_openers")
+    if (before < s_lo or fronted) and start <= hi and toks[start].text == ",":
         a = _content_after_adjunct(p, start + 1, hi)
         if a is not None:
             return _statement(p, cue, m, [(a, hi)], outlet)                 # X says, apart from Y, CLAUSE
