@@ -133,3 +133,11 @@ def test_adjunct_after_a_cue_that_follows_a_fronted_clause():
     # a fronted clause before a plain parenthetical cue stays part of what was said
     assert records("Ama Boat sells maize. If the lamps fail, she said, the market will close early.") == [
         ("indirect", "Ama Boat", "If the lamps fail … the market will close early")]
+
+
+def test_headline_topic_labels_are_no_speakers():
+    body = "\n\nThe towns counted the cost on Monday."
+    assert extract_text("Storm 2026: Harbour towns count the cost of the floods" + body) == []
+    assert extract_text("Ports and Rails: How the strike spread along the coast" + body) == []
+    found = extract_text("Mensah: No deal on the harbour this year" + body)
+    assert [(s.speaker, s.text) for s in found] == [("Mensah", "No deal on the harbour this year")]

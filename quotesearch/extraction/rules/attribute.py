@@ -110,13 +110,29 @@ def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
     return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
 
 
+_TITLE_OPENERS = frozenset({"how", "why", "what", "when", "where", "who", "which"})
+
+
+def _topic_label(p: Paragraph, a: Attribution) -> bool:
+    """A headline's label that names a topic, not a speaker ("COVID-19: Trump talks …", "Fires and Burst
+    Pipes: How winter …"): it holds a number or a conjunction, or what follows is a title ("How …")."""
+    toks = p.tokens
+    colon = p.token_at(a.spans[0][0]) - 1
+    while colon > 0 and toks[colon].text != ":":
+        colon -= 1
+    label = toks[:colon]
+    after = toks[colon + 1] if colon + 1 < len(toks) else None
+    return (any(any(c.isdigit() for c in t.text) or t.lower in ("and", "&") for t in label)
+            or after is not None and after.lower in _TITLE_OPENERS)
+
+
 def colon_headline_rule(p: Paragraph, taken: Taken) -> Found:
     """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found and
     that opens with no dateline ("LINDI: …"); it then takes every quote of the paragraph."""
     if taken.attributions or colon_dateline(p.source, p.index, p.start, p.end):
         return NOTHING      # "NEW DELHI: Pakistan's …" is a dateline
     headline = colon_headline(p)
-    if headline is None:
+    if headline is None or p.index == 0 and _topic_label(p, headline):
         return NOTHING
     return Found((headline,), quotes=frozenset(range(len(p.quotes))))
 
