@@ -141,3 +141,10 @@ def test_headline_topic_labels_are_no_speakers():
     assert extract_text("Ports and Rails: How the strike spread along the coast" + body) == []
     found = extract_text("Mensah: No deal on the harbour this year" + body)
     assert [(s.speaker, s.text) for s in found] == [("Mensah", "No deal on the harbour this year")]
+
+
+def test_venue_before_a_cue_that_opens_a_list_is_no_statement():
+    assert records("In a wide-ranging interview, Mayor Ada Kwan also said:") == []
+    # a venue phrase fronted before a parenthetical cue stays in what was said
+    assert records("At a rally in Kelso, Ada Kwan said, the crowd booed the port plan.") == [
+        ("indirect", "Ada Kwan", "At a rally in Kelso … the crowd booed the port plan")]

@@ -117,6 +117,17 @@ def _reduced_relative(p: Paragraph, cue: Cue, s_hi: int) -> bool:
     return m is not None and (m.last + 1 > s_hi or toks[m.last + 1].text in ".,;!?)")
 
 
+def _venue_phrase(p: Paragraph, lo: int, hi: int) -> bool:
+    """A short phrase that only says where something was said ("In a wide-ranging interview", "At a
+    rally in Ohio"): a preposition, a venue word, no verb or quote."""
+    toks = p.tokens
+    words = [t for t in toks[lo:hi + 1] if t.is_word]
+    return (toks[lo].lower in lexicon.prepositions() and 0 < len(words) <= 8
+            and any(t.lower in lexicon.venues() for t in words)
+            and not any(t.lower in lexicon.auxiliaries() or i in p.cues_at or p.quote_of[i] is not None
+                        for i, t in enumerate(toks[lo:hi + 1], lo)))
+
+
 def _ends_clause(p: Paragraph, m: Mention, s_hi: int) -> bool:
     """An inverted speaker ("…, said Smith, a spokesman.") closes its sentence or clause."""
     k = (m.appositive[1] if m.appositive else m.last) + 1
@@ -248,6 +259,9 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
         a = _content_after_adjunct(p, start + 1, hi)
         if a is not None:
             return _statement(p, cue, m, [(a, hi)], outlet)                 # X says, apart from Y, CLAUSE
+    if before > s_lo and toks[before].text == "," and cue.last + 1 == s_hi and toks[s_hi].text == ":" \
+            and _venue_phrase(p, s_lo, before - 1):
+        return None      # "In a wide-ranging interview, Obama also said:" (what follows is said): where, not what
     if before > s_lo and toks[before].text in ",—–" and toks[subject_first - 1].lower not in ("who", "which") \
             and (tail_only or toks[start].text == ","):
         spans = [(s_lo, before - 1)]
