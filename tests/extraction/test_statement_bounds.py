@@ -148,3 +148,8 @@ def test_venue_before_a_cue_that_opens_a_list_is_no_statement():
     # a venue phrase fronted before a parenthetical cue stays in what was said
     assert records("At a rally in Kelso, Ada Kwan said, the crowd booed the port plan.") == [
         ("indirect", "Ada Kwan", "At a rally in Kelso … the crowd booed the port plan")]
+
+
+def test_clause_ends_before_a_coordinated_act_that_reports_nothing():
+    assert records("Akua Mensah said the budget was late, and blamed a rival party without naming it.") == [
+        ("indirect", "Akua Mensah", "the budget was late")]

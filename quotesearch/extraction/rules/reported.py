@@ -203,8 +203,10 @@ def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cu
         end = _coordinated_cue(p, cue, start)
         if end is None:
             end = _participle_cue(p, cue, start)
-        if end is not None and _reads_statement(p, cue, lo, hi):
-            return end
+        if end is not None and (_reads_statement(p, cue, lo, hi)
+                                or cue.mixed_only and toks[cue.first].lower.endswith("ed")
+                                and toks[end + 1].text == ","):
+            return end  # ", and blamed a rival party": a second act of the subject, not what was said
         m, negated = speaker_before(p, cue, start)
         if m is None or negated:
             continue
