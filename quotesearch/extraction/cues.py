@@ -26,6 +26,9 @@ _ARTICLES = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "m
                        "these", "those", "every", "each", "no"})
 
 
+_PLURAL_VERBS = frozenset({"have", "are", "were"})
+
+
 def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
     """Reject nouns that share a verb's spelling ("the claims", "a report", "United States")."""
     tok = tokens[i]
@@ -43,6 +46,15 @@ def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
         if low in lexicon.determiners():
             return False
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        before = tokens[i - 2].lower if i >= 2 else ""
+        if nxt == "that" and i + 2 < len(tokens) and tokens[i + 2].lower in _PLURAL_VERBS:
+            return False               # "states that have signed": a relative clause on a plural noun
+        if tok.lower.endswith("ing") and prev.text[:1].isupper() and before in _ARTICLES and nxt.isalpha() \
+                and tokens[i + 1].text.islower() and nxt not in lexicon.prepositions() and nxt != "that":
+            return False               # "a Kelso reporting station": a modifier inside a noun phrase
+        if nxt == "that" and before in _ARTICLES and not tok.lower.endswith("s") and prev.text.islower() \
+                and prev.lower.endswith(("s", "men")):
+            return True                # "The fishermen claim that …": a plural subject and its verb
         if nxt in lexicon.titles() or nxt in lexicon.organization_words() or nxt in lexicon.group_nouns():
             return False               # a noun before its head: "Oklahoma state senator", "Pentagon report officials"
         if nxt in lexicon.speech_verbs() and nxt.endswith("s") and nxt not in lexicon.words("noun_forms") \

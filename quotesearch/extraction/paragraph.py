@@ -14,6 +14,11 @@ from .segment import Token
 SENTENCE_END = ".!?"
 # "WASHINGTON (Reuters) - ", "PARIS, Aug 31 (AFP) — ", "KYIV, Ukraine – ": not part of the first sentence
 _DATELINE = re.compile(r"[A-Z][A-Z.’'/\- ]{2,}(?:,[ A-Za-z0-9.]{1,30})?(?: ?\([^)]{1,40}\))? ?(?:-|–|—|--) ?")
+# "LINDI: IT’s around …", "NEW DELHI: Pakistan's …": a place in capitals and a colon opening one of the
+# first body paragraphs is a dateline, not a speaker (a transcript's "SMITH: …" comes later)
+_COLON_DATELINE = re.compile(r"[A-Z][A-Z.’'/\- ]{2,}(?:, ?[A-Z][A-Za-z. ]{1,30})?(?: ?\([^)]{1,40}\))?: ")
+DATELINE_PARAGRAPHS = 3
+_LABELLED_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z.’'\- ]{2,}: ")
 MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 
@@ -72,6 +77,16 @@ class Paragraph:
         return self.token_at(q.open), self.token_at(q.outer_end) - 1
 
 
+def colon_dateline(source: str, index: int, start: int, end: int) -> re.Match | None:
+    """The "CITY:" dateline opening a paragraph near the top of an article, if there is one."""
+    if not 1 <= index <= DATELINE_PARAGRAPHS:
+        return None
+    m = _COLON_DATELINE.match(source, start, end)
+    if m is None or _LABELLED_LINE.search(source, end):
+        return None      # a transcript's speaker labels open paragraph after paragraph ("JAKE SMITH: …")
+    return m
+
+
 def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[Token],
                     sentence_spans: list[tuple[int, int]], quotes: list[Quote]) -> Paragraph:
     """One paragraph as the rules read it: token and sentence indexes, which quote each token is in,
@@ -82,7 +97,7 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
         for i in range(bisect_left(starts, q.open), bisect_left(starts, q.outer_end)):
             quote_of[i] = qi
     sents: list[tuple[int, int]] = []
-    dateline = _DATELINE.match(source, start, end)
+    dateline = _DATELINE.match(source, start, end) or colon_dateline(source, index, start, end)
     if dateline and sentence_spans:
         s0, e0 = sentence_spans[0]
         sentence_spans = [(max(s0, dateline.end()), e0)] + list(sentence_spans[1:])

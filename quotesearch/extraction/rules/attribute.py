@@ -10,7 +10,7 @@ from ..cues import Cue
 from . import NOTHING, Found, Taken
 from .direct import colon_headline, subject_with_quoted_words, unattributed_quotes
 from .frames import after_cue, skip_adjuncts
-from ..paragraph import Attribution, Paragraph, build_paragraph
+from ..paragraph import Attribution, Paragraph, build_paragraph, colon_dateline
 from .reported import according_to, reported_clause
 
 __all__ = ["Attribution", "Paragraph", "build_paragraph", "colon_headline_rule",
@@ -28,11 +28,22 @@ def _closes_frame(p: Paragraph, cue: Cue) -> bool:
 
 def _says_that(p: Paragraph, cue: Cue, s_hi: int) -> int | None:
     """Where the clause starts when the cue governs it through an explicit "that" ("joked that …",
-    "recalled that …"), else None: verbs that otherwise only frame or introduce quotes report such a clause."""
+    "recalled that …", or "if"/"whether": "questioned whether …"), else None: verbs that otherwise only frame or introduce quotes report such a clause."""
     start, _ = after_cue(p, cue, s_hi, place=False)
     if cue.last + 1 < start <= s_hi and p.tokens[start - 1].lower == "that":
         return p.tokens[start].start
+    if start <= s_hi and p.tokens[start].lower in ("if", "whether"):
+        return p.tokens[start].start   # "questioned if the audit was needed": an indirect question
     return None
+
+
+def _topic_only(p: Paragraph, cue: Cue, a: Attribution) -> bool:
+    """Whether the content is only the topic a preposition names after the cue ("warns of …",
+    "speaks about …"), with no quoted words."""
+    toks = p.tokens
+    k = p.token_at(a.spans[0][0])
+    return (cue.last < k - 1 < len(toks) and toks[k - 1].lower in lexicon.prepositions()
+            and not a.quotes and a.kind == "indirect")
 
 
 def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
@@ -44,6 +55,8 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
         return None  # a verb that only frames quotes ("he snapped")
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
+    if a is not None and p.index == 0 and not cue.phrase and _topic_only(p, cue, a):
+        return None  # a headline's "minister warns of regional infighting": a topic, not what was said
     if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that or len(a.spans) > 1):
         return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that",
         # or as a parenthetical inside what was said ("The cause, Mariam narrates, is that …")
@@ -98,13 +111,29 @@ def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
     return Found(tuple(found), quotes=frozenset(done)) if found else NOTHING
 
 
+_TITLE_OPENERS = frozenset({"how", "why", "what", "when", "where", "who", "which"})
+
+
+def _topic_label(p: Paragraph, a: Attribution) -> bool:
+    """A headline's label that names a topic, not a speaker ("COVID-19: Trump talks …", "Fires and Burst
+    Pipes: How winter …"): it holds a number or a conjunction, or what follows is a title ("How …")."""
+    toks = p.tokens
+    colon = p.token_at(a.spans[0][0]) - 1
+    while colon > 0 and toks[colon].text != ":":
+        colon -= 1
+    label = toks[:colon]
+    after = toks[colon + 1] if colon + 1 < len(toks) else None
+    return (any(any(c.isdigit() for c in t.text) or t.lower in ("and", "&") for t in label)
+            or after is not None and after.lower in _TITLE_OPENERS)
+
+
 def colon_headline_rule(p: Paragraph, taken: Taken) -> Found:
-    """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found;
-    it then takes every quote of the paragraph."""
-    if taken.attributions:
-        return NOTHING
+    """"Lynch: No outside influence on FBI probe", in a paragraph where nothing else was found and
+    that opens with no dateline ("LINDI: …"); it then takes every quote of the paragraph."""
+    if taken.attributions or colon_dateline(p.source, p.index, p.start, p.end):
+        return NOTHING      # "NEW DELHI: Pakistan's …" is a dateline
     headline = colon_headline(p)
-    if headline is None:
+    if headline is None or p.index == 0 and _topic_label(p, headline):
         return NOTHING
     return Found((headline,), quotes=frozenset(range(len(p.quotes))))
 

@@ -47,37 +47,29 @@ def skip_aux_back(p: Paragraph, j: int, lo: int) -> tuple[int, bool]:
             pass                                   # "Trump on Sunday said", "Clinton Tuesday said"
         elif low in ("on", "last", "this") and j + 1 < len(p.tokens) and p.tokens[j + 1].lower in lexicon.time_words():
             pass
-        elif (span := _time_span_before(p, j, lo)) is not None:
-            j = span                               # "has over the past few months (repeatedly) warned"
         elif not (low in lexicon.auxiliaries() or (low.endswith("ly") and len(low) > 4 and tok.text.islower())):
-            break
+            k = _time_adjunct_start(p, j, lo)
+            if k is None:
+                break
+            j = k                                  # "has over the past few months (repeatedly) warned"
         j -= 1
     return j, negated
 
 
-_TIME_SPAN_WORDS = 3
-
-
-@cache
-def _time_span_openers() -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(line.lower().split()) for line in lexicon_lines("time_span_openers.txt"))
-
-
-def _time_span_before(p: Paragraph, j: int, lo: int) -> int | None:
-    """Where a time phrase ending at ``j`` begins ("over the past few months", "in the last two weeks"),
-    when an auxiliary stands right before it; else None."""
+def _time_adjunct_start(p: Paragraph, j: int, lo: int) -> int | None:
+    """The preposition opening a time phrase that ends at or just after ``j`` and follows an auxiliary or
+    adverb ("has | over the past few months | warned", "have in recent weeks said"), else None."""
     toks = p.tokens
-    if not toks[j].is_word or not toks[j].text.islower():
-        return None
-    for opener in _time_span_openers():
-        n = len(opener)
-        for start in range(j - n + 1, max(lo, j - n + 1 - _TIME_SPAN_WORDS) - 1, -1):
-            if start < lo + 1 or start + n - 1 > j:
-                continue
-            if tuple(t.lower for t in toks[start:start + n]) == opener and \
-                    all(t.is_word and t.text.islower() for t in toks[start + n:j + 1]) and \
-                    toks[start - 1].lower in lexicon.auxiliaries():
-                return start
+    nouns = lexicon.words("time_nouns")
+    for k in range(j, max(lo, j - 6) - 1, -1):
+        if not (toks[k].is_word and toks[k].text.islower()):
+            return None
+        if toks[k].lower in _PLACE_PREPOSITIONS:
+            words = [t.lower for t in toks[k + 1:j + 2]]
+            if k - 1 >= lo and (toks[k - 1].lower in lexicon.auxiliaries() or toks[k - 1].lower.endswith("ly")) \
+                    and any(w in nouns or w in lexicon.time_words() for w in words):
+                return k
+            return None
     return None
 
 
@@ -781,6 +773,12 @@ def after_cue(p: Paragraph, cue: Cue, hi: int, place: bool = True) -> tuple[int,
             k = that
     if place:
         k = skip_place(p, k, hi)
+    a = k
+    while a <= min(hi, k + 1) and p.tokens[a].text.islower() and (
+            p.tokens[a].lower in lexicon.words("cue_adverbs") or p.tokens[a].lower.endswith("ly")):
+        a += 1
+    if k < a <= hi and p.tokens[a].lower == "that":
+        k = a                                      # "says outright that", "said again that"
     if k <= hi and p.tokens[k].text in (",", ":") and k + 1 <= hi and p.tokens[k + 1].lower == "that":
         k += 1
     if k <= hi and p.tokens[k].lower == "that":

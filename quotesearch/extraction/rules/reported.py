@@ -95,6 +95,39 @@ def passive_by(p: Paragraph, cue: Cue, s_lo: int, s_hi: int) -> Attribution | No
     return _statement(p, cue, m, [(s_lo, j - 1)])
 
 
+def _reduced_relative(p: Paragraph, cue: Cue, s_hi: int) -> bool:
+    """"a waterway claimed almost entirely by Beijing": a participle after a noun with only an agent
+    after it (no auxiliary before it, no clause after the agent) describes the noun; for the verbs of
+    lexicons/non_speech_participles.txt nobody speaks."""
+    toks = p.tokens
+    low = toks[cue.first].lower
+    if cue.lemma not in lexicon.words("non_speech_participles") or cue.first == 0 \
+            or not (low.endswith("ed") or low in lexicon.words("irregular_past")) \
+            or not toks[cue.first - 1].text.islower() or toks[cue.first - 1].lower in lexicon.auxiliaries() \
+            or toks[cue.first - 1].lower in lexicon.pronouns():
+        return False
+    k = cue.last + 1
+    while k <= min(s_hi, cue.last + 3) and toks[k].text.islower() and toks[k].lower != "by" \
+            and toks[k].lower not in lexicon.prepositions() and toks[k].lower not in lexicon.determiners() \
+            and toks[k].lower not in lexicon.auxiliaries() and p.cues_at.get(k) is None:
+        k += 1               # "claimed almost entirely by", "claimed last year by"
+    if k >= s_hi or toks[k].lower != "by":
+        return False
+    m = np_after(toks, k + 1, s_hi, appositive=False, any_head=True)
+    return m is not None and (m.last + 1 > s_hi or toks[m.last + 1].text in ".,;!?)")
+
+
+def _venue_phrase(p: Paragraph, lo: int, hi: int) -> bool:
+    """A short phrase that only says where something was said ("In a wide-ranging interview", "At a
+    rally in Ohio"): a preposition, a venue word, no verb or quote."""
+    toks = p.tokens
+    words = [t for t in toks[lo:hi + 1] if t.is_word]
+    return (toks[lo].lower in lexicon.prepositions() and 0 < len(words) <= 8
+            and any(t.lower in lexicon.venues() for t in words)
+            and not any(t.lower in lexicon.auxiliaries() or i in p.cues_at or p.quote_of[i] is not None
+                        for i, t in enumerate(toks[lo:hi + 1], lo)))
+
+
 def _ends_clause(p: Paragraph, m: Mention, s_hi: int) -> bool:
     """An inverted speaker ("…, said Smith, a spokesman.") closes its sentence or clause."""
     k = (m.appositive[1] if m.appositive else m.last) + 1
@@ -115,21 +148,74 @@ def _adjunct_tail(p: Paragraph, start: int, hi: int) -> bool:
 _CLAUSE_LINKS = frozenset({"while", "but", "whereas", "and", "although", "though"})
 
 
-def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cue]) -> int:
-    """"A said X, while B said Y": A's clause ends before ", while B said"."""
+def _coordinated_cue(p: Paragraph, cue: Cue, start: int) -> int | None:
+    """Where a clause ends before a second predicate of its subject: "said X(,) and (specifically) blamed Y",
+    "said X and questioned if Y" — a cue verb after "and" and adverbs, with no subject of its own. Not a
+    participle joined to a passive ("was questioned and criticized"), nor "and that …"."""
     toks = p.tokens
+    if toks[cue.first].lower.endswith("ing") or p.quote_of[cue.first] is not None:
+        return None
+    k = cue.first - 1
+    while k > start and toks[k].text.islower() and (toks[k].lower.endswith("ly") or toks[k].lower == "also"):
+        k -= 1
+    if k <= start or toks[k].lower != "and" or p.quote_of[k] is not None:
+        return None
+    if toks[k - 1].lower.endswith("ed") and k - 2 >= start and toks[k - 2].lower in _PASSIVE_AUX:
+        return None
+    return k - 2 if toks[k - 1].text == "," else k - 1
+
+
+def _participle_cue(p: Paragraph, cue: Cue, start: int) -> int | None:
+    """", calling the drills a “warning”", ", claiming …": a participle cue after a comma opens a second
+    statement of the same subject; the clause before ends at the comma."""
+    toks = p.tokens
+    c = cue.first
+    if c - 2 <= start or toks[c - 1].text != "," or not toks[c].lower.endswith("ing") \
+            or p.quote_of[c] is not None or not (cue.report or cue.mixed_only) \
+            or cue.lemma in lexicon.words("continuing_participles"):
+        return None
+    return c - 2
+
+
+def _reads_statement(p: Paragraph, cue: Cue, lo: int, hi: int) -> bool:
+    """Whether a second cue of the same subject reads a statement of its own (a reporting verb, or a
+    quote-only one with a quoted fragment, "that" or "if"/"whether"): only then is the clause before cut."""
+    a = reported_clause(p, cue, lo, hi)
+    if a is None:
+        return False
+    if cue.report or a.kind == "mixed":
+        return True
+    k = next(i for i in range(cue.last + 1, hi + 1) if p.tokens[i].end > a.spans[0][0])
+    return p.tokens[k - 1].lower == "that" or p.tokens[k].lower in ("if", "whether")
+
+
+def cut_at_next_speaker(p: Paragraph, start: int, hi: int, cues_at: dict[int, Cue], lo: int | None = None) -> int:
+    """"A said X, while B said Y": A's clause ends before ", while B said"; also before a second cue
+    of the same subject (", and blamed …", ", claiming …") and before ", B have claimed that …"."""
+    toks = p.tokens
+    lo = start if lo is None else lo
     for c in range(start + 2, hi + 1):
         cue = cues_at.get(c)
         if cue is None or cue.phrase:
             continue
         if c - 2 > start and toks[c - 1].lower in ("then", "and") and toks[c - 2].text == "," and cue.report:
             return c - 3  # "A offered X a job, then says Y": a second statement of the same speaker
+        end = _coordinated_cue(p, cue, start)
+        if end is None:
+            end = _participle_cue(p, cue, start)
+        if end is not None and (_reads_statement(p, cue, lo, hi)
+                                or cue.mixed_only and toks[cue.first].lower.endswith("ed")
+                                and toks[end + 1].text == ","):
+            return end  # ", and blamed a rival party": a second act of the subject, not what was said
         m, negated = speaker_before(p, cue, start)
         if m is None or negated:
             continue
         b = m.first - 1
         if b > start and (toks[b].lower in _CLAUSE_LINKS and toks[b - 1].text in ",;" or toks[b].text == ";"):
             return b - 2 if toks[b].text != ";" else b - 1
+        if b - 1 > start and toks[b].text == "," and cue.last + 1 <= hi and toks[cue.last + 1].lower == "that" \
+                and p.quote_of[b] is None:
+            return b - 1  # "Though A have said X, B have claimed that Y": a new subject with its own cue
     return hi
 
 
@@ -140,6 +226,8 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     passive = passive_by(p, cue, s_lo, s_hi)
     if passive is not None:
         return passive
+    if _reduced_relative(p, cue, s_hi):
+        return None
     if _passive(p, cue, s_lo):
         # "It was reported that …": what was said, by nobody named; "Doria is said to be …": nothing
         start, outlet = after_cue(p, cue, s_hi, place=False)
@@ -159,7 +247,7 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     start, outlet = after_cue(p, cue, s_hi, place=False)
     hi = extend_over_quotes(p, start, s_hi)
     if cues_at:
-        hi = cut_at_next_speaker(p, start, hi, cues_at)
+        hi = cut_at_next_speaker(p, start, hi, cues_at, s_lo)
     subject_first = min(m.first, m.appositive[0]) if m.appositive else m.first
     before = subject_first - 1
     if before - 1 > s_lo and toks[before].lower == "as" and toks[before - 1].text == ",":
@@ -168,6 +256,14 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
     tail_only = rest_words == 0 or (_adjunct_tail(p, start, hi) and skip_place(p, start, hi) > hi)
     if before >= s_lo and toks[before].lower == "as" and start <= hi and toks[start].text == ",":
         return _statement(p, cue, m, [(start + 1, hi)], outlet)             # As X reported, CLAUSE
+    fronted = before > s_lo and toks[before].text == "," and toks[s_lo].lower in lexicon.words("adjunct_openers")
+    if (before < s_lo or fronted) and start <= hi and toks[start].text == ",":
+        a = _content_after_adjunct(p, start + 1, hi)
+        if a is not None:
+            return _statement(p, cue, m, [(a, hi)], outlet)                 # X says, apart from Y, CLAUSE
+    if before > s_lo and toks[before].text == "," and cue.last + 1 == s_hi and toks[s_hi].text == ":" \
+            and _venue_phrase(p, s_lo, before - 1):
+        return None      # "In a wide-ranging interview, Obama also said:" (what follows is said): where, not what
     if before > s_lo and toks[before].text in ",—–" and toks[subject_first - 1].lower not in ("who", "which") \
             and (tail_only or toks[start].text == ","):
         spans = [(s_lo, before - 1)]
@@ -180,6 +276,26 @@ def reported_clause(p: Paragraph, cue: Cue, s_lo: int, s_hi: int,
             start = clause_after_phrase(p, start) or start
         return _statement(p, cue, m, [(start, hi)], outlet)
     return None
+
+
+def _content_after_adjunct(p: Paragraph, k: int, hi: int) -> int | None:
+    """"She says, apart from the cold, the customers …": where the content starts when a cue that opens
+    its sentence is followed by a comma and an adjunct (a preposition or a subordinator up to a comma)
+    and then a clause: at the adjunct (it belongs to what was said), or at a quote that follows it."""
+    toks = p.tokens
+    if k > hi or not toks[k].text.islower() or not (
+            toks[k].lower in lexicon.prepositions() or toks[k].lower in lexicon.words("adjunct_openers")):
+        return None
+    comma = next((i for i in range(k + 1, hi) if toks[i].text == "," and p.quote_of[i] is None
+                  and p.words_between(i + 1, hi) >= MIN_CLAUSE_WORDS + 1), None)
+    if comma is None or p.quote_of[k] is not None:
+        return None
+    after = comma + 1
+    if toks[after].lower == "that":
+        return after + 1       # "said, for example, that …": the adjunct is an aside
+    if p.quote_of[after] is not None and toks[after].start == p.quotes[p.quote_of[after]].open:
+        return after           # "He says, in the dark, “nobody buys”": the quote is what was said
+    return k
 
 
 _SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there"})
