@@ -158,7 +158,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     if g:
                         names.gender.setdefault(full, g)
                     if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
-                        names.roles.setdefault(full, _clean_role(text_of(toks, role, text)))
+                        names.roles.setdefault(full, sane_role(_clean_role(text_of(toks, role, text))))
             after = j + 1
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
@@ -244,6 +244,55 @@ def title_gender_of(words_text: str) -> str | None:
 def _role_text(a: Attribution) -> str:
     parts = [_clean_role(a.role_words), a.appositive.strip()]
     return ", ".join(p for p in parts if p)
+
+
+_COPULA_CLAUSE = re.compile(r"^(?:who|which)\s+(?:is|was|are|were|has\s+been|had\s+been)\s+"
+                            r"(?:also\s+|now\s+|still\s+)?((?:a|an|the)\s+.+)$", re.I)
+_YEARISH = re.compile(r"^(?:\d+(?:-year-old)?|'\d\d|\d{4}s?)$")
+
+
+def _is_time_or_number(part: str) -> bool:
+    """"34", "in 2017", "on Monday", "last year": an age, a date or a time, never a role."""
+    words = [w.strip(".,’'").lower() for w in part.split()]
+    months = lexicon.words("months")
+    return bool(words) and all(_YEARISH.match(w) or w in lexicon.time_words() or w in months
+                               or w in lexicon.prepositions() or w in ("last", "next", "this", "ago", "aged")
+                               for w in words if w)
+
+
+def sane_role(role: str) -> str:
+    """A role as a user reads it: the role words of each comma part, never a clause ("who joined the
+    council in 2019", "noting that …": cut there, but "who is a trader" keeps "a trader"), an age, a year,
+    a date or a quote."""
+    if not role or re.search("[“”\"]", role):
+        return ""
+    kept: list[str] = []
+    for part in (p.strip() for p in role.split(",")):
+        if not part:
+            continue
+        m = _COPULA_CLAUSE.match(part)
+        last = m is not None            # "who is a trader": the role after the copula, then nothing more
+        part = m.group(1) if m else part
+        words = part.split()
+        first = words[0].lower()
+        if first in lexicon.words("role_stops") or first == "that" or part[0].islower() and (
+                first.endswith("ing") or first.endswith("ed") and len(words) > 1
+                and words[1].lower() in lexicon.prepositions()):
+            break               # a clause or a participle ("noting …", "joined by …"): the role has ended
+        cut = next((i for i, w in enumerate(words) if i and (w.lower() in lexicon.words("role_stops")
+                                                            or w.lower() in lexicon.auxiliaries())), None)
+        if cut is not None:
+            if words[cut - 1].lower() in ("and", "but", "or"):
+                kept.append(" ".join(words[:cut - 1]))  # "a director at Kell and was CEO …": up to "and"
+            elif words[cut].lower() not in lexicon.auxiliaries():
+                kept.append(" ".join(words[:cut]))      # "a carpenter who …"
+            break                                       # "the plan has been delayed": a clause, no role
+        if _is_time_or_number(part):
+            continue
+        kept.append(part)
+        if last:
+            break
+    return ", ".join(kept)
 
 
 def organization_in(role: str, names: ArticleNames) -> str | None:
@@ -340,6 +389,7 @@ def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, 
             speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
         if a.appositive:
             role = a.appositive
+    role = sane_role(role)
     if stype in ("person", "organization") and speaker:
         if role:
             roles[speaker] = role
