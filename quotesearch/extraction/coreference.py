@@ -414,7 +414,10 @@ def _statement(article: Article, a: Attribution, speaker: str, stype: str, menti
     """The final record of one attribution, with its resolved speaker."""
     spans = [list(s) for s in a.spans]
     text = article.text
-    stype = stype if speaker else "unknown"
+    if not speaker.strip() or _pronoun_key(speaker.lower()) in lexicon.pronouns():
+        speaker = ""            # no one the article names: the mention is kept, the speaker is unknown
+    if not speaker:
+        speaker, stype, role, org = UNKNOWN_SPEAKER, "unknown", "", None
     return Statement(
         id=Statement.make_id(article.id, spans[0][0]),
         source=article.id,
@@ -439,6 +442,7 @@ def _statement(article: Article, a: Attribution, speaker: str, stype: str, menti
 
 
 _AGE = re.compile(r"\d+-year-old$")
+UNKNOWN_SPEAKER = "unknown"     # the speaker of a statement whose mention names no one ("he" with no antecedent)
 
 
 def _pronoun_key(low: str) -> str:
@@ -526,6 +530,8 @@ def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
         candidates = [c for c in candidates if c is not None]
         if want and not candidates:   # someone named elsewhere whose title tells the gender
             candidates = [c for c in [names.latest("others_at", a.mention_start, want, False)] if c is not None]
+        if not candidates:            # else the last full name the article gives, of no other gender
+            candidates = [c for c in [names.latest("others_at", a.mention_start, want, True)] if c is not None]
         if candidates:
             return max(candidates)[1], "person"
         return a.mention, "unknown"
