@@ -10,7 +10,7 @@ from itertools import compress
 
 from . import lexicon
 from .paragraph import Attribution
-from .mentions import capitalized as _cap, split_name, text_of
+from .mentions import appositive_after, capitalized as _cap, is_title, split_name, text_of
 from ..models import Article, Statement
 from .document import Document
 from .segment import Token
@@ -157,8 +157,9 @@ def collect_names(doc: Document) -> ArticleNames:
                     g = title_gender(toks[role[0]:role[1] + 1]) if role else None
                     if g:
                         names.gender.setdefault(full, g)
-                    if role and any(t.lower.rstrip(".") in lexicon.titles() for t in toks[role[0]:role[1] + 1]):
-                        names.roles.setdefault(full, sane_role(_clean_role(text_of(toks, role, text))))
+                    stated = _stated_role(toks, i, j, role, text)
+                    if stated:
+                        names.roles.setdefault(full, stated)
             after = j + 1
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
@@ -166,6 +167,83 @@ def collect_names(doc: Document) -> ArticleNames:
         elif len(words) == 1 and names.full_name(_key(words[0].text)):
             names.persons_at.append((offset, names.full_name(_key(words[0].text))))
     return names
+
+
+_COPULAS = frozenset({"is", "was"})
+_ROLE_MAX = 8          # words a role written before or after a name may have
+
+
+def _role_word(tok: Token) -> bool:
+    return is_title(tok) or tok.lower in lexicon.titles()
+
+
+def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: str) -> str:
+    """The role the article states for the person named by the capitalized run ``toks[i..j]`` (its
+    role words ``role``), wherever it is stated: words before the name ("Hawks head Major-Gen NAME",
+    "her advocate NAME", "ousted PM NAME"), "ROLE, NAME", "NAME, ROLE," or "NAME is a ROLE". A leading
+    article or possessive is kept: it is part of what the article says the person is ("her advocate")."""
+    first = role[0] if role else i
+    if role and not any(_role_word(t) for t in toks[role[0]:role[1] + 1]):
+        role, first = None, i               # capitalized words before an untitled name: no role
+    k = first - 1                           # lowercase role words (and the organisation) before the run
+    while (k >= 0 and first - k <= _ROLE_MAX and toks[k].is_word and toks[k].start != toks[k + 1].start
+           and (_role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives")
+                or toks[k].lower in lexicon.words("speaker_modifiers")
+                or _cap(toks[k]) and k + 1 < first and not _is_sentence_start(toks, k)
+                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1]))):
+        k -= 1
+    lead = k + 1
+    words_before = toks[lead:first]
+    if any(_role_word(t) and t.text.islower() for t in words_before) or role:
+        while lead < first and _cap(toks[lead]) and not _role_word(toks[lead]) and toks[lead].lower in \
+                lexicon.stop_words():
+            lead += 1
+        if lead - 1 >= 0 and toks[lead - 1].lower in lexicon.determiners() and toks[lead - 1].lower not in \
+                lexicon.words("numbers"):
+            lead -= 1                       # "her advocate", "the Municipal's economist"
+        end = role[1] if role else i - 1
+        if end >= lead:
+            found = sane_role(_clean_role(text[toks[lead].start:toks[end].end]))
+            if found:
+                return found
+    if i >= 2 and toks[i - 1].text == ",":   # "the Lindi Municipal Director, NAME says"
+        k = i - 2
+        while k >= 0 and toks[k].text not in ",.;:!?“”\"()" and i - k <= _ROLE_MAX + 2:
+            k -= 1
+        phrase = toks[k + 1:i - 1]
+        if phrase and (k < 0 or toks[k].text in ",.;:!?") and _headed_by_role(phrase):
+            found = sane_role(_clean_role(text[phrase[0].start:phrase[-1].end]))
+            if found:
+                return found
+    if j + 2 < len(toks) and toks[j + 1].text == ",":          # "NAME, a union steward,"
+        app = appositive_after(toks, j + 2, len(toks) - 1)
+        if app:
+            found = sane_role(text[toks[app[0]].start:toks[app[1]].end])
+            if found:
+                return found
+    if j + 3 < len(toks) and toks[j + 1].lower in _COPULAS and toks[j + 2].lower in ("a", "an"):
+        k = j + 3                                               # "NAME is a mother of two."
+        while k < len(toks) and toks[k].is_word and k - j <= _ROLE_MAX + 2:
+            k += 1
+        return sane_role(text[toks[j + 2].start:toks[k - 1].end])
+    return ""
+
+
+def _headed_by_role(phrase: list[Token]) -> bool:
+    """"the Lindi Municipal Director", "Regional Commissioner of Lindi": a role word heads the phrase
+    (last, or before "of"/"for" and a capitalized name)."""
+    words = [t for t in phrase if t.is_word]
+    if not words or words[0].lower in lexicon.prepositions() or words[0].lower.endswith("ing"):
+        return False
+    for n, t in enumerate(words):
+        if t.lower in ("of", "for"):
+            return n > 0 and _role_word(words[n - 1]) and all(_cap(w) or w.lower in ("the", "of", "and")
+                                                              for w in words[n + 1:])
+    return _role_word(words[-1])
+
+
+def _is_sentence_start(toks: list[Token], k: int) -> bool:
+    return k == 0 or toks[k - 1].text in ".!?”\"“"
 
 
 def _is_subject_position(text: str, para_start: int, offset: int) -> bool:
@@ -228,12 +306,25 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
 
 
 def _clean_role(words_text: str) -> str:
-    """Role words without leading honorifics, determiners or conjunctions ("But Mr." -> "")."""
+    """Role words without leading honorifics or conjunctions ("But Mr." -> ""). A leading article or
+    possessive stays when role words follow it: it is part of what the article says the person is
+    ("her advocate" is not "an advocate"; "the Lindi director" is the only one), and is lowercased."""
     words = words_text.split()
     while words and (words[0].lower().rstrip(".") in lexicon.honorifics()
-                     or words[0].lower() in lexicon.determiners() | lexicon.stop_words()):
+                     or words[0].lower() in lexicon.stop_words() - _KEPT_DETERMINERS
+                     or words[0].lower() in lexicon.determiners() - _KEPT_DETERMINERS):
+        words.pop(0)
+    if len(words) >= 2 and words[0].lower() in _KEPT_DETERMINERS:
+        if words[1].lower().rstrip(".") in lexicon.honorifics() or words[1].lower() in lexicon.stop_words():
+            words.pop(0)                    # "the Mr." is no role
+            return _clean_role(" ".join(words))
+        words[0] = words[0].lower()
+    elif words and words[0].lower() in _KEPT_DETERMINERS:
         words.pop(0)
     return " ".join(words)
+
+
+_KEPT_DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our"})
 
 
 def title_gender_of(words_text: str) -> str | None:
@@ -257,6 +348,7 @@ def _is_time_or_number(part: str) -> bool:
     months = lexicon.words("months")
     return bool(words) and all(_YEARISH.match(w) or w in lexicon.time_words() or w in months
                                or w in lexicon.prepositions() or w in ("last", "next", "this", "ago", "aged")
+                               or w in _KEPT_DETERMINERS
                                for w in words if w)
 
 
@@ -277,7 +369,8 @@ def sane_role(role: str) -> str:
         first = words[0].lower()
         if first in lexicon.words("role_stops") or first == "that" or part[0].islower() and (
                 first.endswith("ing") or first.endswith("ed") and len(words) > 1
-                and words[1].lower() in lexicon.prepositions()):
+                and first not in lexicon.words("role_adjectives") and words[1][:1].islower()
+                and words[1].lower().rstrip(".") not in lexicon.titles()):
             break               # a clause or a participle ("noting …", "joined by …"): the role has ended
         cut = next((i for i, w in enumerate(words) if i and (w.lower() in lexicon.words("role_stops")
                                                             or w.lower() in lexicon.auxiliaries())), None)

@@ -34,3 +34,36 @@ def test_sane_role_cuts_clauses_years_and_quotes():
     assert sane_role("joined by her deputy") == ""
     assert sane_role("retired Gen.") == "retired Gen."
     assert sane_role("“a disgrace”") == ""
+
+
+def test_a_role_stated_anywhere_goes_to_every_statement_of_the_person():
+    text = ("Harbour probe opens\n\n"
+            "“The cranes were never inspected,” Pell said.\n\n"
+            "The first witness was Port Authority head Brig-Gen Ivo Pell, who led the probe.\n\n"
+            "Pell said the logs had been lost.\n")
+    found = [(s.speaker, s.role) for s in extract_text(text)]
+    assert found == [("Ivo Pell", "Port Authority head Brig-Gen")] * 2
+
+
+def test_a_possessive_role_before_a_name_keeps_its_possessive():
+    text = ("Court hears tweets case\n\n"
+            "The riots, which her advocate Dali Morn called a tragedy, were discussed.\n\n"
+            "Morn said the tweets harmed no one.\n")
+    s = _one(text, "harmed no one")
+    assert (s.speaker, s.role) == ("Dali Morn", "her advocate")
+
+
+def test_role_comma_name_says():
+    text = ("Lights for the town\n\n"
+            "After the works, the Kell Municipal Director, Jon Satu says, the road is ready.\n\n"
+            "Regional Commissioner of Kell, Ada Zimba says more towns will follow.\n")
+    got = [(s.speaker, s.role) for s in extract_text(text)]
+    assert got == [("Jon Satu", "the Kell Municipal Director"), ("Ada Zimba", "Regional Commissioner of Kell")]
+
+
+def test_a_role_after_a_copula():
+    text = ("Market stalls\n\n"
+            "Tara Vell is a mother of two. She sells fish.\n\n"
+            "Vell says the stalls stay open late.\n")
+    s = _one(text, "stalls stay open")
+    assert (s.speaker, s.role) == ("Tara Vell", "a mother of two")

@@ -51,7 +51,7 @@ def test_present_tense_says():
 
 def test_mr_surname_resolves_to_full_name():
     found = extract_text("H\n\nThe mayor, Daniel Okafor, opened the bridge.\n\n“It took ten years,” Mr. Okafor said.")
-    assert [(s.speaker, s.mention, s.role) for s in found] == [("Daniel Okafor", "Mr. Okafor", None)]
+    assert [(s.speaker, s.mention, s.role) for s in found] == [("Daniel Okafor", "Mr. Okafor", "the mayor")]
 
 
 # -- attribution before ------------------------------------------------------------
