@@ -25,6 +25,7 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -63,6 +64,13 @@ class ArticleNames:
         if (surname_key, full) not in self._seen:
             self._seen.add((surname_key, full))
             self.all_by_surname.setdefault(surname_key, []).append(full)
+
+    def learn_gender(self, name: str, gender: str) -> None:
+        """A pronoun resolved to ``name`` tells its gender ("she said" -> "f"), unless known already."""
+        if name not in self.gender:
+            self.gender[name] = gender
+            self._latest.clear()
+            self._by_gender.clear()
 
     def full_name_of_gender(self, surname_key: str, gender: str | None) -> str | None:
         """The first full name for a surname whose title tells ``gender`` ("Mrs Simons"), else None."""
@@ -439,6 +447,9 @@ def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
     out: list[Statement] = []
     for a in attributions:
         speaker, stype, mention, role = _speaker(a, prev, last, names, roles)
+        said_by = _PRONOUN_GENDER.get(_pronoun_key(a.mention.lower())) if not a.inherit else None
+        if said_by and stype == "person" and speaker:
+            names.learn_gender(speaker, said_by)
         org = _organization(speaker, stype, role, names, orgs)
         if speaker:
             where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]

@@ -67,3 +67,9 @@ def test_a_role_after_a_copula():
             "Vell says the stalls stay open late.\n")
     s = _one(text, "stalls stay open")
     assert (s.speaker, s.role) == ("Tara Vell", "a mother of two")
+
+
+def test_a_pronoun_tells_the_gender_of_the_person_it_resolved_to():
+    text = ("Budget row\n\nMika Sorel spoke first.\n\nShe said the plan was late.\n\n"
+            "The next speaker was council clerk Jonas Pirin.\n\nHe said the budget was short.\n")
+    assert [(s.speaker, s.mention) for s in extract_text(text)] == [("Mika Sorel", "She"), ("Jonas Pirin", "He")]
