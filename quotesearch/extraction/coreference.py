@@ -25,6 +25,7 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+_MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
@@ -50,6 +51,7 @@ class ArticleNames:
     by_first: dict[str, str] = field(default_factory=dict)      # first name -> full name ("Sir Keir")
     all_by_surname: dict[str, list[str]] = field(default_factory=dict)   # surname key -> full names in order
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
+    learned: dict[str, str] = field(default_factory=dict)       # full name -> gender told by a resolved pronoun
     # look-up tables built once from the fields above, so that resolving stays linear in the article
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _latest: dict = field(default_factory=dict, repr=False, compare=False)
@@ -68,9 +70,10 @@ class ArticleNames:
     def learn_gender(self, name: str, gender: str) -> None:
         """A pronoun resolved to ``name`` tells its gender ("she said" -> "f"), unless known already."""
         if name not in self.gender:
-            self.gender[name] = gender
-            self._latest.clear()
-            self._by_gender.clear()
+            self.learned.setdefault(name, gender)
+
+    def gender_of(self, name: str) -> str | None:
+        return self.gender.get(name) or self.learned.get(name)
 
     def full_name_of_gender(self, surname_key: str, gender: str | None) -> str | None:
         """The first full name for a surname whose title tells ``gender`` ("Mrs Simons"), else None."""
@@ -95,7 +98,14 @@ class ArticleNames:
                            if gender is None or self.gender.get(n, gender if unknown_ok else None) == gender)
             table = self._latest[key] = ([off for off, _ in pairs], pairs)
         k = bisect_left(table[0], before)
-        return table[1][k - 1] if k else None
+        for _ in range(_MAX_SKIPPED):       # past people whose pronouns told another gender
+            if not k:
+                return None
+            found = table[1][k - 1]
+            if gender is None or self.learned.get(found[1], gender) == gender:
+                return found
+            k -= 1
+        return None
 
 
 def _acronym_definitions(text: str):
@@ -629,7 +639,7 @@ def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
     if low in _PERSON_PRONOUNS:
         want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(low)   # "she" is not "Mr Simons"
         candidates = [names.latest("persons_at", a.mention_start, want, True)]
-        if "person" in last and (not want or names.gender.get(last["person"][0], want) == want):
+        if "person" in last and (not want or (names.gender_of(last["person"][0]) or want) == want):
             candidates.append((last["person"][1], last["person"][0]))
         candidates = [c for c in candidates if c is not None]
         if want and not candidates:   # someone named elsewhere whose title tells the gender
