@@ -52,6 +52,7 @@ class ArticleNames:
     all_by_surname: dict[str, list[str]] = field(default_factory=dict)   # surname key -> full names in order
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
     learned: dict[str, str] = field(default_factory=dict)       # full name -> gender told by a resolved pronoun
+    orgs: set = field(default_factory=set)                      # names written before a role: organisations
     # look-up tables built once from the fields above, so that resolving stays linear in the article
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _latest: dict = field(default_factory=dict, repr=False, compare=False)
@@ -152,6 +153,7 @@ def collect_names(doc: Document) -> ArticleNames:
         quoted = _Spans((q.open, q.outer_end) for q in quotes)
         caps = p.caps
         after = 0                           # where the last run of capitalized words ended
+        subject_at = -1                     # a run in subject position after "ORG role-words"
         for i in compress(range(len(caps)), caps):
             if i < after:
                 continue
@@ -159,12 +161,22 @@ def collect_names(doc: Document) -> ArticleNames:
             while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and
                                          toks[j].lower in lexicon.abbreviations()):
                 j += 1
-            if i == j and not _is_subject_position(text, ps, toks[i].start):
+            subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at
+            if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
+            k = j + 1                       # "Norbridge Analytics chief economist Lotte Brink": an organisation
+            while k < len(toks) and toks[k].text.islower() and (
+                    toks[k].lower in lexicon.titles() or toks[k].lower in lexicon.words("role_adjectives")):
+                k += 1
+            if name and not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
+                names.orgs.add(_strip_possessive(text_of(toks, name, text)))
+                subject_at = k if subject else -1      # the person after the role is the subject
+                after = j + 1
+                continue
             if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
-                if _is_subject_position(text, ps, toks[i].start):
+                if subject:
                     subjects.append((toks[name[0]].start, words))
                 elif len(words) >= 2:
                     names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
@@ -207,7 +219,7 @@ def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: st
     while (k >= 0 and first - k <= _ROLE_MAX and toks[k].is_word and toks[k].start != toks[k + 1].start
            and (_role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives")
                 or toks[k].lower in lexicon.words("speaker_modifiers")
-                or _cap(toks[k]) and k + 1 < first and not _is_sentence_start(toks, k)
+                or _cap(toks[k]) and k + 1 < first and toks[k].lower not in lexicon.stop_words()
                 or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1]))):
         k -= 1
     lead = k + 1
@@ -299,6 +311,8 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
     lows = [_key(w) for w in words]
     if name in names.acronyms:
         return names.acronyms[name], "organization"
+    if _strip_possessive(name) in names.orgs:
+        return _strip_possessive(name), "organization"
     if len(words) == 1:
         w = lows[0]
         if names.full_name(w):
@@ -414,6 +428,9 @@ def organization_in(role: str, names: ArticleNames) -> str | None:
     for acr, full in names.acronyms.items():
         if re.search(rf"\b{re.escape(acr)}\b", role) or full in role:
             return f"{full} ({acr})"
+    for org in names.orgs:
+        if org in role:
+            return org
     best = None
     for m in re.finditer(r"(?:[A-Z][\w’'&\-]*\s+(?:(?:of|for|the|and|on)\s+)*)*[A-Z][\w’'&\-]*", role):
         phrase = _strip_possessive(m.group())

@@ -73,3 +73,11 @@ def test_a_pronoun_tells_the_gender_of_the_person_it_resolved_to():
     text = ("Budget row\n\nMika Sorel spoke first.\n\nShe said the plan was late.\n\n"
             "The next speaker was council clerk Jonas Pirin.\n\nHe said the budget was short.\n")
     assert [(s.speaker, s.mention) for s in extract_text(text)] == [("Mika Sorel", "She"), ("Jonas Pirin", "He")]
+
+
+def test_an_organisation_before_a_role_is_no_person_and_goes_in_organization():
+    text = ("Rates\n\nVarrow Analytics chief economist Lotte Brink expects a cut. She said inflation was falling.\n\n"
+            "Varrow Analytics said rates would fall.\n")
+    got = [(s.speaker, s.speaker_type, s.role, s.organization) for s in extract_text(text)]
+    assert got == [("Lotte Brink", "person", "Varrow Analytics chief economist", "Varrow Analytics"),
+                   ("Varrow Analytics", "organization", None, "Varrow Analytics")]
