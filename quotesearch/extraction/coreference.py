@@ -220,7 +220,9 @@ def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: st
            and (_role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives")
                 or toks[k].lower in lexicon.words("speaker_modifiers")
                 or _cap(toks[k]) and k + 1 < first and toks[k].lower not in lexicon.stop_words()
-                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1]))):
+                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1])
+                or toks[k].lower in ("of", "for") and k >= 1 and _role_word(toks[k - 1]) and _cap(toks[k + 1])
+                or _noun_modifier(toks[k]) and toks[k + 1].text.islower() and _role_word(toks[k + 1]))):
         k -= 1
     lead = k + 1
     words_before = toks[lead:first]
@@ -257,6 +259,19 @@ def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: st
             k += 1
         return sane_role(text[toks[j + 2].start:toks[k - 1].end])
     return ""
+
+
+def _noun_modifier(tok: Token) -> bool:
+    """A lowercase word that may modify a role noun ("state advocate", "union steward"): not a function
+    word, a participle or an inflected verb (a speech verb's base form, "state", is also a noun)."""
+    low = tok.lower
+    if not tok.is_word or not tok.text.islower() or low.endswith(("ed", "ing", "ly")):
+        return False
+    if low in lexicon.stop_words() or low in lexicon.prepositions() or low in lexicon.determiners() \
+            or low in lexicon.auxiliaries() or low in lexicon.pronouns() or low in lexicon.words("clause_links"):
+        return False
+    verb = lexicon.speech_verbs().get(low)
+    return verb is None or verb == low
 
 
 def _headed_by_role(phrase: list[Token]) -> bool:
@@ -433,10 +448,19 @@ def organization_in(role: str, names: ArticleNames) -> str | None:
             return org
     best = None
     for m in re.finditer(r"(?:[A-Z][\w’'&\-]*\s+(?:(?:of|for|the|and|on)\s+)*)*[A-Z][\w’'&\-]*", role):
-        phrase = _strip_possessive(m.group())
-        lows = [w.lower() for w in phrase.split()]
-        if any(w in lexicon.organization_words() for w in lows):
-            best = phrase
+        # the organisation is the part between titles that holds an organisation word:
+        # "Pakistan's Chief of Army Staff General" -> "Army Staff", not the whole role
+        parts: list[list[str]] = [[]]
+        for w in _strip_possessive(m.group()).split():
+            if w.lower().rstrip(".") in lexicon.titles() and w.lower() not in lexicon.organization_words():
+                parts.append([])
+            else:
+                parts[-1].append(w)
+        for part in parts:
+            while part and part[0].lower() in ("of", "for", "the", "and", "on"):
+                part.pop(0)
+            if any(x.lower() in lexicon.organization_words() for x in part):
+                best = _strip_possessive(" ".join(part))
     return best
 
 
@@ -521,6 +545,9 @@ def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, 
         if a.appositive:
             role = a.appositive
     role = sane_role(role)
+    stated = names.roles.get(speaker) if speaker else None
+    if role and stated and len(stated) > len(role) and stated.lower().endswith(" " + role.lower()):
+        role = stated           # "advocate" read in the speech sentence, "state advocate" in the article
     if stype in ("person", "organization") and speaker:
         if role:
             roles[speaker] = role

@@ -81,3 +81,11 @@ def test_an_organisation_before_a_role_is_no_person_and_goes_in_organization():
     got = [(s.speaker, s.speaker_type, s.role, s.organization) for s in extract_text(text)]
     assert got == [("Lotte Brink", "person", "Varrow Analytics chief economist", "Varrow Analytics"),
                    ("Varrow Analytics", "organization", None, "Varrow Analytics")]
+
+
+def test_a_role_cut_in_the_speech_sentence_takes_the_whole_role_the_article_states():
+    text = ("Trial opens\n\nEarlier, state advocate Yuri Gorn said the case was strong.\n\n"
+            "Kell's Chief of Army Staff General Asim Varr has warned that unrest is growing.\n")
+    got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
+    assert got == [("Yuri Gorn", "state advocate", None),
+                   ("Asim Varr", "Kell's Chief of Army Staff General", "Army Staff")]
