@@ -53,6 +53,7 @@ class ArticleNames:
     others_at: list[tuple[int, str]] = field(default_factory=list)  # names outside subject position
     learned: dict[str, str] = field(default_factory=dict)       # full name -> gender told by a resolved pronoun
     orgs: set = field(default_factory=set)                      # names written before a role: organisations
+    orgs_at: list[tuple[int, str]] = field(default_factory=list)   # (offset, name) of named organisations
     # look-up tables built once from the fields above, so that resolving stays linear in the article
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _latest: dict = field(default_factory=dict, repr=False, compare=False)
@@ -174,6 +175,15 @@ def collect_names(doc: Document) -> ArticleNames:
                 subject_at = k if subject else -1      # the person after the role is the subject
                 after = j + 1
                 continue
+            if name and toks[i].start not in quoted:
+                end = j                     # "Bureau of Fisheries and Aquatic Resources": over connectors
+                while end + 2 < len(toks) and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
+                    end += 2
+                    while end + 1 < len(toks) and caps[end + 1]:
+                        end += 1
+                if any(t.lower in lexicon.organization_words() for t in toks[name[0]:end + 1]):
+                    names.orgs_at.append((toks[name[0]].start,
+                                          _strip_possessive(text[toks[name[0]].start:toks[end].end])))
             if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
@@ -530,6 +540,8 @@ def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, 
                 speaker, stype = "", "unknown"
     elif _pronoun_key(low) in lexicon.pronouns():
         speaker, stype = _resolve_pronoun(_pronoun_key(low), a, last, names)
+    elif _is_org_description(a):
+        speaker, stype = _resolve_org_description(a, last, names)
     elif _is_description(a):
         speaker, stype = _resolve_description(a, last, names, roles)
     elif a.name:
@@ -613,6 +625,33 @@ def _is_description(a: Attribution) -> bool:
     """"the prime minister", "the 56-year-old", "the Conservative MP": a definite description of a person."""
     words = a.mention.lower().split()
     return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head)))
+
+
+def _is_org_description(a: Attribution) -> bool:
+    """"the company", "the utility", "the bureau": an organisation named by its kind."""
+    words = a.mention.split()
+    return (len(words) == 2 and words[0].lower() == "the" and words[1].islower()
+            and a.head in lexicon.organization_words() and not a.name)
+
+
+def _resolve_org_description(a: Attribution, last: dict, names: ArticleNames) -> tuple[str, str]:
+    """The organisation named before whose name holds the head ("the bureau" -> "Bureau of Fisheries"),
+    else the last organisation that spoke, else the description as written."""
+    before = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
+    named = [(off, n) for off, n in names.orgs_at if off < before]
+    for off, n in reversed(named):
+        if a.head in (w.lower() for w in n.split()):
+            return _canonical_org(n, names), "organization"
+    if "organization" in last and last["organization"][0][:1].isupper():
+        return last["organization"][0], "organization"
+    return a.mention, "organization"
+
+
+def _canonical_org(name: str, names: ArticleNames) -> str:
+    for full in names.acronyms.values():
+        if name in full or full in name:
+            return full
+    return re.sub(r"^(?:The|the)\s+", "", name)
 
 
 class _Roles(dict):

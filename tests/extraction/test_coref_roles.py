@@ -89,3 +89,12 @@ def test_a_role_cut_in_the_speech_sentence_takes_the_whole_role_the_article_stat
     got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
     assert got == [("Yuri Gorn", "state advocate", None),
                    ("Asim Varr", "Kell's Chief of Army Staff General", "Army Staff")]
+
+
+def test_an_organisation_named_by_its_kind_resolves_to_the_organisation_named_before():
+    text = ("Port closed\n\nThe Kestrel Bureau of Harbours and Piers said the port was shut.\n\n"
+            "Mayor Ida Holm spoke next. Later the bureau said it would reopen. It said ships waited.\n")
+    got = [(s.speaker, s.speaker_type, s.mention) for s in extract_text(text)]
+    assert got == [("Kestrel Bureau of Harbours and Piers", "organization", "The Kestrel Bureau of Harbours and Piers"),
+                   ("Kestrel Bureau of Harbours and Piers", "organization", "the bureau"),
+                   ("Kestrel Bureau of Harbours and Piers", "organization", "It")]
