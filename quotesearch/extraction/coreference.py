@@ -496,6 +496,15 @@ def _group_or_anonymous(a: Attribution) -> str:
     return "anonymous"
 
 
+@dataclass(slots=True)
+class _Said:
+    """What a statement after this one may borrow: where it was and who said it."""
+    paragraph: int
+    speaker: str
+    speaker_type: str
+    mention: str
+
+
 def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
     """Turn attributions into Statements with canonical speakers, roles and organizations, each
     Statement built once, in order (a speaker resolved here may carry on to the statements after)."""
@@ -504,25 +513,34 @@ def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
     roles = _Roles(names)
     orgs: dict[str, str] = {}
     last: dict[str, tuple[str, int]] = {}   # speaker type -> (last speaker of that type, where named)
-    prev: Statement | None = None
-    out: list[Statement] = []
+    prev: _Said | None = None
+    said: list[tuple] = []
+    described: dict[str, str] = {}          # person -> the description standing for them ("mother of four")
     for a in attributions:
         speaker, stype, mention, role = _speaker(a, prev, last, names, roles)
         said_by = _PRONOUN_GENDER.get(_pronoun_key(a.mention.lower())) if not a.inherit else None
         if said_by and stype == "person" and speaker:
             names.learn_gender(speaker, said_by)
-        org = _organization(speaker, stype, role, names, orgs)
+        if stype == "person" and speaker and not a.inherit and _is_description(a) and a.head in _person_nouns():
+            desc = sane_role(" ".join(a.mention.split()[1:]))
+            if len(desc.split()) > 1:       # "the mother of four", not a bare "the woman"
+                described.setdefault(speaker, desc)
         if speaker:
             where = a.mention_start if a.mention_start >= 0 else a.spans[0][0]
             last[stype] = (speaker, where)
             if stype == "anonymous" and a.head in lexicon.anonymous_heads() and a.head not in lexicon.document_nouns():
                 last["person"] = (speaker, where)   # "a spokesperson … said. … he said"
-        prev = _statement(article, a, speaker, stype, mention, role, org)
-        out.append(prev)
+        prev = _Said(a.paragraph, speaker, stype, mention)
+        said.append((a, speaker, stype, mention, role))
+    out: list[Statement] = []
+    for a, speaker, stype, mention, role in said:   # a described person's role reaches all their statements
+        role = role or (described.get(speaker, "") if stype == "person" else "")
+        org = _organization(speaker, stype, role, names, orgs)
+        out.append(_statement(article, a, speaker, stype, mention, role, org))
     return out
 
 
-def _speaker(a: Attribution, prev: Statement | None, last: dict[str, tuple[str, int]], names: ArticleNames,
+def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, int]], names: ArticleNames,
              roles: _Roles) -> tuple[str, str, str, str]:
     """(speaker, type, mention, role) of one attribution: the statement before's speaker for a quote
     that borrows one, else the person a pronoun or a description stands for, a name made canonical,
@@ -624,7 +642,21 @@ def _pronoun_key(low: str) -> str:
 def _is_description(a: Attribution) -> bool:
     """"the prime minister", "the 56-year-old", "the Conservative MP": a definite description of a person."""
     words = a.mention.lower().split()
-    return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head)))
+    return len(words) >= 2 and words[0] == "the" and (a.head in lexicon.titles() or bool(_AGE.match(a.head))
+                                                      or a.head in _person_nouns())
+
+
+def _person_nouns() -> dict[str, str]:
+    """"woman" -> "f", "resident" -> "" (lexicons/person_nouns.txt)."""
+    global _PERSON_NOUNS
+    if _PERSON_NOUNS is None:
+        from ..lexicons import lines
+        _PERSON_NOUNS = {ln.split()[0].lower(): (ln.split()[1] if len(ln.split()) > 1 and ln.split()[1] in "mf" else "")
+                         for ln in lines("person_nouns.txt")}
+    return _PERSON_NOUNS
+
+
+_PERSON_NOUNS = None
 
 
 def _is_org_description(a: Attribution) -> bool:
@@ -704,11 +736,12 @@ def _resolve_description(a: Attribution, last: dict, names: ArticleNames, roles:
     """The person whose role holds the description's head ("the prime minister" -> the person introduced as
     "Prime Minister Shigeru Ishiba"); an age description goes to the latest person, like "he"."""
     head = a.head
-    if not _AGE.match(head):
+    if not _AGE.match(head) and head not in _person_nouns():
         best = roles.holder(head)
         if best is not None:
             return best, "person"
-    speaker, stype = _resolve_pronoun("he", a, last, names)
+    pronoun = {"f": "she", "m": "he"}.get(_person_nouns().get(head, ""), "he")
+    speaker, stype = _resolve_pronoun(pronoun, a, last, names)
     if stype == "person":
         return speaker, stype
     return a.mention, "anonymous"

@@ -98,3 +98,11 @@ def test_an_organisation_named_by_its_kind_resolves_to_the_organisation_named_be
     assert got == [("Kestrel Bureau of Harbours and Piers", "organization", "The Kestrel Bureau of Harbours and Piers"),
                    ("Kestrel Bureau of Harbours and Piers", "organization", "the bureau"),
                    ("Kestrel Bureau of Harbours and Piers", "organization", "It")]
+
+
+def test_a_person_description_resolves_by_gender_and_gives_its_words_as_role():
+    text = ("Market\n\nOla Brenn fixes nets. Aisha Moha sells maize. She says sales doubled.\n\n"
+            "The mother of three says the lights help.\n\n“It is safe now,” says the woman who sells fish.\n")
+    got = [(s.speaker, s.role, s.mention) for s in extract_text(text)]
+    assert got == [("Aisha Moha", "mother of three", "She"), ("Aisha Moha", "mother of three", "The mother of three"),
+                   ("Aisha Moha", "mother of three", "the woman")]
