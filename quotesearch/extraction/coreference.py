@@ -159,8 +159,9 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and
-                                         toks[j].lower in lexicon.abbreviations()):
+            while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and (
+                    toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
+                    and j > i and j + 2 < len(toks) and caps[j + 2])):
                 j += 1
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at
             if i == j and not subject:
@@ -331,7 +332,7 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
                          gender: str | None = None) -> tuple[str, str]:
     """(canonical name, type) for a proper-name mention; ``gender`` from its title picks between
     people who share a surname ("Mr Simons" and "Mrs Simons")."""
-    name = re.sub(r"\s*\([^)]*\)$", "", name)
+    name = _without_time(re.sub(r"\s*\([^)]*\)$", "", name))
     words = name.split()
     lows = [_key(w) for w in words]
     if name in names.acronyms:
@@ -359,7 +360,22 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
     known = names.full_name(lows[-1])
     if len(words) == 2 and known and known.split()[0] == words[0]:
         return known, "person"
+    if known and len(known.split()) > len(words) and known.split()[-len(words):] == [_strip_possessive(w) for w in words]:
+        return known, "person"          # "Holm Vik" for "Anders Holm Vik"
     return full, "person"
+
+
+def _without_time(name: str) -> str:
+    """A name without a time phrase glued on ("Jane Doe on Monday" -> "Jane Doe")."""
+    words = name.split()
+    months = lexicon.words("months")
+    n = len(words)
+    while n > 1 and (words[n - 1].lower().strip(".,") in lexicon.time_words() or
+                     words[n - 1].lower().strip(".,") in months or words[n - 1].isdigit()):
+        n -= 1
+        if n > 1 and words[n - 1].lower() in ("on", "in", "at", "last", "this", "next", "since"):
+            n -= 1
+    return " ".join(words[:n]) if n < len(words) else name
 
 
 def _clean_role(words_text: str) -> str:

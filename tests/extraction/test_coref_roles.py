@@ -106,3 +106,22 @@ def test_a_person_description_resolves_by_gender_and_gives_its_words_as_role():
     got = [(s.speaker, s.role, s.mention) for s in extract_text(text)]
     assert got == [("Aisha Moha", "mother of three", "She"), ("Aisha Moha", "mother of three", "The mother of three"),
                    ("Aisha Moha", "mother of three", "the woman")]
+
+
+def _speakers(text):
+    return [(s.speaker, s.speaker_type) for s in extract_text(text)]
+
+
+def test_a_time_phrase_is_never_part_of_a_name():
+    assert _speakers("Votes\n\nThe plan is late, said Jane Dorr on Monday.\n") == [("Jane Dorr", "person")]
+
+
+def test_partial_names_of_three_part_names():
+    text = ("Funds\n\nOsei K. Brandt runs the fund. “We wait,” Mr. Brandt said.\n\n"
+            "Anders Holm Vik spoke. Holm Vik said the port was closed.\n")
+    assert _speakers(text) == [("Osei K. Brandt", "person"), ("Anders Holm Vik", "person")]
+
+
+def test_places_are_not_persons():
+    text = "Talks\n\nManila said the ship left. Finland said it would join the pact.\n"
+    assert _speakers(text) == [("Manila", "organization"), ("Finland", "organization")]
