@@ -54,6 +54,7 @@ class ArticleNames:
     learned: dict[str, str] = field(default_factory=dict)       # full name -> gender told by a resolved pronoun
     orgs: set = field(default_factory=set)                      # names written before a role: organisations
     orgs_at: list[tuple[int, str]] = field(default_factory=list)   # (offset, name) of named organisations
+    sole_at: list[tuple[int, str]] = field(default_factory=list)   # "Queen Ingrid" named as a subject
     # look-up tables built once from the fields above, so that resolving stays linear in the article
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _latest: dict = field(default_factory=dict, repr=False, compare=False)
@@ -88,7 +89,11 @@ class ArticleNames:
                 for n in fulls:
                     if self.gender.get(n):
                         table.setdefault((key, self.gender[n]), n)
-        return table.get((surname_key, gender))
+        found = table.get((surname_key, gender))
+        if found is None and any(self.gender.get(n) for n in self.all_by_surname.get(surname_key, ())):
+            # "Mr Simons" when only his wife's gender is known: the one whose gender is not known
+            found = next((n for n in self.all_by_surname.get(surname_key, ()) if not self.gender.get(n)), None)
+        return found
 
     def latest(self, where: str, before: int, gender: str | None, unknown_ok: bool) -> tuple[int, str] | None:
         """The last (offset, name) of ``persons_at`` or ``others_at`` (``where``) named before offset
@@ -185,6 +190,17 @@ def collect_names(doc: Document) -> ArticleNames:
                 if any(t.lower in lexicon.organization_words() for t in toks[name[0]:end + 1]):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
+            if (name and role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
+                    lexicon.words("sole_titles") and toks[i].start not in quoted):
+                full = text[toks[name[0] - 1].start:toks[name[1]].end]     # "Queen Ingrid", "Pope Leo"
+                names.add_full_name(_key(toks[name[0]].text), full)
+                names.by_first.setdefault(_key(toks[name[0]].text), full)
+                names.roles.setdefault(full, toks[name[0] - 1].text)
+                g = title_gender(toks[name[0] - 1:name[0]])
+                if g:
+                    names.gender.setdefault(full, g)
+                if subject:
+                    names.sole_at.append((toks[name[0]].start, full))
             if name and toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
@@ -196,12 +212,16 @@ def collect_names(doc: Document) -> ArticleNames:
                     names.by_first.setdefault(_key(words[0].text), full)
                     names.add_full_name(_key(words[-1].text), full)
                     g = title_gender(toks[role[0]:role[1] + 1]) if role else None
+                    if not g and i >= 1 and toks[i - 1].text.islower():     # "her husband Paul Simons"
+                        g = title_gender(toks[i - 1:i]) or _person_nouns().get(toks[i - 1].lower) or None
                     if g:
                         names.gender.setdefault(full, g)
                     stated = _stated_role(toks, i, j, role, text)
                     if stated:
                         names.roles.setdefault(full, stated)
             after = j + 1
+    names.persons_at.extend(names.sole_at)
+    names.persons_at.sort()
     for offset, words in subjects:
         if len(words) >= 2 and _looks_like_person(words):
             names.persons_at.append((offset, names.full_name(_key(words[-1].text))))
@@ -363,6 +383,22 @@ def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
     if known and len(known.split()) > len(words) and known.split()[-len(words):] == [_strip_possessive(w) for w in words]:
         return known, "person"          # "Holm Vik" for "Anders Holm Vik"
     return full, "person"
+
+
+def _glued_role(name: str) -> tuple[str, str]:
+    """("Browns DL", "Sheldon Rich") for "Browns DL Sheldon Rich": an abbreviation (DL, MP) or a place
+    inside a run of capitalized words is a role word; the person is the two or more words after it."""
+    words = name.split()
+    cut = 0
+    for k, w in enumerate(words[:-2]):
+        bare = _key(w).strip(".")
+        if (w.isupper() and 2 <= len(w.strip(".")) <= 4) or bare in lexicon.places() or \
+                bare.rstrip(".") in lexicon.titles():
+            cut = k + 1
+    rest = words[cut:]
+    if cut and len(rest) >= 2 and all(w[:1].isupper() and not w.isupper() for w in rest):
+        return " ".join(words[:cut]), " ".join(rest)
+    return "", name
 
 
 def _without_time(name: str) -> str:
@@ -581,8 +617,12 @@ def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, in
     elif a.name:
         honor = any(w.lower().rstrip(".") in lexicon.honorifics() or w.lower().rstrip(".") in lexicon.titles()
                     for w in a.role_words.split())
-        speaker, stype = speaker_type_of_name(a.name, names, honor, title_gender_of(a.role_words))
+        glued, person = _glued_role(a.name)
+        speaker, stype = speaker_type_of_name(person, names, honor, title_gender_of(a.role_words))
         role = _role_text(a)
+        if glued and stype == "person":
+            role = ", ".join(r for r in (" ".join(filter(None, (_clean_role(a.role_words), glued))),
+                                         a.appositive.strip()) if r)
     elif mention:
         speaker, stype = mention, _group_or_anonymous(a)
         author = _document_author(a)

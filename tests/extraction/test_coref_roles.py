@@ -125,3 +125,22 @@ def test_partial_names_of_three_part_names():
 def test_places_are_not_persons():
     text = "Talks\n\nManila said the ship left. Finland said it would join the pact.\n"
     assert _speakers(text) == [("Manila", "organization"), ("Finland", "organization")]
+
+
+def test_a_husband_and_wife_sharing_a_surname_by_title_gender():
+    text = ("Dinner\n\nNinette Simons and her husband Paul Simons attended. Mr Simons said the food was cold. "
+            "Mrs Simons said it was fine.\n")
+    assert _speakers(text) == [("Paul Simons", "person"), ("Ninette Simons", "person")]
+
+
+def test_a_titled_person_is_found_by_the_title():
+    text = ("Bridge\n\nQueen Ingrid opened the bridge. Tom Ayre watched. The Queen said the bridge was beautiful.\n")
+    assert [(s.speaker, s.role) for s in extract_text(text)] == [("Queen Ingrid", "Queen")]
+
+
+def test_role_and_place_words_are_not_glued_onto_a_name():
+    text = "Games\n\nBrowns DL Sheldon Rich said the team was ready. Kellshire Joshua Levy said it rained.\n"
+    got = [(s.speaker, s.role) for s in extract_text(text)]
+    assert got[0] == ("Sheldon Rich", "Browns DL")
+    text = "Games\n\nMassachusetts Joshua Levy said it rained.\n"
+    assert [(s.speaker, s.role) for s in extract_text(text)] == [("Joshua Levy", "Massachusetts")]
