@@ -168,7 +168,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
                     and j > i and j + 2 < len(toks) and caps[j + 2])):
                 j += 1
-            subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at
+            subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
@@ -316,6 +316,23 @@ def _headed_by_role(phrase: list[Token]) -> bool:
             return n > 0 and _role_word(words[n - 1]) and all(_cap(w) or w.lower in ("the", "of", "and")
                                                               for w in words[n + 1:])
     return _role_word(words[-1])
+
+
+def _introduced(toks: list[Token], i: int) -> bool:
+    """A name after lowercase role words that open the sentence ("Council engineer Samuel Otieno stood up")
+    or after a copula ("The first witness was Hawks head Major-Gen Gopaul Govender"): where an article
+    introduces the person a later "he" or "she" stands for."""
+    k = i - 1
+    moved = False
+    while k >= 0 and toks[k].is_word and toks[k].text.islower() and (
+            _role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives") or _noun_modifier(toks[k])):
+        k -= 1
+        moved = True
+    while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:
+        k -= 1                              # the organisation before the role words ("Hawks head")
+    if moved and (k < 0 or toks[k].text in ".!?”\"“"):
+        return True
+    return k >= 0 and toks[k].lower in _COPULAS and k >= 1 and toks[k - 1].is_word
 
 
 def _is_sentence_start(toks: list[Token], k: int) -> bool:

@@ -144,3 +144,11 @@ def test_role_and_place_words_are_not_glued_onto_a_name():
     assert got[0] == ("Sheldon Rich", "Browns DL")
     text = "Games\n\nMassachusetts Joshua Levy said it rained.\n"
     assert [(s.speaker, s.role) for s in extract_text(text)] == [("Joshua Levy", "Massachusetts")]
+
+
+def test_a_person_introduced_after_a_copula_or_role_words_is_a_pronoun_candidate():
+    text = ("Trial\n\nMira Zule is accused. She said the charges were false.\n\n"
+            "The first witness was Hawks head Major-Gen Gopal Gove, who led the probe.\n\n"
+            "He said the case was strong.\n")
+    got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
+    assert got == [("Mira Zule", None, None), ("Gopal Gove", "Hawks head Major-Gen", "Hawks")]
