@@ -30,6 +30,7 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
 _POSSESSIVE = re.compile(r"[’']s?$")
+_POSSESSIVE_WORD = re.compile(r"\w[’']s$")     # "Khan’s Pakistan Tehreek-e-Insaaf": two names
 
 
 def _strip_possessive(s: str) -> str:
@@ -164,7 +165,8 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (caps[j + 1] or toks[j + 1].text == "." and (
+            while j + 1 < len(toks) and not _POSSESSIVE_WORD.search(toks[j].text) and (
+                    caps[j + 1] or toks[j + 1].text == "." and (
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
                     and j > i and j + 2 < len(toks) and caps[j + 2])):
                 j += 1
@@ -207,7 +209,8 @@ def collect_names(doc: Document) -> ArticleNames:
                     subjects.append((toks[name[0]].start, words))
                 elif len(words) >= 2:
                     names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
-                if len(words) >= 2 and _looks_like_person(words):
+                the_thing = not role and i >= 1 and toks[i - 1].text == "the"   # "at the Kell Bus Stand"
+                if len(words) >= 2 and _looks_like_person(words) and not the_thing:
                     full = _strip_possessive(text_of(toks, name, text))
                     names.by_first.setdefault(_key(words[0].text), full)
                     names.add_full_name(_key(words[-1].text), full)
@@ -833,8 +836,10 @@ def _resolve_pronoun(low: str, a: Attribution, last: dict[str, tuple[str, int]],
         candidates = [c for c in candidates if c is not None]
         if want and not candidates:   # someone named elsewhere whose title tells the gender
             candidates = [c for c in [names.latest("others_at", a.mention_start, want, False)] if c is not None]
-        if not candidates:            # else the last full name the article gives, of no other gender
-            candidates = [c for c in [names.latest("others_at", a.mention_start, want, True)] if c is not None]
+        if not candidates:            # else the last person's full name the article gives, of no other gender
+            c = names.latest("others_at", a.mention_start, want, True)
+            if c is not None and c[1] in names.all_by_surname.get(_key(c[1].split()[-1]), ()):
+                candidates = [c]
         if candidates:
             return max(candidates)[1], "person"
         return a.mention, "unknown"

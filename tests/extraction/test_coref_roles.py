@@ -152,3 +152,14 @@ def test_a_person_introduced_after_a_copula_or_role_words_is_a_pronoun_candidate
             "He said the case was strong.\n")
     got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
     assert got == [("Mira Zule", None, None), ("Gopal Gove", "Hawks head Major-Gen", "Hawks")]
+
+
+def test_a_possessive_ends_a_name_before_another_name():
+    text = ("Party\n\nThe general blamed a party without naming ousted PM Ivo Karr’s Kell Unity party.\n\n"
+            "Karr said the charges were false.\n")
+    assert [(s.speaker, s.role) for s in extract_text(text)] == [("Ivo Karr", "ousted PM")]
+
+
+def test_a_description_never_goes_to_a_place_or_an_organisation():
+    text = "Lights\n\nTraders meet at the Kell Bus Stand daily.\n\nThe mother of three says the lights help.\n"
+    assert [(s.speaker, s.speaker_type) for s in extract_text(text)] == [("The mother of three", "anonymous")]
