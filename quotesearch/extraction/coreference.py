@@ -481,6 +481,11 @@ def _is_time_or_number(part: str) -> bool:
                                for w in words if w)
 
 
+def _bare(word: str) -> str:
+    """"who’s" -> "who": a word without a contracted verb."""
+    return re.split("[’']", word.lower(), maxsplit=1)[0]
+
+
 def sane_role(role: str) -> str:
     """A role as a user reads it: the role words of each comma part, never a clause ("who joined the
     council in 2019", "noting that …": cut there, but "who is a trader" keeps "a trader"), an age, a year,
@@ -496,12 +501,12 @@ def sane_role(role: str) -> str:
         part = m.group(1) if m else part
         words = part.split()
         first = words[0].lower()
-        if first in lexicon.words("role_stops") or first == "that" or part[0].islower() and (
+        if _bare(first) in lexicon.words("role_stops") or first == "that" or part[0].islower() and (
                 first.endswith("ing") or first.endswith("ed") and len(words) > 1
                 and first not in lexicon.words("role_adjectives") and words[1][:1].islower()
                 and words[1].lower().rstrip(".") not in lexicon.titles()):
             break               # a clause or a participle ("noting …", "joined by …"): the role has ended
-        cut = next((i for i, w in enumerate(words) if i and (w.lower() in lexicon.words("role_stops")
+        cut = next((i for i, w in enumerate(words) if i and (_bare(w) in lexicon.words("role_stops")
                                                             or w.lower() in lexicon.auxiliaries())), None)
         if cut is not None:
             if words[cut - 1].lower() in ("and", "but", "or"):

@@ -34,6 +34,7 @@ def test_sane_role_cuts_clauses_years_and_quotes():
     assert sane_role("joined by her deputy") == ""
     assert sane_role("retired Gen.") == "retired Gen."
     assert sane_role("“a disgrace”") == ""
+    assert sane_role("a former mayor who’s spent nine years in office") == "a former mayor"
 
 
 def test_a_role_stated_anywhere_goes_to_every_statement_of_the_person():

@@ -23,7 +23,7 @@ def _bad_role(role: str) -> str | None:
         return "date"
     if re.search("[“”\"]", role):
         return "quote"
-    if re.search(r"(?:^|,\s*)(?:who|which|whose|noting|saying|adding)\b", role, re.I):
+    if re.search(r"\b(?:who|which|whose)\b|(?:^|,\s*)(?:noting|saying|adding)\b", role, re.I):
         return "clause"
     return None
 
