@@ -171,6 +171,8 @@ def collect_names(doc: Document) -> ArticleNames:
                     and j > i and j + 2 < len(toks) and caps[j + 2])):
                 j += 1
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
+            while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
+                i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)

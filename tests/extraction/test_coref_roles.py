@@ -164,3 +164,8 @@ def test_a_possessive_ends_a_name_before_another_name():
 def test_a_description_never_goes_to_a_place_or_an_organisation():
     text = "Lights\n\nTraders meet at the Kell Bus Stand daily.\n\nThe mother of three says the lights help.\n"
     assert [(s.speaker, s.speaker_type) for s in extract_text(text)] == [("The mother of three", "anonymous")]
+
+
+def test_a_name_after_a_sentence_opening_conjunction_is_a_subject():
+    text = "Tennis\n\nAndy Morr beat Carl Mout. Mout fell twice. But Morr struck back.\n\n“He is skilful,” said the 36-year-old.\n"
+    assert [(s.speaker, s.mention) for s in extract_text(text)] == [("Andy Morr", "the 36-year-old")]
