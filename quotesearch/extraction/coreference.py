@@ -212,8 +212,11 @@ def collect_names(doc: Document) -> ArticleNames:
                 elif len(words) >= 2:
                     names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
                 the_thing = not role and i >= 1 and toks[i - 1].text == "the"   # "at the Kell Bus Stand"
+                glued, _ = _glued_role(" ".join(w.text for w in words))
+                if glued:                   # "Frenchman Corentin Moutet": the nationality is no part of the name
+                    words = words[len(glued.split()):]
                 if len(words) >= 2 and _looks_like_person(words) and not the_thing:
-                    full = _strip_possessive(text_of(toks, name, text))
+                    full = _strip_possessive(text[words[0].start:words[-1].end])
                     names.by_first.setdefault(_key(words[0].text), full)
                     names.add_full_name(_key(words[-1].text), full)
                     g = title_gender(toks[role[0]:role[1] + 1]) if role else None
@@ -221,7 +224,7 @@ def collect_names(doc: Document) -> ArticleNames:
                         g = title_gender(toks[i - 1:i]) or _person_nouns().get(toks[i - 1].lower) or None
                     if g:
                         names.gender.setdefault(full, g)
-                    stated = _stated_role(toks, i, j, role, text)
+                    stated = _stated_role(toks, i, j, role, text) or glued
                     if stated:
                         names.roles.setdefault(full, stated)
             after = j + 1
@@ -415,7 +418,7 @@ def _glued_role(name: str) -> tuple[str, str]:
     for k, w in enumerate(words[:-2]):
         bare = _key(w).strip(".")
         if (w.isupper() and 2 <= len(w.strip(".")) <= 4) or bare in lexicon.places() or \
-                bare.rstrip(".") in lexicon.titles():
+                bare.rstrip(".") in lexicon.titles() or bare in lexicon.words("nationalities"):
             cut = k + 1
     rest = words[cut:]
     if cut and len(rest) >= 2 and all(w[:1].isupper() and not w.isupper() for w in rest):

@@ -169,3 +169,10 @@ def test_a_description_never_goes_to_a_place_or_an_organisation():
 def test_a_name_after_a_sentence_opening_conjunction_is_a_subject():
     text = "Tennis\n\nAndy Morr beat Carl Mout. Mout fell twice. But Morr struck back.\n\n“He is skilful,” said the 36-year-old.\n"
     assert [(s.speaker, s.mention) for s in extract_text(text)] == [("Andy Morr", "the 36-year-old")]
+
+
+def test_a_nationality_before_a_name_is_a_role_word():
+    text = ("Tennis\n\nAndy Morr beat fiery Frenchman Carl Mout. Mout said the court was slow.\n\n"
+            "Colombian Dani Elahi Galo said he was tired.\n")
+    assert [(s.speaker, s.role) for s in extract_text(text)] == [("Carl Mout", "Frenchman"),
+                                                                 ("Dani Elahi Galo", "Colombian")]
