@@ -56,6 +56,7 @@ class ArticleNames:
     orgs: set = field(default_factory=set)                      # names written before a role: organisations
     orgs_at: list[tuple[int, str]] = field(default_factory=list)   # (offset, name) of named organisations
     sole_at: list[tuple[int, str]] = field(default_factory=list)   # "Queen Ingrid" named as a subject
+    works_for: dict[str, str] = field(default_factory=dict)    # person -> "ORG" of "who works with ORG as ROLE"
     # look-up tables built once from the fields above, so that resolving stays linear in the article
     _seen: set = field(default_factory=set, repr=False, compare=False)
     _latest: dict = field(default_factory=dict, repr=False, compare=False)
@@ -224,6 +225,10 @@ def collect_names(doc: Document) -> ArticleNames:
                         g = title_gender(toks[i - 1:i]) or _person_nouns().get(toks[i - 1].lower) or None
                     if g:
                         names.gender.setdefault(full, g)
+                    works = _WORKS_AS.match(text, toks[j].end)
+                    if works:                   # "NAME, who is working with ORG as ROLE,"
+                        names.roles.setdefault(full, sane_role(works.group("role")))
+                        names.works_for.setdefault(full, " ".join(works.group("org").split()))
                     stated = _stated_role(toks, i, j, role, text) or glued
                     if stated:
                         names.roles.setdefault(full, stated)
@@ -239,6 +244,9 @@ def collect_names(doc: Document) -> ArticleNames:
 
 
 _COPULAS = frozenset({"is", "was"})
+_WORKS_AS = re.compile(
+    r"[’']?s?,?\s+who\s+(?:is|was|has\s+been|had\s+been)\s+(?:working|employed|serving)\s+(?:with|at|for|in)\s+"
+    r"(?:the\s+)?(?P<org>[A-Z][^,.;:]{1,120}?)\s+as\s+(?P<role>(?:(?:an?|the)\s+)?[^,.;:“”\"]{2,80})")
 _ROLE_MAX = 8          # words a role written before or after a name may have
 
 
@@ -674,7 +682,7 @@ def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, in
 def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str]) -> str | None:
     """The organization a speaker belongs to: named in the role, the organization itself (with its
     acronym), or the one given for the speaker earlier in the article (``orgs``, updated here)."""
-    org = organization_in(role, names)
+    org = organization_in(role, names) or names.works_for.get(speaker)
     if stype == "organization" and speaker:
         acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
         org = org or (f"{speaker} ({acr})" if acr else speaker)

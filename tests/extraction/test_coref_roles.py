@@ -176,3 +176,10 @@ def test_a_nationality_before_a_name_is_a_role_word():
             "Colombian Dani Elahi Galo said he was tired.\n")
     assert [(s.speaker, s.role) for s in extract_text(text)] == [("Carl Mout", "Frenchman"),
                                                                  ("Dani Elahi Galo", "Colombian")]
+
+
+def test_who_works_with_org_as_role_gives_role_and_organization():
+    text = ("Lights\n\nMr Deo Tembo, who is working with Kell Gender Network (KGN) as Programme Officer, says lights help.\n\n"
+            "Tembo said more poles are needed.\n")
+    got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
+    assert got == [("Deo Tembo", "Programme Officer", "Kell Gender Network (KGN)")] * 2
