@@ -8,9 +8,10 @@ import pytest
 from quotesearch.extraction import lexicon
 from quotesearch.extraction.pipeline import extract_text
 
-TEXT = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "news-sample" / "text"
-if not TEXT.is_dir():
-    TEXT = Path("/work/shared/corpora/news-sample/text")
+_HERE = Path(__file__).resolve()
+TEXT = next((p / "shared" / "corpora" / "news-sample" / "text" for p in _HERE.parents
+             if (p / "shared" / "corpora" / "news-sample" / "text").is_dir()),
+            _HERE.parent / "news-sample-absent")
 
 _DATE = re.compile(r"\b(?:in|on|since)\s+(?:\d{4}|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                    r"january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
