@@ -499,6 +499,29 @@ def _bare(word: str) -> str:
     return re.split("[’']", word.lower(), maxsplit=1)[0]
 
 
+_AFFILIATION = frozenset({"from", "with", "at"})      # "from Natural Justice in Cape Town" is where one works
+_CLAUSE_OBJECT = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "this", "these"})
+
+
+def _role_shaped(words: list[str]) -> bool:
+    """Whether a comma part reads as a role, not a clause or a fragment: it does not open or end with a
+    preposition ("on short-term contracts", "even within"), is not a bare possessive ("Ukraine’s") or a lone
+    verb ("see"), and has no verb with an object ("the province strengthened its …", "sections
+    unjustifiably limit the …")."""
+    lows = [w.lower().strip(".,") for w in words]
+    if (lows[0] in lexicon.prepositions() and lows[0] not in _AFFILIATION) or lows[-1] in lexicon.prepositions() \
+            or lows[0] in ("even", "also", "only"):
+        return False
+    if len(words) == 1 and (_POSSESSIVE_WORD.search(words[0]) or lows[0] in lexicon.speech_verbs()
+                            or lows[0] in lexicon.stop_words()):
+        return False
+    for k in range(1, len(words) - 1):
+        if words[k].islower() and lows[k + 1] in _CLAUSE_OBJECT and (
+                lows[k].endswith("ed") or lows[k - 1].endswith("ly")):
+            return False
+    return True
+
+
 def sane_role(role: str) -> str:
     """A role as a user reads it: the role words of each comma part, never a clause ("who joined the
     council in 2019", "noting that …": cut there, but "who is a trader" keeps "a trader"), an age, a year,
@@ -527,8 +550,11 @@ def sane_role(role: str) -> str:
             elif words[cut].lower() not in lexicon.auxiliaries():
                 kept.append(" ".join(words[:cut]))      # "a carpenter who …"
             break                                       # "the plan has been delayed": a clause, no role
-        if _is_time_or_number(part):
+        if _is_time_or_number(part) or not _role_shaped(words):
             continue
+        while len(words) > 1 and (words[-1].lower() in lexicon.time_words() or words[-1].lower() == "last"):
+            words = words[:-1]          # "Israel’s parliament last" (week): the time is no role
+        part = " ".join(words)
         kept.append(part)
         if last:
             break

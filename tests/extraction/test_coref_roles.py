@@ -34,6 +34,10 @@ def test_sane_role_cuts_clauses_years_and_quotes():
     assert sane_role("joined by her deputy") == ""
     assert sane_role("retired Gen.") == "retired Gen."
     assert sane_role("“a disgrace”") == ""
+    assert sane_role("on short-term contracts") == ""
+    assert sane_role("the council approved the plan") == ""
+    assert sane_role("Kell’s") == ""
+    assert sane_role("Kell’s parliament last") == "Kell’s parliament"
     assert sane_role("a former mayor who’s spent nine years in office") == "a former mayor"
 
 
