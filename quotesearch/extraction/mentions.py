@@ -72,7 +72,11 @@ def _pronoun(low: str) -> bool:
 
 
 def is_title(tok: Token) -> bool:
-    return tok.lower.rstrip(".") in lexicon.titles()
+    low = tok.lower.rstrip(".")
+    if low in lexicon.titles():
+        return True
+    parts = low.split("-")      # "Major-Gen", "Lt-Col": every part a title
+    return len(parts) > 1 and all(p.rstrip(".") in lexicon.titles() for p in parts)
 
 
 def _noun_like(tok: Token) -> bool:
