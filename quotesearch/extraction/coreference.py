@@ -694,7 +694,11 @@ def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, in
             speaker, stype = speaker_type_of_name(author, names, False) if author[:1].isupper() else (author, "organization")
         if a.appositive:
             role = a.appositive
-    role = sane_role(role)
+    raw, role = role, sane_role(role)
+    if speaker and stype == "person" and raw != role:   # "of Lakeside University": where one works, no role
+        org = organization_in(raw, names)
+        if org and org not in role:
+            names.works_for.setdefault(speaker, org)
     stated = names.roles.get(speaker) if speaker else None
     if role and stated and len(stated) > len(role) and stated.lower().endswith(" " + role.lower()):
         role = stated           # "advocate" read in the speech sentence, "state advocate" in the article

@@ -22,7 +22,6 @@ NAMES = sorted(p.name[:-len(".expected.jsonl")] for p in CASES.glob("*.expected.
 # Cases that still fail (strict: a fix that makes one pass fails the suite until it leaves this set).
 XFAIL: set[str] = {
     "02-dash-signature",                   # the dash quotes pass; "confirmed X as its commissioner" is read as a statement
-    "04-action-beat-quote",                # the action-beat quote passes; "…,” he said" after a woman's quote goes to her
 }
 
 
