@@ -20,9 +20,7 @@ NAMES = sorted(p.name[:-len(".expected.jsonl")] for p in CASES.glob("*.expected.
                if (CASES / (p.name[:-len(".expected.jsonl")] + ".txt")).exists()) if CASES.is_dir() else []
 
 # Cases that still fail (strict: a fix that makes one pass fails the suite until it leaves this set).
-XFAIL: set[str] = {
-    "02-dash-signature",                   # the dash quotes pass; "confirmed X as its commissioner" is read as a statement
-}
+XFAIL: set[str] = set()  # every case passes today
 
 
 def _words(s):

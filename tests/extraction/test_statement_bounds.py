@@ -153,3 +153,19 @@ def test_venue_before_a_cue_that_opens_a_list_is_no_statement():
 def test_clause_ends_before_a_coordinated_act_that_reports_nothing():
     assert records("Akua Mensah said the budget was late, and blamed a rival party without naming it.") == [
         ("indirect", "Akua Mensah", "the budget was late")]
+
+
+# -- appointments: "confirm X as Y" names someone to a post ----------------------------------------
+
+def test_an_appointment_verb_with_an_object_and_as_is_no_statement():
+    assert extract_text("Headline\n\nThe Dunmore council on Friday named Priya Okafor as its new treasurer.") == []
+    assert extract_text("Headline\n\nThe senate confirmed the banker as head of the central bank.") == []
+
+
+def test_an_appointment_headline_naming_a_post_is_no_statement():
+    assert extract_text("Council confirms new harbour master\n\nThe vote was close.") == []
+
+
+def test_an_appointment_verb_reporting_a_clause_is_still_a_statement():
+    [st] = extract_text("Headline\n\nThe mayor confirmed that the bridge will close in May.")
+    assert (st.speaker, st.kind, st.text) == ("The mayor", "indirect", "the bridge will close in May")

@@ -46,6 +46,32 @@ def _topic_only(p: Paragraph, cue: Cue, a: Attribution) -> bool:
             and not a.quotes and a.kind == "indirect")
 
 
+def _appointment(p: Paragraph, cue: Cue, a: Attribution) -> bool:
+    """Whether the cue names someone to a post instead of reporting speech: an appointment verb
+    ("confirm", "name" … lexicons/appointment_verbs.txt) whose content is an object and "as" a post
+    ("confirmed Marta Oyelaran as its new commissioner"), or, in a headline, a bare noun phrase
+    ("Board confirms new water commissioner")."""
+    if a.quotes or a.kind != "indirect" or _stem(p.tokens[cue.first].lower) not in lexicon.words("appointment_verbs"):
+        return False
+    toks = p.tokens
+    first, last = p.token_at(a.spans[0][0]), p.token_at(a.spans[-1][1] - 1)
+    words = [t.lower for t in toks[first:last + 1]]
+    if words and words[0] == "that":
+        return False
+    if "as" in words[1:8] and "," not in words[:words.index("as")]:
+        return True
+    return p.index == 0 and len(words) <= 6 and not any(
+        w in lexicon.auxiliaries() or w in lexicon.speech_verbs() or w == "that" for w in words)
+
+
+def _stem(word: str) -> str:
+    """A verb's stem as the appointment list has it: 'confirmed', 'confirms', 'naming' -> 'confirm', 'nam'."""
+    for suffix in ("ed", "es", "s", "ing", "d"):
+        if word.endswith(suffix) and word[:-len(suffix)] in lexicon.words("appointment_verbs"):
+            return word[:-len(suffix)]
+    return word
+
+
 def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     """The statement one cue reports, if it reports one on its own terms (before any other rule's
     claims are weighed)."""
@@ -57,6 +83,8 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
     if a is not None and p.index == 0 and not cue.phrase and _topic_only(p, cue, a):
         return None  # a headline's "minister warns of regional infighting": a topic, not what was said
+    if a is not None and _appointment(p, cue, a):
+        return None  # "confirmed Marta Oyelaran as its new commissioner": a post, not what was said
     if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that or len(a.spans) > 1):
         return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that",
         # or as a parenthetical inside what was said ("The cause, Mariam narrates, is that …")
