@@ -328,3 +328,47 @@ def test_the_extractor_fingerprint_covers_every_subpackage():
                      "indexer.py"):
         assert expected in names
     assert not [n for n in names if n.startswith(("cli/", "evaluation/")) or n == "__main__.py"]
+
+
+# -- issue 14: an opened index reads its segments through the memory map -----------------
+
+def test_opening_an_index_copies_no_segment_into_memory(fake_extract, tmp_path, index_dir):
+    """whoosh handed out each part of a memory-mapped segment file wrapped in an io.BytesIO, a copy
+    of the whole part: an opened index sat in memory twice. Opening and searching now allocates a
+    small fraction of the segment files' size (a ratio: the copy was about all of it)."""
+    import tracemalloc
+
+    from quotesearch.store.query import parse
+    from quotesearch.store.whoosh.store import WhooshStore
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"a{i:03d}.txt").write_text((ALPHA, BETA)[i % 2], encoding="utf-8")
+    assert index_articles(index_dir, sorted(folder.iterdir())).errors == []
+    segments = sum(p.stat().st_size for p in index_dir.glob("*.seg"))
+    with WhooshStore(index_dir) as store:  # what a first search imports is not what is measured
+        store.search(parse("russia"), limit=5)
+    tracemalloc.start()
+    try:
+        with WhooshStore(index_dir) as store:
+            found = store.search(parse("russia"), limit=5)
+            allocated = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (len(found.hits), found.total) == (5, 150)
+    assert allocated < segments / 3, (allocated, segments)
+
+
+def test_mapped_segment_parts_read_pickles_of_any_length():
+    """A part of a mapped segment reads a pickle from a short copy of what follows, and from the
+    mapping itself when the pickle is longer than that copy; the position ends after each."""
+    import pickle
+
+    long_one, short_one = set(range(300)), {1, 2}
+    data = pickle.dumps(long_one, 2) + pickle.dumps(short_one, 2) + b"tail"
+    assert len(pickle.dumps(long_one, 2)) > 512
+    part = qindex._MappedBufferFile(memoryview(data))
+    assert part.read_pickle() == long_one
+    assert part.read_pickle() == short_one
+    assert (part.read(4), part.tell()) == (b"tail", len(data))

@@ -106,10 +106,11 @@ def test_trace_by_words_still_finds_the_quote(run, mixed):
 
 # -- item 10: exact totals with filters and a limit -------------------------------------
 
-def test_filtered_total_counts_every_match(run, tmp_path):
-    """'budget OR border' with --kind: the border statements score highest and come first; once
-    the top 2 score more than 'budget' alone can, whoosh stops looking at statements with 'budget'
-    alone, and its count left them out."""
+@pytest.mark.parametrize("kind", ["direct", None])
+def test_filtered_total_counts_every_match(run, tmp_path, kind):
+    """'budget OR border' with --kind (and without): the border statements score highest and come
+    first; once the top 2 score more than 'budget' alone can, whoosh stops looking at statements
+    with 'budget' alone, and its count left them out. Counted in the ranking pass itself."""
     src = tmp_path / "src"
     # shorter and shorter: each scores higher than the one before, so the top 2 keep changing
     border = [f"“The border must stay closed{w},” said Anna Berg."
@@ -121,11 +122,12 @@ def test_filtered_total_counts_every_match(run, tmp_path):
     index_dir = tmp_path / "ix"
     index_ok(run, src, index_dir=index_dir)
     with quotesearch.Index(index_dir) as qs:
-        every = qs.search("budget OR border", filters=Filters(kind="direct"), limit=None)
+        every = qs.search("budget OR border", filters=Filters(kind=kind), limit=None)
         assert every.total == len(every.hits) == 15
-        top = qs.search("budget OR border", filters=Filters(kind="direct"), limit=2)
+        top = qs.search("budget OR border", filters=Filters(kind=kind), limit=2)
         assert (len(top.hits), top.total) == (2, 15)
-    result = run("search", "budget OR border", "--kind", "direct", "--limit", "2", "--index", index_dir)
+    option = ["--kind", kind] if kind else []
+    result = run("search", "budget OR border", *option, "--limit", "2", "--index", index_dir)
     assert "(2 of 15 shown; use --limit to see more)" in result.output
 
 

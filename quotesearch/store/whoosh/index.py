@@ -46,7 +46,7 @@ with quiet_whoosh():
     import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
     import whoosh.sorting, whoosh.writing  # noqa: E401,F401
     from whoosh.codec import whoosh3
-    from whoosh.filedb import structfile
+    from whoosh.filedb import compound, structfile
     from whoosh.reading import TermNotFound
 
 
@@ -72,6 +72,94 @@ def _patch_whoosh_length_readers() -> None:
 
 
 _patch_whoosh_length_readers()
+
+
+# -- segment files stay memory-mapped -------------------------------------------------
+#
+# whoosh maps a segment's compound file (.seg) and hands out each part of it (terms, postings,
+# columns, stored fields) as a BufferFile, which wraps the part in an io.BytesIO: that copies the
+# whole part into the heap, so an opened index sat in memory twice (the mapping, and the copy).
+# Here the parts are read through the mapping; whoosh reads most of them by position (``get``),
+# which slices the mapping already, and this file object serves its stream reads.
+
+class _MappedReader(io.RawIOBase):
+    """A read-only, seekable file over a memoryview: reads copy only what they return."""
+
+    def __init__(self, buf):
+        super().__init__()
+        self._buf = buf
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._buf)}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), start + size)
+        self._pos = max(start, end)
+        return bytes(self._buf[start:end])
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[:len(data)] = data
+        return len(data)
+
+    def readline(self, size: int = -1) -> bytes:
+        end = len(self._buf) if size is None or size < 0 else min(len(self._buf), self._pos + size)
+        line, pos = b"", self._pos
+        while pos < end:  # in steps: never the rest of the file at once
+            chunk = bytes(self._buf[pos:min(end, pos + 256)])
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                chunk = chunk[:newline + 1]
+            line += chunk
+            pos += len(chunk)
+            if newline >= 0:
+                break
+        self._pos = pos
+        return line
+
+
+class _MappedBufferFile(structfile.BufferFile):
+    def __init__(self, buf, name=None, onclose=None):
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _MappedReader(buf)
+
+    def read_pickle(self):
+        """The pickle at the current position, read from a copy of the bytes that follow (the
+        unpickler calls a Python file's read for every few bytes: a posting block's header is one),
+        or from the file itself when it is longer than that."""
+        reader = self.file
+        start = reader.tell()
+        head = io.BytesIO(self._buf[start:start + 512])
+        try:
+            value = _load_pickle(head)
+        except (EOFError, pickle.UnpicklingError):
+            reader.seek(start)
+            return _load_pickle(reader)
+        reader.seek(start + head.tell())
+        return value
+
+
+def _keep_segments_mapped() -> None:
+    """The parts of a compound segment file are opened as ``_MappedBufferFile`` (the name whoosh's
+    CompoundStorage.open_file calls)."""
+    compound.BufferFile = _MappedBufferFile
+
+
+_keep_segments_mapped()
 
 
 # -- an index folder is data, never code ---------------------------------------------

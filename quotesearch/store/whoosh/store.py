@@ -49,6 +49,26 @@ class _Spans(highlight.Formatter):
         return [tuple(s) for s in spans]
 
 
+class _CountingTop(collectors.TopCollector):
+    """whoosh's top-N collector that also counts every matching document, in the same pass.
+
+    Once its top N is full, whoosh's collector raises the score a document must reach and hands it
+    to the matcher, which then skips blocks of postings, and drops parts of the query, that cannot
+    reach it: those documents are never seen, so its count falls short. Kept at 0, nothing is
+    skipped; every match is scored once (the top N kept in whoosh's heap) and counted."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit, usequality=False)
+
+    def _collect(self, global_docnum, score):
+        key = super()._collect(global_docnum, score)
+        self.minscore = 0  # never prune: see above
+        return key
+
+    def computes_count(self) -> bool:
+        return True
+
+
 def _zero(fieldname: str, text: str):
     """A term that weighs nothing: a filter does not change scores."""
     return Term(fieldname, text, boost=0.0)
@@ -228,18 +248,15 @@ class _View:
         """whoosh hits for ``q`` and the filters, best first, the first ``limit``, and how many match."""
         # The filters as a part of the query whose terms score nothing (whoosh's filter= first
         # builds a set of every document passing them), source markers left out the same way.
-        # Zero-weight terms would confuse whoosh's skipping of low-scoring blocks: not with filters.
-        collector = collectors.TopCollector(limit, usequality=flt is None) if limit else collectors.UnlimitedCollector()
+        # The total is counted while ranking (one pass over the matches, see _CountingTop).
+        collector = _CountingTop(limit) if limit else collectors.UnlimitedCollector()
         query = _statements_only(_both(q, flt))
         self.s.search_with_collector(query, collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Spans()
         found = list(results)
-        # whoosh's count of a top-N search leaves out the documents its matcher pruned once they
-        # could no longer reach the top N: count them without scoring (a fraction of the search)
-        total = sum(1 for _ in self.s.docs_for_query(query)) if limit and len(found) == limit else len(found)
-        return found, total
+        return found, collector.total if limit else len(found)
 
     def hit(self, item) -> Hit:
         """A Hit from a whoosh hit (highlighted, scored) or a document number."""
