@@ -1,4 +1,4 @@
-"""Each small case article of ../shared/cases is a test, checked as /work/shared/tools/check-cases does:
+"""Each small case article of ../shared/cases is a test, checked as ../shared/tools/check-cases does:
 every required expected statement matched one to one (word-token F1 >= 0.5, best pairs first) by a
 record of the same kind whose speaker is the expected one or one of its `accept` names (same words
 after lower-casing, a leading "the" and extra leading words on the record ignored); an `optional`

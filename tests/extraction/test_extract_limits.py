@@ -8,7 +8,7 @@ import pytest
 from quotesearch.extraction.pipeline import extract, extract_text
 from quotesearch.ingest.article import read_article
 
-POLNEAR = Path("/work/shared/corpora/polnear-train/text")
+POLNEAR = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "polnear-train" / "text"
 
 
 def _word(i: int) -> str:

@@ -51,7 +51,7 @@ def test_case_12_spokesman_appositive():
     import pytest
     base = Path(__file__).resolve().parents[3] / "shared" / "cases" / "12-spokesman-appositive-name"
     if not base.with_suffix(".txt").exists():
-        base = Path("/work/shared/cases/12-spokesman-appositive-name")
+        base = Path(__file__).resolve().parents[3] / "shared" / "cases" / "12-spokesman-appositive-name"
     if not base.with_suffix(".txt").exists():
         pytest.skip("shared cases not available")
     expected = [json.loads(line) for line in base.with_suffix(".expected.jsonl").read_text().splitlines() if line]

@@ -19,7 +19,7 @@ from quotesearch.models import Article, Skipped
 
 SIDECAR = Path(__file__).parents[1] / "fixtures" / "sidecar"
 SEEDS = Path(__file__).parents[2] / "seeds"
-CORPORA = Path("/work/shared/corpora")
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 QUOTE = "“We will not back down,” said John Smith, the union leader."
 
 
