@@ -126,6 +126,10 @@ class Index:
         from .indexer import index_articles
         from .ingest.inputs import Inputs
 
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]  # one path, not its letters
+        if not isinstance(inputs, Inputs) and not isinstance(inputs, (list, tuple)):
+            inputs = list(inputs)  # an iterator: paths or articles, told apart below
         if isinstance(inputs, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in inputs):
             inputs = Inputs(inputs, metadata=metadata, global_ids=global_ids)
         total = getattr(inputs, "total", None)
@@ -150,6 +154,8 @@ class Index:
         quote_group …), prefix*, field:[a TO b]. Raises QuerySyntaxError, NoIndex."""
         if sort not in SORTS:
             raise QuerySyntaxError(f"sort {sort!r} is not one of {', '.join(SORTS)}")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise QuerySyntaxError(f"limit {limit!r} is not a whole number of 0 or more (0 or None: all)")
         f = self._source_filter(filters_of(filters, filter_kw))
         return self.store.search(parse_query(query), f, sort=sort, limit=limit or None, group=group)
 
@@ -202,11 +208,21 @@ class Index:
         dated = sorted((st for st in members if st.date), key=lambda st: st.date[:10])  # stable
         return dated + [st for st in members if not st.date]
 
-    def export(self, out: IO[str], format: str = "jsonl", query: str = "", *, filters: Optional[Filters] = None,
-               sort: str = "reading", clean: Callable[[str], str] = str, **filter_kw) -> int:
-        """Write every statement matching ``query`` and the filters to ``out`` as JSON Lines
-        ('jsonl'), one JSON array ('json') or CSV ('csv': EXPORT_COLUMNS, each value passed through
-        ``clean``), one at a time however many there are; returns how many were written."""
+    def export(self, out: Union[IO[str], PathLike], format: str = "jsonl", query: str = "", *,
+               filters: Optional[Filters] = None, sort: str = "reading", clean: Callable[[str], str] = str,
+               **filter_kw) -> int:
+        """Write every statement matching ``query`` and the filters to ``out`` (an open text file, or
+        a path: written as UTF-8) as JSON Lines ('jsonl'), one JSON array ('json') or CSV ('csv':
+        EXPORT_COLUMNS, each value passed through ``clean``), one at a time however many there are;
+        returns how many were written. Raises QuotesearchError when a path cannot be written."""
+        if isinstance(out, (str, os.PathLike)):
+            from .errors import QuotesearchError
+
+            try:
+                with open(out, "w", encoding="utf-8", newline="") as f:
+                    return self.export(f, format, query, filters=filters, sort=sort, clean=clean, **filter_kw)
+            except OSError as e:
+                raise QuotesearchError(f"cannot write {os.fspath(out)}: {e.strerror or e}") from None
         from .formats import FORMATS, write_records
 
         if format not in FORMATS:

@@ -92,3 +92,27 @@ def test_errors_are_one_hierarchy(tmp_path):
 def test_python_dash_m_quotesearch_is_the_command_line():
     result = subprocess.run([sys.executable, "-m", "quotesearch", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("Usage: quotesearch ")
+
+
+def test_add_takes_one_path_or_a_generator_and_names_a_missing_one(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with qs.Index(tmp_path / "ix") as ix:
+        assert ix.add(str(tmp_path / "in")).files == 1                    # one path, not its letters
+        assert ix.add(p for p in [tmp_path / "in" / "a.txt"]).skipped == 1  # a generator of paths: unchanged
+        with pytest.raises(qs.NoInput, match="no such file or folder: .*nofile.txt"):
+            ix.add([tmp_path / "nofile.txt"])
+        with pytest.raises(qs.NoInput, match="no inputs given"):
+            ix.add([])
+
+
+def test_export_to_a_path_and_a_negative_limit(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    with qs.Index(tmp_path / "ix") as ix:
+        ix.add([tmp_path / "a.txt"])
+        assert ix.export(tmp_path / "out.csv", "csv") == 1
+        assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()[1].startswith("John Smith,")
+        with pytest.raises(qs.QuotesearchError, match="cannot write"):
+            ix.export(tmp_path / "no" / "out.csv", "csv")
+        with pytest.raises(qs.QuerySyntaxError, match="limit -1"):
+            ix.search("down", limit=-1)

@@ -355,9 +355,9 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, globa
         for line in summary.encodings:
             click.echo(line, err=True)
     _report_skipped(summary.skipped_inputs)
-    click.echo(_summary_line(summary, index_dir))
     if not summary.files and not summary.skipped:
         raise click.ClickException("nothing was indexed; check the files named above")
+    click.echo(_summary_line(summary, index_dir))
 
 
 @contextlib.contextmanager

@@ -174,6 +174,11 @@ class Inputs:
                  global_ids: bool = False, stdin: Optional[BinaryIO] = None):
         self.paths = [os.fspath(p) for p in paths]
         self.global_ids = global_ids
+        if not self.paths:
+            raise NoInput(f"no inputs given; quotesearch reads {READS}")
+        missing = [p for p in self.paths if p != STDIN and not os.path.lexists(p)]
+        if missing:
+            raise NoInput(f"no such file or folder: {missing[0]}")
         self.files = input_files(self.paths, metadata)
         reads_stdin = STDIN in self.paths
         if not self.files and not reads_stdin:
