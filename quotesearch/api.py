@@ -16,6 +16,7 @@ character offsets, end exclusive: a statement's ``spans`` into its article's tex
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from typing import IO, Callable, Iterable, Iterator, Optional, Union
 
@@ -26,8 +27,6 @@ from .models import KINDS, Article, Filters, SearchResults, Source, Speaker, Sta
 PathLike = Union[str, os.PathLike]
 FILTERS = tuple(f.name for f in dataclasses.fields(Filters))
 SORTS = ("relevance", "reading", "date", "-date")
-EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
-                  "quote_group", "speaker_key", "id", "cue", "given_to")  # CSV; the JSON formats have every field
 FILE_SUFFIXES = (".txt", ".md", ".html", ".htm")  # a source given by file name: its id is the stem
 
 
@@ -128,8 +127,13 @@ class Index:
 
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]  # one path, not its letters
-        if not isinstance(inputs, Inputs) and not isinstance(inputs, (list, tuple)):
-            inputs = list(inputs)  # an iterator: paths or articles, told apart below
+        if not isinstance(inputs, (Inputs, list, tuple)):  # an iterator of paths, or of articles (kept lazy)
+            items = iter(inputs)
+            first = next(items, None)
+            if isinstance(first, (str, os.PathLike)):
+                inputs = [first, *items]
+            else:
+                inputs = itertools.chain([] if first is None else [first], items)
         if isinstance(inputs, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in inputs):
             inputs = Inputs(inputs, metadata=metadata, global_ids=global_ids)
         total = getattr(inputs, "total", None)
@@ -223,7 +227,7 @@ class Index:
                     return self.export(f, format, query, filters=filters, sort=sort, clean=clean, **filter_kw)
             except OSError as e:
                 raise QuotesearchError(f"cannot write {os.fspath(out)}: {e.strerror or e}") from None
-        from .formats import FORMATS, write_records
+        from .formats import EXPORT_COLUMNS, FORMATS, write_records
 
         if format not in FORMATS:
             raise QuerySyntaxError(f"format {format!r} is not one of {', '.join(FORMATS)}")

@@ -11,6 +11,8 @@ import re
 from typing import IO, Callable, Iterable, Sequence
 
 FORMATS = ("jsonl", "json", "csv")
+EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
+                  "quote_group", "speaker_key", "id", "cue", "given_to")  # CSV; the JSON formats have every field
 
 
 def cell(value) -> str:

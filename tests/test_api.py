@@ -116,3 +116,19 @@ def test_export_to_a_path_and_a_negative_limit(tmp_path):
             ix.export(tmp_path / "no" / "out.csv", "csv")
         with pytest.raises(qs.QuerySyntaxError, match="limit -1"):
             ix.search("down", limit=-1)
+
+
+def test_add_reads_an_iterator_of_articles_lazily(tmp_path):
+    """An archive's records come as an iterator that may hold millions: add() must not gather it."""
+    pulled = []
+
+    def articles():
+        for n in range(3):
+            pulled.append(n)
+            yield qs.Article(id=f"r{n}", text=ARTICLE, paragraphs=[(0, 5), (7, len(ARTICLE) - 1)])
+
+    seen_when_done = []
+    with qs.Index(tmp_path / "ix") as ix:
+        summary = ix.add(articles(), jobs=1, progress=lambda name, status: seen_when_done.append(len(pulled)))
+    assert summary.files == 3
+    assert seen_when_done == [1, 2, 3]  # each written before the next is read

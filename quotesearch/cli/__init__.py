@@ -16,6 +16,7 @@ from typing import Optional
 import click
 
 from .. import __version__
+from ..formats import FORMATS as EXPORT_FORMATS
 from .output import FORMATS
 
 DEFAULT_INDEX = "index"
@@ -35,9 +36,6 @@ SHOW_COLUMNS = [(k, k) for k in ("id", "source", "title", "date", "outlet", "url
                                  "spans", "quote_group", "text", "context")]
 TRACE_COLUMNS = [("wording", "quote"), ("who", "speaker"), ("outlet", "outlet"), ("day", "date"),
                  ("source", "source")]
-EXPORT_FORMATS = ("jsonl", "json", "csv")
-EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "outlet", "title", "url", "source",
-                  "quote_group", "speaker_key", "id", "cue", "given_to")
 
 
 EXIT_NOTHING = 1  # nothing found, as grep
@@ -367,22 +365,13 @@ def _progress(inputs):
     as they are done once there are PROGRESS_MIN_FILES or more."""
     if inputs.total is None:
         with click.progressbar(inputs, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-            yield _Counted(bar, inputs.total), None
+            yield bar, None
     elif inputs.total >= PROGRESS_MIN_FILES:
         with click.progressbar(length=inputs.total, label="Indexing", file=sys.stderr) as bar:
             yield inputs, lambda *_: bar.update(1)
     else:
         yield inputs, None
 
-
-class _Counted:
-    """Inputs wrapped by a progress bar, still telling their number (unknown) to the API."""
-
-    def __init__(self, items, total):
-        self.items, self.total = items, total
-
-    def __iter__(self):
-        return iter(self.items)
 
 
 SKIPS_EACH = 3  # inputs skipped for one reason named one by one; more are one line

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quotesearch.cli import EXPORT_COLUMNS, main
+from quotesearch.cli import main
+from quotesearch.formats import EXPORT_COLUMNS
 
 NEWS = Path(__file__).parents[1] / "fixtures" / "news"
 HTML = Path(__file__).parents[1] / "fixtures" / "html"
