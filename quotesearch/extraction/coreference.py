@@ -351,10 +351,6 @@ def _introduced(toks: list[Token], i: int) -> bool:
     return k >= 0 and toks[k].lower in _COPULAS and k >= 1 and toks[k - 1].is_word
 
 
-def _is_sentence_start(toks: list[Token], k: int) -> bool:
-    return k == 0 or toks[k - 1].text in ".!?”\"“"
-
-
 def _is_subject_position(text: str, para_start: int, offset: int) -> bool:
     """A name that opens a sentence, or follows a closing quote ("…,” Barros said): where the
     person a later "he" or "she" stands for is usually named."""

@@ -63,11 +63,6 @@ def speaker_key(speaker: Optional[str], speaker_type: Optional[str] = None, sour
     return aliases.get(key, key) if aliases else key
 
 
-def is_local(key: str) -> bool:
-    """Whether a speaker key belongs to one article (an anonymous or group speaker)."""
-    return "@" in key
-
-
 def key_matches(key: str, name: str) -> bool:
     """Whether the speaker with ``key`` is one that the folded name key ``name`` asks for: the
     key itself, or a key ending with its words ('trump' asks for 'donald trump' and 'eric trump',
