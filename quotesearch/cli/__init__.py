@@ -702,6 +702,54 @@ def export(query, speaker, role, org, source, kind, since, until, outlet, sort, 
                       + (f" with {given}" if given else ""))
 
 
+@main.command(short_help="Serve a local web interface (pages and a JSON API) over the index.")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1/localhost lets other machines read the index.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+def serve(index_dir, host, port):
+    """Serve a local, read-only web interface over the index: search, speakers, articles with
+    their statements in place, traces, exports, and a JSON API (/api/search …).
+
+    \b
+    Example:
+      quotesearch serve --index index/      # then open http://127.0.0.1:8000/
+    """
+    try:
+        from ..web.app import create_app
+        from ..web.server import LOOPBACK_NAMES, is_loopback, listen, server, url_of
+    except ModuleNotFoundError as e:
+        from ..web import NEEDS
+
+        if (e.name or "").split(".")[0] not in NEEDS:
+            raise
+        raise click.ClickException("the web interface needs its extra: pip install 'quotesearch[web]'") from None
+    ctx = click.get_current_context()
+    explain = functools.partial(_with_hint, index_given=ctx.meta.get(INDEX_GIVEN))
+    try:
+        with _index(index_dir) as ix:
+            ix.search("", limit=1)  # opens the index: a missing one is said now, and on every page
+    except Exception as e:
+        from ..errors import QuotesearchError
+
+        if not isinstance(e, QuotesearchError):
+            raise
+        click.echo(f"warning: {explain(e)}", err=True)
+    loopback = is_loopback(host)
+    if not loopback:
+        click.echo(f"warning: listening on {host}, not 127.0.0.1: anyone who can reach this machine on port {port} "
+                   "can read the index", err=True)
+    try:
+        sock = listen(host, port)
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}; "
+                                   "try another --port") from None
+    app = create_app(index_dir, explain=explain, allowed_hosts=LOOPBACK_NAMES if loopback else None)
+    click.echo(f"Serving the index at {index_dir} on {url_of(sock)} (read-only; Ctrl-C stops)", err=True)
+    with sock:
+        server(app).run(sockets=[sock])
+
+
 @main.command()
 @click.argument("gold", type=click.Path(exists=True))
 @click.option("--text-dir", type=click.Path(exists=True, file_okay=False),
