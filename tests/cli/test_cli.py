@@ -19,7 +19,7 @@ from quotesearch.models import STATEMENT_FIELDS
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "kursk-incursion.txt"
 SEED_TITLE = "Ukraine’s territory gains in Russia in just a week nearly match Moscow’s advances — which took 8 months"
-COMMANDS = ["evaluate", "export", "extract", "index", "search", "show", "source", "sources", "speakers", "trace"]
+COMMANDS = ["evaluate", "export", "extract", "index", "search", "serve", "show", "source", "sources", "speakers", "trace"]
 SUMMARY = re.compile(r"Indexed (\d+) articles?: (\d+) statements?, (\d+) speakers?, [\d.]+ seconds(?: \((.*)\))?\. "
                      r"The index in (.+) now has (\d+) statements? from (\d+) sources?\.")
 
