@@ -98,9 +98,9 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
     env.filters["span_ids"] = lambda marks, statements: [[statements[n].id, k] for n, k in marks]
     env.filters["web_url"] = lambda url: url if url and url.lower().startswith(("http://", "https://")) else None
 
-    def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         context.setdefault("title", "")
-        html = env.get_template(name).render(request=request, **context)
+        html = env.get_template(template).render(request=request, **context)
         return HTMLResponse(html, status_code=status)
 
     def error_page(request: Request, e: QuotesearchError, **context) -> HTMLResponse:
