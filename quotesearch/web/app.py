@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -134,6 +134,10 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
 
     def search(request: Request):
         form = search_form(request)
+        clean = query_string(form, sort=None if form["sort"] == "relevance" else form["sort"],
+                             page=None if form["page"] == "1" else form["page"])
+        if clean != request.url.query:  # the form sends every field: the address to share holds the given ones
+            return RedirectResponse("/?" + clean if clean else "/", status_code=303)
         page_number = page_of(form)
         sort = form["sort"] or "relevance"
         if sort not in PAGE_SORTS:

@@ -177,7 +177,14 @@ def timeline(months: list[tuple[str, int]], width: int = 720, height: int = 120)
     # a year's label under its first month (every year, or every few when there are many)
     starts = [(i, month[:4]) for i, (month, _) in enumerate(months) if i == 0 or month.endswith("-01")]
     every = max(1, -(-len(starts) // 12))
-    years = [(round(i * step, 2), year) for i, year in starts[::every]]
+    years: list[tuple[float, str]] = []
+    for i, year in starts[::every]:
+        x = round(i * step, 2)
+        if years and x - years[-1][0] < 36:  # too close to the label before (a first year's last months)
+            if len(years) == 1 and i:
+                years[-1] = (x, year)
+            continue
+        years.append((x, year))
     return {"bars": bars, "years": years, "top": top, "width": width, "height": height}
 
 
@@ -218,6 +225,8 @@ def trace_timeline(statements: list[Statement], width: int = 720) -> dict:
     points = [{"x": round(margin + (d - first).days / days * (width - 2 * margin), 2) if last != first else width / 2,
                "n": n + 1, "day": d.isoformat(), "outlet": statements[n].outlet or statements[n].source}
               for n, d in dated]
+    for p in points:  # labels stay inside the picture: from a point near the left, up to one near the right
+        p["anchor"] = "start" if p["x"] < width / 4 else "end" if p["x"] > width * 3 / 4 else "middle"
     return {"points": points, "width": width, "first": first.isoformat(), "last": last.isoformat()}
 
 

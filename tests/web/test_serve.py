@@ -27,10 +27,13 @@ def test_cli_import_and_help_load_no_web_framework():
 
 
 def test_serve_without_the_web_extra_says_how_to_get_it(monkeypatch, tmp_path):
-    for name in [m for m in sys.modules if m.startswith("quotesearch.web.")]:
+    for name in [m for m in sys.modules if m.startswith(("quotesearch.web.", "starlette.", "jinja2.", "uvicorn."))]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "starlette", None)  # import starlette raises ModuleNotFoundError
-    result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path)])
+    with socket.socket() as taken:  # were the extra found after all, serving would stop at once
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path), "--port", str(taken.getsockname()[1])])
     assert result.exit_code == 1
     assert result.stderr == "Error: the web interface needs its extra: pip install 'quotesearch[web]'\n"
 
