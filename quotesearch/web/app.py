@@ -134,9 +134,11 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
 
     def search(request: Request):
         form = search_form(request)
-        clean = query_string(form, sort=None if form["sort"] == "relevance" else form["sort"],
-                             page=None if form["page"] == "1" else form["page"])
-        if clean != request.url.query:  # the form sends every field: the address to share holds the given ones
+        if any(not value.strip() or (name, value) in (("sort", "relevance"), ("page", "1"))
+               for name, value in request.query_params.multi_items()):
+            # the form sends every field: the address to share holds only those given
+            clean = query_string(form, sort=None if form["sort"] == "relevance" else form["sort"],
+                                 page=None if form["page"] == "1" else form["page"])
             return RedirectResponse("/?" + clean if clean else "/", status_code=303)
         page_number = page_of(form)
         sort = form["sort"] or "relevance"

@@ -78,6 +78,20 @@ def test_the_query_string_holds_the_whole_search(client):
     assert parse_qs(urlsplit(export).query) == {**{k: [v] for k, v in params.items() if v}, "format": ["csv"]}
 
 
+def test_a_submitted_form_redirects_to_an_address_with_only_the_given_fields(client):
+    r = client.get("/?q=reopen+harbour&speaker=&role=&org=&outlet=&kind=&since=&until=&sort=relevance&page=1",
+                   follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/?q=reopen+harbour")
+    r = client.get("/?q=&speaker=silva&sort=date", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, "/?speaker=silva&sort=date")
+    assert client.get("/?q=&sort=relevance", follow_redirects=False).headers["location"] == "/"
+    odd = "troop* ~ 'x' é + & = %"
+    r = client.get("/", params={"q": odd, "kind": ""})
+    assert r.status_code == 200 and len(r.history) == 1
+    assert elements(r.text, "input")[0]["value"] == odd
+    assert client.get("/", params={"q": odd}, follow_redirects=False).status_code == 200  # no redirect
+
+
 def test_search_paging_with_exact_total(client, web_index):
     with qs.Index(web_index) as ix:
         total = ix.search("", limit=1).total
