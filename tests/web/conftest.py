@@ -5,6 +5,8 @@ command line's JSON for the same requests."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -75,3 +77,23 @@ def cli_json(cli):
 
     return run
 
+
+
+@pytest.fixture(scope="session")
+def base_url(web_index):
+    """The app over the test index, served by uvicorn in a thread."""
+    from quotesearch.web.app import create_app
+    from quotesearch.web.server import LOOPBACK_NAMES, listen, server, url_of
+
+    sock = listen("127.0.0.1", 0)
+    srv = server(create_app(str(web_index), allowed_hosts=LOOPBACK_NAMES))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    yield url_of(sock).rstrip("/")
+    srv.should_exit = True
+    thread.join(timeout=30)
+    sock.close()

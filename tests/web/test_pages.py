@@ -394,3 +394,27 @@ def test_pieces_cut_nested_and_overlapping_spans():
 
     assert pieces("abcdefgh", [(1, 6, "x"), (3, 5, "y"), (5, 8, "z")]) == [
         Piece("a"), Piece("bc", ("x",)), Piece("de", ("x", "y")), Piece("f", ("x", "z")), Piece("gh", ("z",))]
+
+
+def test_ids_and_keys_with_slashes_and_spaces(tmp_path):
+    """A source id made from a path under a folder (a/harbour story) and an anonymous speaker's key
+    naming it: their pages and links work."""
+    from quotesearch.web.app import create_app
+
+    (tmp_path / "crawl" / "a").mkdir(parents=True)
+    (tmp_path / "crawl" / "a" / "harbour story.txt").write_text(
+        (WIRE / "reuters-harbour.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    index = tmp_path / "idx"
+    with qs.Index(index) as ix:
+        ix.add([str(tmp_path / "crawl")], jobs=1)
+    with make_client(create_app(str(index))) as c:
+        statements = c.get("/api/sources/a/harbour story").json()
+        assert [s["source"] for s in statements] == ["a/harbour story"] * 3
+        r = c.get("/", params={"q": "harbour"})
+        links = [a["href"] for a in elements(r.text, "a", "article")]
+        assert links[0].startswith("/sources/a%2Fharbour%20story#st-a%2Fharbour%20story:")
+        page = c.get(links[0].split("#")[0])
+        assert page.status_code == 200 and marked_texts(page.text) == {s["id"]: s["text"] for s in statements}
+        speaker = [a["href"] for a in elements(r.text, "a", "speaker") if a.text == "officials"][0]
+        assert speaker == "/speakers/officials%40a%2Fharbour%20story"
+        assert [li["data-id"] for li in elements(c.get(speaker).text, "li", "hit")] == [statements[0]["id"]]

@@ -105,3 +105,20 @@ def test_serve_elsewhere_warns_and_a_missing_index_is_said_at_start_and_on_pages
         assert status == 503 and "Error: no index at" in page and "Traceback" not in page
     finally:
         stop(proc)
+
+
+def test_requests_at_once_each_get_their_own_answer(base_url):
+    """Requests served at once (uvicorn's thread pool) each read an Index of their own: every answer is
+    the one a request alone gets."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/api/search?q=reopen+harbour", "/api/sources/kursk-incursion", "/api/trace?q=reuters-harbour:121",
+             "/api/speakers?speaker=silva", "/?q=troops", "/sources/kursk-incursion", "/speakers/ana%20silva",
+             "/export?format=jsonl"] * 6
+    alone = {p: get(base_url + p) for p in set(paths)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda p: get(base_url + p), paths))
+    assert together == [alone[p] for p in paths]
+    assert all(status == 200 for status, _ in together)
+    assert len(json.loads(alone["/api/sources/kursk-incursion"][1])) > 10
