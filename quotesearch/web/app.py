@@ -151,9 +151,11 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
             shown = results.hits[(page_number - 1) * pages.PAGE_SIZE:]
             matches = ix.speaker_matches(form["speaker"]) if form["speaker"] else []
             missing = ix.lacks(form["q"] or "", filters=flt, sort=sort)
+        last = max(1, -(-results.total // pages.PAGE_SIZE))
+        if page_number > last:
+            raise QuerySyntaxError(f"page {page_number} is past the last page ({last}) of this search")
         hits = [{"st": hit.statement, "pieces": pages.highlighted(hit.statement.text, hit.highlights),
                  "sources": hit.sources} for hit in shown]
-        last = max(1, -(-results.total // pages.PAGE_SIZE))
         return render(request, "search.html", form=form, hits=hits, total=results.total, page=page_number,
                       last=last, first_n=(page_number - 1) * pages.PAGE_SIZE + 1, matches=matches,
                       missing=missing, grouped=bool(form["group"]),

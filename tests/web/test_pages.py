@@ -145,6 +145,7 @@ def test_bad_query_or_date_is_the_cli_error_line_with_status_400(client, cli, pa
     ({"page": "two"}, "Error: page 'two' is not a whole number of 1 or more"),
     ({"sort": "reading"}, "Error: --sort 'reading' is not one of relevance, date, -date"),
     ({"kind": "shouted"}, "Error: --kind 'shouted' is not one of direct, indirect, mixed"),
+    ({"q": "reopen harbour", "page": "2"}, "Error: page 2 is past the last page (1) of this search"),
 ])
 def test_bad_page_sort_or_kind_is_one_line(client, params, line):
     r = client.get("/", params=params)
