@@ -13,7 +13,6 @@ templates (Jinja2 autoescape), and pages carry a Content-Security-Policy without
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import io
 import os
@@ -32,9 +31,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from ..api import SORTS, Index, filters as make_filters
+from ..api import Index, filters as make_filters
 from ..errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError, SchemaMismatch
 from ..formats import EXPORT_COLUMNS, csv_writer, escape_json, json_line
+from ..models import KINDS
 from . import pages
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -93,7 +93,7 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.globals.update(version=__version__, location=indexes.location, speaker_url=speaker_url,
-                       source_url=source_url, trace_url=trace_url, SORTS=PAGE_SORTS, KINDS=("direct", "indirect", "mixed"))
+                       source_url=source_url, trace_url=trace_url, SORTS=PAGE_SORTS, KINDS=KINDS)
     env.filters["day"] = lambda value: (value or "")[:10]
     env.filters["span_ids"] = lambda marks, statements: [[statements[n].id, k] for n, k in marks]
     env.filters["web_url"] = lambda url: url if url and url.lower().startswith(("http://", "https://")) else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from typing import Optional
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
@@ -41,7 +40,7 @@ def url_of(sock: socket.socket) -> str:
     return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
-def server(app, sock: Optional[socket.socket] = None, log_level: str = "warning"):
+def server(app, log_level: str = "warning"):
     """A uvicorn Server for ``app`` (run it with ``server.run(sockets=[sock])``)."""
     import uvicorn
 

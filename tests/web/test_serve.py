@@ -2,7 +2,6 @@
 127.0.0.1 unless told, and a warning when told otherwise; pages served for real over HTTP."""
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -10,7 +9,6 @@ import sys
 import urllib.error
 import urllib.request
 
-import pytest
 from click.testing import CliRunner
 
 from quotesearch.cli import main
