@@ -164,8 +164,9 @@ def connect(conninfo: str, location: str, **kw) -> psycopg.Connection:
 
 
 def reason(e: Exception) -> str:
-    """The useful part of a psycopg error message, on one line."""
-    text = " ".join(str(e).split())
+    """The useful part of a psycopg error message, on one line (its first: libpq's hints follow)."""
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    text = " ".join((lines[0] if lines else "").split())
     text = re.sub(r"^connection failed: ", "", text)
     text = re.sub(r"connection to server (at|on) .*? failed: ", "", text)
     text = re.sub(r"\bFATAL: +", "", text)

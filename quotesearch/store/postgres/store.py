@@ -68,14 +68,15 @@ class PostgresStore:
         return conn
 
     @contextlib.contextmanager
-    def _reading(self):
-        """A cursor in a read transaction of its own; errors as one line."""
+    def _reading(self, check: bool = True):
+        """A cursor in a read transaction of its own (the schema version checked); errors as one line."""
         with self._lock:
             if self._conn is None or self._conn.closed:
                 self._conn = self._connect()
             try:
                 with self._conn.transaction(), self._conn.cursor() as cur:
-                    self._check(cur)
+                    if check:
+                        self._check(cur)
                     yield cur
             except psycopg.errors.UndefinedTable:
                 self._checked = False
@@ -360,7 +361,9 @@ class PostgresStore:
 
     def setting(self, name: str) -> Optional[bytes]:
         try:
-            with self._reading() as cur:
+            with self._reading(check=False) as cur:  # a store of another version too (what a rebuild reads)
+                if cur.execute("SELECT to_regclass(%s)", (self.names.settings,)).fetchone()[0] is None:
+                    return None
                 row = cur.execute(f"SELECT data FROM {self.names.settings} WHERE name = %s", (name,)).fetchone()
         except NoIndex:
             return None
