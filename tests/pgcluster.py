@@ -56,8 +56,9 @@ def _as_owner(args: list) -> list:
 
 
 @contextlib.contextmanager
-def cluster(settings: tuple = ()) -> Iterator[str]:
-    """Start a cluster; yields the URL of its database (postgresql://USER@127.0.0.1:PORT/DB)."""
+def cluster(settings: tuple = (), durable: bool = False) -> Iterator[str]:
+    """Start a cluster; yields the URL of its database (postgresql://USER@127.0.0.1:PORT/DB).
+    ``settings``: more server settings ('name=value'); not ``durable``: fsync off (tests)."""
     bindir = find_bin()
     folder = Path(tempfile.mkdtemp(prefix="quotesearch-pg-"))
     user = "postgres" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
@@ -69,9 +70,10 @@ def cluster(settings: tuple = ()) -> Iterator[str]:
     started = False
     try:
         run([str(bindir / "initdb"), "-D", str(data), "-U", user, "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync"])
+             "--locale=C.UTF-8"] + ([] if durable else ["--no-sync"]))
         port = _free_port()
-        options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} -c fsync=off"
+        options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder}"
+        options += "" if durable else " -c fsync=off"
         options += "".join(f" -c {s}" for s in settings)
         run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start"])
         started = True

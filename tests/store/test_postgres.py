@@ -228,10 +228,12 @@ def test_text_postgresql_cannot_hold_is_kept_as_a_replacement_character(pg_schem
 
     store = PostgresStore(pg_schema_url)
     _, sts = article("alpha")
-    sts[1].text = "The talks\x00were useful"
+    sts[1].text, sts[1].context = "The talks\x00were useful", "a lone surrogate \udcff from a bad byte"
     with store.writer() as w:
         w.replace_source(Source("alpha", source_hash="h"), sts)
-    assert store.statement("alpha:90").text == "The talks\ufffdwere useful"  # one character for one: offsets hold
+    got = store.statement("alpha:90")  # one character for one: offsets hold
+    assert (got.text, got.context) == ("The talks\ufffdwere useful", "a lone surrogate \ufffd from a bad byte")
+    assert store.search(None).total == 2
     store.close()
 
 

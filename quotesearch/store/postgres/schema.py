@@ -1,7 +1,6 @@
 """The PostgreSQL store's tables, their version, connections and errors (see __init__.py)."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Optional
 
@@ -23,7 +22,6 @@ STATEMENT_COLUMNS = ("id", "source", "text", "kind", "speaker", "mention", "spea
                      "given_to", "cue", "paragraph", "spans", "context", "speaker_key", "quote_group")
 WRITTEN_COLUMNS = STATEMENT_COLUMNS + ("start", "day", "speaker_tokens")
 SOURCE_COLUMNS = ("source", "title", "date", "url", "outlet", "path", "statements", "source_hash", "day")
-OPTIONAL = ("speaker_type", "role", "organization", "given_to", "cue", "quote_group")  # '' is kept as None (as whoosh)
 
 
 def ident(name: str) -> str:
@@ -96,7 +94,7 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.statements} (
         id text {c} NOT NULL, source text {c} NOT NULL, text text NOT NULL, kind text NOT NULL,
         speaker text NOT NULL, mention text NOT NULL, speaker_type text, role text, organization text,
-        given_to text, cue text, paragraph integer NOT NULL, spans text NOT NULL, context text NOT NULL,
+        given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL, context text NOT NULL,
         speaker_key text {c} NOT NULL, quote_group text {c}, start integer NOT NULL, day text {c},
         speaker_tokens text[] NOT NULL,
         tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)""")
@@ -188,26 +186,20 @@ _BAD = re.compile("[\x00\ud800-\udfff]")  # what PostgreSQL text cannot hold: on
 
 
 def clean(value):
-    if isinstance(value, str) and not value.isascii():
+    if isinstance(value, str):
         return _BAD.sub("\ufffd", value)
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [clean(v) for v in value]
     return value
 
 
-def statement_row(st: Statement, source: Source, tokens: list[str]) -> tuple:
-    values = []
-    for k in STATEMENT_COLUMNS:
-        v = getattr(st, k)
-        if k == "spans":
-            v = json.dumps(v)
-        elif k in OPTIONAL and v == "":
-            v = None
-        elif k in ("text", "speaker", "mention", "context", "speaker_key") and v is None:
-            v = ""
-        values.append(clean(v))
-    values += [st.spans[0][0] if st.spans else 0, (source.date or "")[:10] or None, tokens]
-    return tuple(values)
+def statement_row(st: Statement, tokens: list[str], day: Optional[str], cleaned: bool = False) -> tuple:
+    """The row of WRITTEN_COLUMNS of a statement (``cleaned``: text PostgreSQL cannot hold replaced)."""
+    row = (st.id, st.source, st.text, st.kind, st.speaker or "", st.mention or "", st.speaker_type or None,
+           st.role or None, st.organization or None, st.given_to or None, st.cue or None, st.paragraph, st.spans,
+           st.context or "", st.speaker_key or "", st.quote_group or None, st.spans[0][0] if st.spans else 0, day,
+           tokens)
+    return tuple(clean(v) for v in row) if cleaned else row
 
 
 def source_row(source: Source, count: int) -> tuple:
@@ -221,7 +213,7 @@ SELECT_STATEMENT = ", ".join([f"st.{c}" for c in STATEMENT_COLUMNS] + ["so.title
 
 def statement_from_row(row) -> Statement:
     rec = dict(zip(STATEMENT_COLUMNS + ("title", "date", "url", "outlet"), row))
-    rec["spans"] = json.loads(rec["spans"] or "[]")
+    rec["spans"] = [list(span) for span in rec["spans"] or []]
     rec["title"] = rec["title"] or ""
     return Statement(**rec)
 

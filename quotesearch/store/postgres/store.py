@@ -123,12 +123,12 @@ class PostgresStore:
             raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
         return query
 
-    def _filters(self, cur, f: Filters, aliases: Aliases) -> Compiled:
+    def _filters(self, cur, f: Filters) -> Compiled:
         """The filters as one SQL condition ('TRUE' when there are none)."""
         parts, params = [], []
         n = self.names
         if f.speaker is not None:
-            keys = [k for k, _, _ in self._speaker_keys(cur, f.speaker, aliases)] or [name_key(f.speaker)]
+            keys = [k for k, _, _ in self._speaker_keys(cur, f.speaker, self.aliases_in(cur))] or [name_key(f.speaker)]
             parts.append("st.speaker_key = ANY(%s)")
             params.append(keys)
         for name, option in (("role", "--role"), ("organization", "--org")):
@@ -195,7 +195,7 @@ class PostgresStore:
         if sort not in SORTS:
             raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
         with self._reading() as cur:
-            q, flt = self._compile(cur, query), self._filters(cur, filters, self.aliases_in(cur))
+            q, flt = self._compile(cur, query), self._filters(cur, filters)
             where = f"({q.sql}) AND {flt.sql}" if q else flt.sql
             params = (q.params if q else []) + flt.params
             ranking = " | ".join(f"({r})" for r in q.ranking) if q and q.ranking else None
@@ -205,16 +205,17 @@ class PostgresStore:
             n = self.names
             if group:
                 rows, total = self._grouped(cur, where, params, score, score_params, order, limit)
-            else:
-                total = cur.execute(f"SELECT count(*) FROM {n.statements} st WHERE {where}", params).fetchone()[0]
+            else:  # one pass over the matches: the total, and the first ``limit`` read whole
                 rows = cur.execute(
-                    f"SELECT {SELECT_STATEMENT}, {score} AS score FROM {n.statements} st "
-                    f"LEFT JOIN {n.sources} so ON so.source = st.source WHERE {where} "
-                    f"ORDER BY {order}" + (" LIMIT %s" if limit else ""),
-                    score_params + params + ([limit] if limit else [])).fetchall() if total else []
-            hits = [Hit(statement_from_row(r[:-2] if group else r[:-1]),
-                        None if (r[-2] if group else r[-1]) is None else round(float(r[-2] if group else r[-1]), 3))
-                    for r in rows]
+                    f"WITH m AS MATERIALIZED (SELECT st.id, st.source, st.start, st.day, {score} AS score "
+                    f"FROM {n.statements} st WHERE {where}), "
+                    f"top AS (SELECT * FROM m st ORDER BY {order}" + (" LIMIT %s" if limit else "") + ") "
+                    f"SELECT {SELECT_STATEMENT}, top.score, (SELECT count(*) FROM m) FROM top "
+                    f"JOIN {n.statements} st ON st.id = top.id LEFT JOIN {n.sources} so ON so.source = st.source "
+                    f"ORDER BY {order.replace('st.', 'top.')}",
+                    score_params + params + ([limit] if limit else [])).fetchall()
+                total = rows[0][-1] if rows else 0
+            hits = [Hit(statement_from_row(r[:-2]), None if r[-2] is None else round(float(r[-2]), 3)) for r in rows]
             if group:
                 self._sources_of_groups(cur, hits)
             if ranking and hits:
@@ -274,7 +275,7 @@ class PostgresStore:
         if sort not in SORTS:
             raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
         with self._reading() as cur:  # compiled (and errors raised) now, with the version checked
-            q, flt = self._compile(cur, query), self._filters(cur, filters, self.aliases_in(cur))
+            q, flt = self._compile(cur, query), self._filters(cur, filters)
         where = f"({q.sql}) AND {flt.sql}" if q else flt.sql
         params = (q.params if q else []) + flt.params
         n = self.names
@@ -379,7 +380,7 @@ class PostgresStore:
 
 def _order(sort: str) -> str:
     reading = "st.source, st.start, st.id"
-    return {"relevance": f"score DESC, {reading}", "reading": reading,
+    return {"relevance": f"st.score DESC, {reading}", "reading": reading,
             "date": f"st.day ASC NULLS LAST, {reading}", "-date": f"st.day DESC NULLS LAST, {reading}"}[sort]
 
 

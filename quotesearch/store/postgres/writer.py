@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 from typing import Iterator, Optional
 
 import psycopg
@@ -23,7 +24,12 @@ from .schema import (REBUILD, SELECT_STATEMENT, SOURCE_COLUMNS, WRITTEN_COLUMNS,
 
 def speaker_tokens(st: Statement) -> list[str]:
     """The folded words of the speaker's name and of its key (what a --speaker name is matched on)."""
-    return list(dict.fromkeys(fold(st.speaker).split() + (st.speaker_key or "").split("@")[0].split()))
+    return _tokens(st.speaker, (st.speaker_key or "").split("@")[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tokens(speaker: str, key: str) -> list[str]:
+    return list(dict.fromkeys(fold(speaker).split() + key.split()))
 
 
 class PostgresWriter:
@@ -114,6 +120,14 @@ class PostgresWriter:
             self._put_setting(cur, name, data)
         self._bump(cur)
         self.conn.commit()
+        # planner statistics and the visibility map (index-only scans) of the new tables, now
+        # rather than when autovacuum gets to them; still under the run's lock
+        self.conn.autocommit = True
+        try:
+            for table in (self.live.statements, self.live.sources):
+                cur.execute(f"VACUUM (ANALYZE) {table}")
+        finally:
+            self.conn.autocommit = False
 
     # -- reading under the lock ----------------------------------------------------------
 
@@ -196,11 +210,21 @@ class PostgresWriter:
         ids = list(self._pending)
         cur.execute(f"DELETE FROM {t.statements} WHERE source = ANY(%s)", (ids,))
         cur.execute(f"DELETE FROM {t.sources} WHERE source = ANY(%s)", (ids,))
-        written = [(source, sts) for source, sts in (v for v in self._pending.values() if v is not None)]
+        written = [v for v in self._pending.values() if v is not None]
+        try:
+            with self.conn.transaction():  # a savepoint: text PostgreSQL cannot hold is cleaned, and written again
+                self._copy(cur, written, cleaned=False)
+        except (psycopg.errors.CharacterNotInRepertoire, psycopg.errors.UntranslatableCharacter,
+                psycopg.DataError, UnicodeEncodeError):
+            self._copy(cur, written, cleaned=True)
+
+    def _copy(self, cur, written: list, cleaned: bool) -> None:
+        t = self.target
         with cur.copy(f"COPY {t.statements} ({', '.join(WRITTEN_COLUMNS)}) FROM STDIN") as copy:
             for source, sts in written:
+                day = (source.date or "")[:10] or None
                 for st in sts:
-                    copy.write_row(statement_row(st, source, speaker_tokens(st)))
+                    copy.write_row(statement_row(st, speaker_tokens(st), day, cleaned))
         with cur.copy(f"COPY {t.sources} ({', '.join(SOURCE_COLUMNS)}) FROM STDIN") as copy:
             for source, sts in written:
                 copy.write_row(source_row(source, len(sts)))
