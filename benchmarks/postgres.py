@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import datetime
 import json
 import os
@@ -125,7 +124,8 @@ def copies(base: list, n: int, first_copy: int = 0):
             source = f"{a.id}--{k:03d}"
             new = []
             for st in sts[:n - made]:
-                c = copy.copy(st)  # (the fields are not changed in place: shared with the original)
+                c = object.__new__(Statement)  # a shallow copy (no field is changed in place)
+                c.__dict__.update(st.__dict__)
                 c.source, c.id = source, Statement.make_id(source, st.spans[0][0] if st.spans else 0)
                 if "@" in c.speaker_key:  # a key of its own article: of the copy
                     c.speaker_key = c.speaker_key.rsplit("@", 1)[0] + "@" + source

@@ -72,7 +72,7 @@ def test_tables_go_in_the_schema_chosen_and_two_schemas_are_apart(postgres_url, 
         write(other, ["beta", "gamma"])
         tables = {r[0] for r in sql(postgres_url, "SELECT table_name FROM information_schema.tables "
                                                   "WHERE table_schema = %s", (schema_of(pg_schema_url),))}
-        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements"}
+        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements", "qs_speakers"}
         with PostgresStore(pg_schema_url) as a, PostgresStore(other) as b:
             assert [s.source for s in a.sources()] == ["alpha"]
             assert [s.source for s in b.sources()] == ["beta", "gamma"]
@@ -276,3 +276,22 @@ def test_the_command_line_says_in_one_line_when_the_server_is_unreachable(run):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: cannot connect to postgresql://me@127.0.0.1:{port}/news: ")
     assert len(result.output.strip().splitlines()) == 1 and "s3cret" not in result.output
+
+
+def test_speaker_counts_follow_replaced_and_deleted_sources(pg_schema_url):
+    """The speakers table (what --speaker names are matched on) is counted again at every commit."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    store = PostgresStore(pg_schema_url)
+    write(store, ["alpha", "beta", "gamma"])
+    assert store.speaker_keys("smith") == [("john smith", "John Smith", 3), ("eric smith", "Eric Smith", 1)]
+    with store.writer() as w:
+        w.delete_source("beta")
+    assert store.speaker_keys("smith") == [("john smith", "John Smith", 2)]
+    write(store, [])  # nothing: nothing changes
+    with store.writer() as w:
+        _, sts = article("gamma", ARTICLES["gamma"][1][1:])
+        w.replace_source(Source("gamma", source_hash="h"), sts)
+    assert store.speaker_keys("smith") == [("john smith", "John Smith", 1)]
+    assert [s.id for s in store.statements(None, Filters(speaker="smith"))] == ["alpha:10"]
+    store.close()

@@ -16,11 +16,11 @@ LOCK_CLASS = 0x5153  # 'QS': the first key of quotesearch's advisory locks; the 
 REBUILD = "_rebuild"  # the suffix of the tables a rebuild fills
 
 # Statement columns in the order they are written and read (the article's title, date, url and
-# outlet are the source's, joined when read); ``start`` (reading order), ``day`` (date filters and
-# sorts) and ``speaker_tokens`` (speaker matching) are derived; ``tsv`` is generated.
+# outlet are the source's, joined when read); ``start`` (reading order) and ``day`` (date filters and
+# sorts) are derived; ``tsv`` is generated.
 STATEMENT_COLUMNS = ("id", "source", "text", "kind", "speaker", "mention", "speaker_type", "role", "organization",
                      "given_to", "cue", "paragraph", "spans", "context", "speaker_key", "quote_group")
-WRITTEN_COLUMNS = STATEMENT_COLUMNS + ("start", "day", "speaker_tokens")
+WRITTEN_COLUMNS = STATEMENT_COLUMNS + ("start", "day")
 SOURCE_COLUMNS = ("source", "title", "date", "url", "outlet", "path", "statements", "source_hash", "day")
 
 
@@ -36,6 +36,7 @@ class Names:
         s = ident(schema)
         self.meta, self.settings = f"{s}.qs_meta", f"{s}.qs_settings"
         self.statements, self.sources = f"{s}.qs_statements{suffix}", f"{s}.qs_sources{suffix}"
+        self.speakers = f"{s}.qs_speakers{suffix}"  # one row per speaker key: its name and statements
         self.config = f"{s}.qs_english"
         # the configuration as a constant in SQL (expression indexes match constants, not parameters)
         self.english = f"'{self.config}'::regconfig"
@@ -52,7 +53,8 @@ def _indexes(n: Names) -> list[tuple[str, str]]:
         (f"qs_statements_group{x}", f"ON {n.statements} (quote_group) WHERE quote_group IS NOT NULL"),
         (f"qs_statements_day{x}", f"ON {n.statements} (day, source, start)"),
         (f"qs_statements_tsv{x}", f"ON {n.statements} USING gin (tsv)"),
-        (f"qs_statements_tokens{x}", f"ON {n.statements} USING gin (speaker_tokens)"),
+        (f"qs_speakers_pkey{x}", f"ON {n.speakers} (speaker_key)"),
+        (f"qs_speakers_last{x}", f"ON {n.speakers} (last_word)"),
         (f"qs_statements_role{x}", f"ON {n.statements} USING gin (to_tsvector({n.english}, coalesce(role, '')))"),
         (f"qs_statements_org{x}",
          f"ON {n.statements} USING gin (to_tsvector({n.english}, coalesce(organization, '')))"),
@@ -61,7 +63,11 @@ def _indexes(n: Names) -> list[tuple[str, str]]:
     ]
 
 
-UNIQUE = ("qs_statements_pkey", "qs_sources_pkey")
+UNIQUE = ("qs_statements_pkey", "qs_sources_pkey", "qs_speakers_pkey")
+TABLES = ("qs_statements", "qs_sources", "qs_speakers")  # what a rebuild replaces
+# the last word of a speaker key's name ('donald trump' -> 'trump'; 'an official@src' -> 'official'):
+# every key a --speaker name stands for ends with the last word of one of the names it asks for
+LAST_WORD = "regexp_replace(split_part({key}, '@', 1), '^.* ', '')"
 
 
 def create_index_sql(n: Names, name: str, definition: str) -> str:
@@ -96,8 +102,15 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
         speaker text NOT NULL, mention text NOT NULL, speaker_type text, role text, organization text,
         given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL, context text NOT NULL,
         speaker_key text {c} NOT NULL, quote_group text {c}, start integer NOT NULL, day text {c},
-        speaker_tokens text[] NOT NULL,
-        tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)""")
+        tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)
+        WITH (toast_tuple_target = 512)""")
+    # searches read the rows of every match: the long text and paragraph go out of line (they are
+    # read for the hits shown), the tsvector (ranking) stays in, so that more rows fit a page
+    cur.execute(f"ALTER TABLE {n.statements} ALTER COLUMN text SET STORAGE EXTERNAL, "
+                "ALTER COLUMN context SET STORAGE EXTERNAL, ALTER COLUMN tsv SET STORAGE MAIN")
+    cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.speakers} (
+        speaker_key text {c} NOT NULL, last_word text {c} NOT NULL, speaker text NOT NULL,
+        statements integer NOT NULL)""")
     for name, definition in _indexes(n)[:None if all_indexes else 3]:
         cur.execute(create_index_sql(n, name, definition))
 
@@ -109,8 +122,8 @@ def finish_indexes(cur, n: Names) -> None:
 
 def swap_in(cur, live: Names, new: Names) -> None:
     """Replace the live tables by ``new``'s (in the caller's transaction): drop the old ones, rename."""
-    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}")
-    for table in ("qs_statements", "qs_sources"):
+    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}, {live.speakers}")
+    for table in TABLES:
         cur.execute(f"ALTER TABLE {ident(live.schema)}.{ident(table + new.suffix)} RENAME TO {ident(table)}")
     for name, _ in _indexes(new):
         cur.execute(f"ALTER INDEX {ident(live.schema)}.{ident(name)} RENAME TO {ident(name.removesuffix(new.suffix))}")
@@ -118,8 +131,28 @@ def swap_in(cur, live: Names, new: Names) -> None:
 
 def drop_rebuild_tables(cur, n: Names) -> None:
     """The tables of a rebuild that did not end (quotesearch's own: their names say so)."""
-    cur.execute(f"DROP TABLE IF EXISTS {ident(n.schema)}.{ident('qs_statements' + REBUILD)}, "
-                f"{ident(n.schema)}.{ident('qs_sources' + REBUILD)}")
+    cur.execute(f"DROP TABLE IF EXISTS {', '.join(ident(n.schema) + '.' + ident(t + REBUILD) for t in TABLES)}")
+
+
+def count_speakers(cur, n: Names, keys: Optional[list] = None) -> None:
+    """Count the statements of the speaker keys ``keys`` again (all when None), and their names
+    as first quoted (in reading order), into the speakers table (under the write lock)."""
+    last = LAST_WORD.format(key="k")
+    if keys is None:
+        cur.execute(f"DELETE FROM {n.speakers}")
+        cur.execute(f"""INSERT INTO {n.speakers}
+            SELECT c.k, {last}, f.speaker, c.n FROM
+              (SELECT speaker_key AS k, count(*) AS n FROM {n.statements} WHERE speaker_key <> '' GROUP BY 1) c
+              JOIN (SELECT DISTINCT ON (speaker_key) speaker_key AS k, speaker FROM {n.statements}
+                    WHERE speaker_key <> '' ORDER BY speaker_key, source, start, id) f USING (k)""")
+        return
+    cur.execute(f"DELETE FROM {n.speakers} WHERE speaker_key = ANY(%s)", (keys,))
+    cur.execute(f"""INSERT INTO {n.speakers}
+        SELECT k, {last}, f.speaker, c.n FROM unnest(%s::text[]) k
+          CROSS JOIN LATERAL (SELECT count(*) AS n FROM {n.statements} WHERE speaker_key = k) c
+          CROSS JOIN LATERAL (SELECT speaker FROM {n.statements} WHERE speaker_key = k
+                              ORDER BY source, start, id LIMIT 1) f
+        WHERE k <> ''""", (keys,))
 
 
 def version(cur, n: Names) -> Optional[str]:
@@ -188,17 +221,17 @@ _BAD = re.compile("[\x00\ud800-\udfff]")  # what PostgreSQL text cannot hold: on
 def clean(value):
     if isinstance(value, str):
         return _BAD.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [clean(v) for v in value]
     return value
 
 
-def statement_row(st: Statement, tokens: list[str], day: Optional[str], cleaned: bool = False) -> tuple:
-    """The row of WRITTEN_COLUMNS of a statement (``cleaned``: text PostgreSQL cannot hold replaced)."""
+def statement_row(st: Statement, day: Optional[str], cleaned: bool = False) -> tuple:
+    """The row of WRITTEN_COLUMNS of a statement (``cleaned``: text PostgreSQL cannot hold replaced);
+    spans as an array literal (quicker to send than a list)."""
+    spans = st.spans
     row = (st.id, st.source, st.text, st.kind, st.speaker or "", st.mention or "", st.speaker_type or None,
-           st.role or None, st.organization or None, st.given_to or None, st.cue or None, st.paragraph, st.spans,
-           st.context or "", st.speaker_key or "", st.quote_group or None, st.spans[0][0] if st.spans else 0, day,
-           tokens)
+           st.role or None, st.organization or None, st.given_to or None, st.cue or None, st.paragraph,
+           "{" + ",".join(f"{{{int(a)},{int(b)}}}" for a, b in spans) + "}",
+           st.context or "", st.speaker_key or "", st.quote_group or None, spans[0][0] if spans else 0, day)
     return tuple(clean(v) for v in row) if cleaned else row
 
 

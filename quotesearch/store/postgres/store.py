@@ -170,20 +170,12 @@ class PostgresStore:
     def _speaker_keys(self, cur, name: str, aliases: Aliases) -> list[tuple[str, str, int]]:
         if not _tokens(name):
             raise QuerySyntaxError(f"--speaker {name!r} has no name in it; e.g. --speaker barros")
-        key = name_key(name)
         wanted = wanted_keys(name, aliases)
-        # candidates: the keys of statements whose speaker has the name's last word, and the keys asked for
-        rows = cur.execute(
-            f"SELECT speaker_key, count(*) FROM {self.names.statements} "
-            "WHERE (speaker_tokens @> %s OR speaker_key = ANY(%s)) AND speaker_key <> '' GROUP BY speaker_key",
-            ([key.split()[-1]] if key else ["\x00"], sorted(wanted))).fetchall()
-        counts = {k: c for k, c in rows if any(key_matches(k, w) for w in wanted)}
-        if not counts:
-            return []
-        names = dict(cur.execute(
-            f"SELECT DISTINCT ON (speaker_key) speaker_key, speaker FROM {self.names.statements} "
-            "WHERE speaker_key = ANY(%s) ORDER BY speaker_key, source, start", (sorted(counts),)).fetchall())
-        return sorted(((k, names.get(k) or k, c) for k, c in counts.items()), key=lambda r: (-r[2], r[0]))
+        # every key a name stands for ends with the last word of one of the names it asks for
+        rows = cur.execute(f"SELECT speaker_key, speaker, statements FROM {self.names.speakers} "
+                           "WHERE last_word = ANY(%s)", (sorted({w.split()[-1] for w in wanted}),)).fetchall()
+        found = [(k, speaker or k, count) for k, speaker, count in rows if any(key_matches(k, w) for w in wanted)]
+        return sorted(found, key=lambda r: (-r[2], r[0]))
 
     # -- the protocol -----------------------------------------------------------------
 
@@ -205,6 +197,12 @@ class PostgresStore:
             n = self.names
             if group:
                 rows, total = self._grouped(cur, where, params, score, score_params, order, limit)
+            elif q is None:  # the filters' indexes (and their order) answer the total and the page apart
+                total = cur.execute(f"SELECT count(*) FROM {n.statements} st WHERE {where}", params).fetchone()[0]
+                rows = cur.execute(
+                    f"SELECT {SELECT_STATEMENT}, NULL, NULL FROM {n.statements} st "
+                    f"LEFT JOIN {n.sources} so ON so.source = st.source WHERE {where} ORDER BY {order}"
+                    + (" LIMIT %s" if limit else ""), params + ([limit] if limit else [])).fetchall() if total else []
             else:  # one pass over the matches: the total, and the first ``limit`` read whole
                 rows = cur.execute(
                     f"WITH m AS MATERIALIZED (SELECT st.id, st.source, st.start, st.day, {score} AS score "

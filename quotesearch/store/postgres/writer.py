@@ -10,26 +10,14 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 from typing import Iterator, Optional
 
 import psycopg
 
-from ...identity.speakers import fold
 from ...models import Source, Statement
 from . import schema
 from .schema import (REBUILD, SELECT_STATEMENT, SOURCE_COLUMNS, WRITTEN_COLUMNS, Names, check_version, connect,
                      failed, locked, source_from_row, source_row, statement_from_row, statement_row)
-
-
-def speaker_tokens(st: Statement) -> list[str]:
-    """The folded words of the speaker's name and of its key (what a --speaker name is matched on)."""
-    return _tokens(st.speaker, (st.speaker_key or "").split("@")[0])
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _tokens(speaker: str, key: str) -> list[str]:
-    return list(dict.fromkeys(fold(speaker).split() + key.split()))
 
 
 class PostgresWriter:
@@ -111,6 +99,7 @@ class PostgresWriter:
     def _swap(self) -> None:
         cur = self.conn.cursor()
         schema.finish_indexes(cur, self.target)  # built once, over every row (faster than row by row)
+        schema.count_speakers(cur, self.target)
         self.conn.commit()
         self._set_timeout(cur, None)  # readers of the old tables finish first, however long
         schema.create_base(cur, self.live)
@@ -124,7 +113,7 @@ class PostgresWriter:
         # rather than when autovacuum gets to them; still under the run's lock
         self.conn.autocommit = True
         try:
-            for table in (self.live.statements, self.live.sources):
+            for table in (self.live.statements, self.live.sources, self.live.speakers):
                 cur.execute(f"VACUUM (ANALYZE) {table}")
         finally:
             self.conn.autocommit = False
@@ -208,15 +197,19 @@ class PostgresWriter:
     def _write(self, cur) -> None:
         t = self.target
         ids = list(self._pending)
-        cur.execute(f"DELETE FROM {t.statements} WHERE source = ANY(%s)", (ids,))
+        keys = {k for (k,) in cur.execute(f"WITH d AS (DELETE FROM {t.statements} WHERE source = ANY(%s) "
+                                          "RETURNING speaker_key) SELECT DISTINCT speaker_key FROM d", (ids,))}
         cur.execute(f"DELETE FROM {t.sources} WHERE source = ANY(%s)", (ids,))
         written = [v for v in self._pending.values() if v is not None]
+        keys.update(st.speaker_key for _, sts in written for st in sts)
         try:
             with self.conn.transaction():  # a savepoint: text PostgreSQL cannot hold is cleaned, and written again
                 self._copy(cur, written, cleaned=False)
         except (psycopg.errors.CharacterNotInRepertoire, psycopg.errors.UntranslatableCharacter,
                 psycopg.DataError, UnicodeEncodeError):
             self._copy(cur, written, cleaned=True)
+        if not self.rebuild:  # a rebuild counts them all at its end
+            schema.count_speakers(cur, t, sorted(keys - {""}))
 
     def _copy(self, cur, written: list, cleaned: bool) -> None:
         t = self.target
@@ -224,7 +217,7 @@ class PostgresWriter:
             for source, sts in written:
                 day = (source.date or "")[:10] or None
                 for st in sts:
-                    copy.write_row(statement_row(st, speaker_tokens(st), day, cleaned))
+                    copy.write_row(statement_row(st, day, cleaned))
         with cur.copy(f"COPY {t.sources} ({', '.join(SOURCE_COLUMNS)}) FROM STDIN") as copy:
             for source, sts in written:
                 copy.write_row(source_row(source, len(sts)))
