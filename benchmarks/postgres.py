@@ -262,7 +262,7 @@ def main() -> None:
         else:
             import pgcluster
 
-            settings = ("shared_buffers=512MB", "maintenance_work_mem=512MB", "max_wal_size=4GB")
+            settings = ("shared_buffers=3GB", "effective_cache_size=12GB", "maintenance_work_mem=1GB", "max_wal_size=4GB")
             url = stack.enter_context(pgcluster.cluster(settings, durable=True))
             note = f"PostgreSQL {_server_version(url)}, a throwaway cluster on this machine: {', '.join(settings)}"
         if "schema=" not in url:
