@@ -120,6 +120,7 @@ def test_another_schema_version_asks_for_a_rebuild_and_a_rebuild_keeps_what_is_n
             store.search(None)
         with pytest.raises(SchemaMismatch):
             write(pg_schema_url, ["beta"])
+        sql(postgres_url, f'CREATE TABLE "{schema}".qs_sources_rebuild (source text)')  # as a killed rebuild leaves
         write(pg_schema_url, ["beta"], rebuild=True)
         assert [s.source for s in store.sources()] == ["beta"]
     assert sql(postgres_url, f'SELECT note FROM "{schema}".user_notes') == [("mine",)]
@@ -295,3 +296,12 @@ def test_speaker_counts_follow_replaced_and_deleted_sources(pg_schema_url):
     assert store.speaker_keys("smith") == [("john smith", "John Smith", 1)]
     assert [s.id for s in store.statements(None, Filters(speaker="smith"))] == ["alpha:10"]
     store.close()
+
+
+def test_the_command_line_and_the_api_load_without_psycopg():
+    """--help stays instant: psycopg is imported by the PostgreSQL store alone."""
+    import subprocess
+    import sys
+
+    code = "import sys; import quotesearch.cli, quotesearch.store, quotesearch.api; print('psycopg' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
