@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ...errors import QuotesearchError

@@ -8,7 +8,6 @@ import psycopg
 
 from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, StoreUnavailable
 from ...models import Source, Statement
-from . import shown
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up (as the whoosh store)
