@@ -305,3 +305,23 @@ def test_the_command_line_and_the_api_load_without_psycopg():
 
     code = "import sys; import quotesearch.cli, quotesearch.store, quotesearch.api; print('psycopg' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_a_rebuild_copies_batches_at_once_and_a_source_written_again_is_there_once(pg_schema_url):
+    from quotesearch.store.postgres.store import PostgresStore
+
+    store = PostgresStore(pg_schema_url)
+    write(store, ["alpha"])
+    pairs = wire_articles("w", 30)
+    with store.writer(rebuild=True) as w:
+        for a, sts in pairs:  # one batch each: several copied at once
+            w.replace_source(Source(a.id, source_hash="h"), sts)
+            w.commit()
+        _, sts = pairs[3]
+        w.replace_source(Source(pairs[3][0].id, source_hash="again"), sts[:1])  # a retried task, changed
+        w.commit()
+        assert w.totals() == (30, 59) and w.known_sources()["w03"] == "again"
+        assert [s.source for s in store.sources()] == ["alpha"]  # not swapped in yet
+    assert store.search(None).total == 59 and len({s.id for s in store.statements()}) == 59
+    assert [s.id for s in store.statements(None, Filters(source="w03"))] == [sts[0].id]
+    store.close()

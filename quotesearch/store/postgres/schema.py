@@ -42,12 +42,13 @@ class Names:
 
 
 def _indexes(n: Names) -> list[tuple[str, str]]:
-    """(name, definition) of the statements' and sources' indexes; the first is needed while writing."""
+    """(name, definition) of the statements' and sources' indexes; the first two are needed while writing
+    (a rebuild makes the others at its end: ``finish_jobs``)."""
     x = n.suffix
     return [
         (f"qs_statements_reading{x}", f"ON {n.statements} (source, start, id)"),
-        (f"qs_statements_pkey{x}", f"ON {n.statements} (id)"),
         (f"qs_sources_pkey{x}", f"ON {n.sources} (source)"),
+        (f"qs_statements_pkey{x}", f"ON {n.statements} (id)"),
         (f"qs_statements_speaker{x}", f"ON {n.statements} (speaker_key, source, start)"),
         (f"qs_statements_group{x}", f"ON {n.statements} (quote_group) WHERE quote_group IS NOT NULL"),
         (f"qs_statements_day{x}", f"ON {n.statements} (day, source, start)"),
@@ -110,13 +111,22 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.speakers} (
         speaker_key text {c} NOT NULL, last_word text {c} NOT NULL, speaker text NOT NULL,
         statements integer NOT NULL)""")
-    for name, definition in _indexes(n)[:None if all_indexes else 3]:
+    for name, definition in _indexes(n)[:None if all_indexes else 2]:
         cur.execute(create_index_sql(n, name, definition))
 
 
-def finish_indexes(cur, n: Names) -> None:
-    for name, definition in _indexes(n):
-        cur.execute(create_index_sql(n, name, definition))
+def finish_jobs(n: Names) -> list:
+    """What a rebuild does over its loaded tables before the swap: jobs (each a list of steps, each
+    a function of a cursor) that may run at once on connections of their own, the longest first."""
+    sql = {name.removesuffix(n.suffix): create_index_sql(n, name, d) for name, d in _indexes(n)[2:]}
+    run = lambda name: lambda cur: cur.execute(sql[name])  # noqa: E731
+    return [
+        [run("qs_statements_tsv")],
+        [run(name) for name in ("qs_statements_pkey", "qs_statements_speaker", "qs_statements_day",
+                                "qs_statements_group")],
+        [run(name) for name in ("qs_statements_role", "qs_statements_org", "qs_statements_speakerwords")],
+        [lambda cur: count_speakers(cur, n), run("qs_speakers_pkey"), run("qs_speakers_last")],
+    ]
 
 
 def swap_in(cur, live: Names, new: Names) -> None:

@@ -20,6 +20,73 @@ from .schema import (REBUILD, SELECT_STATEMENT, SOURCE_COLUMNS, WRITTEN_COLUMNS,
                      failed, locked, source_from_row, source_row, statement_from_row, statement_row)
 
 
+class _Copier:
+    """A rebuild's batches, copied by COPIERS connections of their own at once, each in its own
+    transaction: the server computes the tsvector of each row, the slowest part of a load, on as
+    many cores. The order of a rebuild's commits does not matter (nothing is seen until the swap),
+    except for a source written again: its batch waits for those before it. Reads wait for all."""
+
+    COPIERS = 2
+    AHEAD = 2  # batches waiting per copier, at most (memory)
+
+    def __init__(self, writer: "PostgresWriter"):
+        import concurrent.futures
+        import queue
+
+        self.writer = writer
+        self.pool = concurrent.futures.ThreadPoolExecutor(self.COPIERS, thread_name_prefix="qs-copy")
+        self.idle: "queue.SimpleQueue" = queue.SimpleQueue()
+        self.conns: list = []
+        self.flying: list = []  # (future, source ids)
+
+    def submit(self, pending: dict) -> None:
+        sources = set(pending)
+        if any(sources & ids for _, ids in self.flying):
+            self.wait()
+        while len(self.flying) >= self.COPIERS * self.AHEAD:
+            self.flying.pop(0)[0].result()
+        self.flying.append((self.pool.submit(self._copy, dict(pending)), sources))
+
+    def _copy(self, pending: dict) -> None:
+        self._job([lambda cur: self.writer._write(cur.connection, pending)])
+
+    def run(self, jobs: list) -> None:
+        """Run jobs (lists of steps: functions of a cursor) at once, each in a transaction; wait for all."""
+        for job in jobs:
+            self.flying.append((self.pool.submit(self._job, job), set()))
+        self.wait()
+
+    def _job(self, steps: list) -> None:
+        try:
+            conn = self.idle.get_nowait()
+        except Exception:  # noqa: BLE001 - queue.Empty: one more connection
+            conn = connect(self.writer.store.conninfo, self.writer.location)
+            self.conns.append(conn)
+        try:
+            cur = conn.cursor()
+            for step in steps:
+                step(cur)
+            conn.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                conn.rollback()
+            raise
+        finally:
+            self.idle.put(conn)
+
+    def wait(self) -> None:
+        """Every batch submitted, copied and committed (the first error raised)."""
+        flying, self.flying = self.flying, []
+        for future, _ in flying:
+            future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for conn in self.conns:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+
 class PostgresWriter:
     """One run's writes to one schema; see store.base.StoreWriter for the contract."""
 
@@ -33,6 +100,7 @@ class PostgresWriter:
         self._pending: dict[str, Optional[tuple[Source, list[Statement]]]] = {}
         self._settings: dict[str, bytes] = {}  # a rebuild's, written when it is swapped in
         self._generation: Optional[int] = None  # the commit counter as this run last knew it
+        self._copier: Optional[_Copier] = None  # a rebuild's
 
     # -- the run ----------------------------------------------------------------------
 
@@ -58,6 +126,7 @@ class PostgresWriter:
             schema.drop_rebuild_tables(cur, live)
             schema.create_tables(cur, self.target, all_indexes=False)
             self.conn.commit()
+            self._copier = _Copier(self)
         else:
             found = schema.version(cur, live)
             has_tables = cur.execute("SELECT to_regclass(%s)", (live.statements,)).fetchone()[0] is not None
@@ -84,11 +153,14 @@ class PostgresWriter:
                 with self._failing():
                     self.commit()
                     if self.rebuild:
+                        self._copier.wait()
                         self._swap()
         except BaseException:
             kind = kind or Exception
             raise
         finally:
+            if self._copier is not None:
+                self._copier.close()  # (their transactions end before the tables are dropped)
             if kind is not None and self.rebuild and self.conn is not None and not self.conn.closed:
                 with contextlib.suppress(Exception):
                     self.conn.rollback()
@@ -98,9 +170,8 @@ class PostgresWriter:
 
     def _swap(self) -> None:
         cur = self.conn.cursor()
-        schema.finish_indexes(cur, self.target)  # built once, over every row (faster than row by row)
-        schema.count_speakers(cur, self.target)
-        self.conn.commit()
+        # indexes built once over every row (faster than row by row), at once on the copiers' connections
+        self._copier.run(schema.finish_jobs(self.target))
         self._set_timeout(cur, None)  # readers of the old tables finish first, however long
         schema.create_base(cur, self.live)
         schema.swap_in(cur, self.live, self.target)
@@ -123,6 +194,8 @@ class PostgresWriter:
     def _query(self, sql: str, params=()) -> list:
         """Rows of a read: inside the open batch, else in a transaction of its own."""
         with self._failing():
+            if self._copier is not None:
+                self._copier.wait()  # a rebuild's batches first
             rows = self.conn.execute(sql, params).fetchall()
             if not self._batch:
                 self.conn.commit()
@@ -185,25 +258,28 @@ class PostgresWriter:
         if not self._batch:
             return
         with self._failing():
-            if self._pending:
-                self._write(self.conn.cursor())
-                if not self.rebuild:
-                    self._generation = self._bump(self.conn.cursor())
+            if self._pending and self.rebuild:  # copied by another connection while this run goes on
+                self._copier.submit(self._pending)
+            elif self._pending:
+                self._write(self.conn, self._pending)
+                self._generation = self._bump(self.conn.cursor())
             self.conn.commit()
         self._batch, self._pending = False, {}
 
     # -- inside ---------------------------------------------------------------------------
 
-    def _write(self, cur) -> None:
+    def _write(self, conn, pending: dict) -> None:
+        """Replace the sources of ``pending`` in ``conn``'s open transaction."""
         t = self.target
-        ids = list(self._pending)
+        cur = conn.cursor()
+        ids = list(pending)
         keys = {k for (k,) in cur.execute(f"WITH d AS (DELETE FROM {t.statements} WHERE source = ANY(%s) "
                                           "RETURNING speaker_key) SELECT DISTINCT speaker_key FROM d", (ids,))}
         cur.execute(f"DELETE FROM {t.sources} WHERE source = ANY(%s)", (ids,))
-        written = [v for v in self._pending.values() if v is not None]
+        written = [v for v in pending.values() if v is not None]
         keys.update(st.speaker_key for _, sts in written for st in sts)
         try:
-            with self.conn.transaction():  # a savepoint: text PostgreSQL cannot hold is cleaned, and written again
+            with conn.transaction():  # a savepoint: text PostgreSQL cannot hold is cleaned, and written again
                 self._copy(cur, written, cleaned=False)
         except (psycopg.errors.CharacterNotInRepertoire, psycopg.errors.UntranslatableCharacter,
                 psycopg.DataError, UnicodeEncodeError):
