@@ -91,16 +91,7 @@ def index_articles(
     Raises SchemaMismatch, IndexLocked or QuotesearchError.
     """
     given = _read_aliases(aliases) if aliases is not None else None  # checked before the store is touched
-    opened = not hasattr(store, "writer")  # a location: the store opened here is closed here (its connections)
     store = open_store(store)
-    try:
-        return _index(store, items, rebuild, progress, extract, lock_timeout, batch_size, jobs, given)
-    finally:
-        if opened:
-            store.close()
-
-
-def _index(store, items, rebuild, progress, extract, lock_timeout, batch_size, jobs, given) -> IndexSummary:
     t0 = time.monotonic()
     try:
         with store.writer(rebuild=rebuild, lock_timeout=lock_timeout) as writer:

@@ -33,9 +33,11 @@ How writes stay consistent (StoreWriter, store/base.py):
   rows before assigning new ones; the counter is raised in the same transaction as the rows.
   So quote groups and speaker keys are assigned one batch at a time over everything committed.
 - A rebuild holds the lock (a session advisory lock on the same key) from start to end, copies
-  into fresh ``*_rebuild`` tables (only the index that deletes need, the others built once at the
-  end: bulk loads run at COPY speed), and swaps them in in one transaction when the run ends
-  well; until then readers see the old tables, and on an exception the new ones are dropped.
+  into fresh ``*_rebuild`` tables (with only the indexes that deletes need; the others are built
+  once at the end), two batches at once on connections of their own (the server's share of a
+  load, a tsvector per row, then runs on two cores; a source written again waits for the batches
+  before it), and swaps them in in one transaction when the run ends well; until then readers
+  see the old tables, and on an exception the new ones are dropped.
 
 Reads: every call runs in one read-only REPEATABLE READ transaction (one snapshot); ``statements()``
 streams through a server-side (named) cursor on a connection of its own.

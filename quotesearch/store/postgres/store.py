@@ -59,6 +59,11 @@ class PostgresStore:
     def __repr__(self) -> str:
         return f"PostgresStore({self.location!r})"
 
+    def __del__(self) -> None:
+        """A store nobody closed (one opened from a URL inside index_articles) closes its connections."""
+        with contextlib.suppress(Exception):
+            self.close()
+
     # -- connections ------------------------------------------------------------------
 
     def _connect(self) -> psycopg.Connection:

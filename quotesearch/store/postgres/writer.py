@@ -4,7 +4,8 @@ A batch is one transaction: it starts by taking the schema's advisory write lock
 (``pg_advisory_xact_lock``, held until the transaction ends), and at ``commit`` deletes the rows of
 every source replaced in it, copies the new rows in with ``COPY``, raises the commit counter in
 qs_meta and commits. A rebuild also holds the lock as a session lock from start to end, writes into
-``*_rebuild`` tables and swaps them in in one transaction at a clean end (see __init__.py).
+``*_rebuild`` tables (its batches copied by two more connections at once: ``_Copier``) and swaps them
+in in one transaction at a clean end (see __init__.py).
 """
 from __future__ import annotations
 
