@@ -182,8 +182,10 @@ def _with_hint(e: Exception, index_given) -> str:
 
     index_dir = shown_location(index_dir)  # a URL without its password
     if source == ParameterSource.COMMANDLINE:
+        import shlex
+
         return (f"no index at {index_dir} (given by --index); "
-                f"build one with `quotesearch index --index {index_dir} PATH…`")
+                f"build one with `quotesearch index --index {shlex.quote(index_dir)} PATH…`")
     if source == ParameterSource.ENVIRONMENT:
         return f"no index at {index_dir} (given by QUOTESEARCH_INDEX); build one with `quotesearch index PATH…`"
     shown = index_dir if os.path.isabs(index_dir) or index_dir.startswith(".") else f"./{index_dir}"

@@ -265,6 +265,7 @@ def test_the_command_line_indexes_into_and_searches_postgresql(run, fake_extract
     missing = run("search", "troops", "--index", url + "none")
     assert missing.exit_code == 1 and "s3cret" not in missing.output
     assert "Error: no index at postgresql://postgres@" in missing.output and "Traceback" not in missing.output
+    assert "build one with `quotesearch index --index 'postgresql://postgres@" in missing.output  # quoted for a shell
 
 
 def test_the_command_line_says_in_one_line_when_the_server_is_unreachable(run):
