@@ -104,8 +104,9 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
         speaker_key text {c} NOT NULL, quote_group text {c}, start integer NOT NULL, day text {c},
         tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)
         WITH (toast_tuple_target = 512)""")
-    # searches read the rows of every match: the long text and paragraph go out of line (they are
-    # read for the hits shown), the tsvector (ranking) stays in, so that more rows fit a page
+    # searches read the row of every match (its tsvector ranks it): a row long enough to be
+    # toasted (over 2 kB: a long paragraph) moves its paragraph and text out of line, not its tsvector
+    # (PostgreSQL toasts no shorter row, whatever toast_tuple_target says)
     cur.execute(f"ALTER TABLE {n.statements} ALTER COLUMN text SET STORAGE EXTERNAL, "
                 "ALTER COLUMN context SET STORAGE EXTERNAL, ALTER COLUMN tsv SET STORAGE MAIN")
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.speakers} (
