@@ -75,7 +75,7 @@ def parse_query(query: Optional[str]):
 
 
 class Index:
-    """An index of statements at ``location`` (a folder; later also a server URL).
+    """An index of statements at ``location``: a folder (whoosh), or a postgresql:// URL (see store/postgres).
 
     Reading an index that does not exist raises NoIndex; ``add`` creates it. Use as a context
     manager, or ``close()`` when done. Every read sees the index as last committed."""
@@ -91,7 +91,9 @@ class Index:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Index({self.location!r})"
+        from .store import shown_location
+
+        return f"Index({shown_location(self.location)!r})"
 
     @property
     def store(self):
@@ -279,11 +281,11 @@ class Index:
                     return self.store.source(stem).source
                 except NotFound:
                     pass
-            raise NotFound(f"no source {source!r} in the index at {self.location}; "
+            raise NotFound(f"no source {source!r} in the index at {self.store.location}; "
                            "list them with `quotesearch sources`") from None
 
     def _no_statement(self, statement_id: str) -> NotFound:
-        return NotFound(f"no statement {shown(statement_id)} in the index at {self.location}; "
+        return NotFound(f"no statement {shown(statement_id)} in the index at {self.store.location}; "
                         "ids look like SOURCE:OFFSET, find them with `quotesearch search`")
 
     def _group_of(self, text_or_id: str) -> str:
@@ -307,9 +309,9 @@ class Index:
         except QuerySyntaxError:  # nothing but very common words
             found = None
         if found is None:
-            raise NotFound(f"no statement or quote {shown(text_or_id)} in the index at {self.location}")
+            raise NotFound(f"no statement or quote {shown(text_or_id)} in the index at {self.store.location}")
         if not found.hits:
-            raise NotFound(f"no statement like {shown(text_or_id)} in the index at {self.location}; "
+            raise NotFound(f"no statement like {shown(text_or_id)} in the index at {self.store.location}; "
                            "try fewer words, or a statement id from `quotesearch search`")
         return found.hits[0].statement.quote_group or ""
 

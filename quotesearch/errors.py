@@ -40,3 +40,7 @@ class SchemaMismatch(QuotesearchError):
 
 class NotFound(QuotesearchError):
     """A source, statement or quote that is not in the index."""
+
+
+class StoreUnavailable(QuotesearchError):
+    """The store's server cannot be reached, or refuses the connection (a database server's URL)."""

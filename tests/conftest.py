@@ -109,3 +109,45 @@ def run(monkeypatch):
         return runner.invoke(main, list(map(str, args)), catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+# -- PostgreSQL: a real server (QUOTESEARCH_TEST_POSTGRES, else a throwaway cluster: pgcluster.py) --
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The URL of a PostgreSQL database for the tests: QUOTESEARCH_TEST_POSTGRES when set, else a
+    cluster started for this session (and removed at its end). Without PostgreSQL the tests that
+    need it are skipped, except in CI (the CI variable set), where they fail."""
+    import os
+
+    import pgcluster
+
+    given = os.environ.get("QUOTESEARCH_TEST_POSTGRES")
+    if given:
+        yield given
+        return
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        why = "psycopg is not installed (pip install '.[postgres]')"
+    else:
+        why = pgcluster.missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {why}")
+        pytest.skip(why)
+    with pgcluster.cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_schema_url(postgres_url, request):
+    """``postgres_url`` with a schema of this test's own (?schema=…), dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    yield f"{postgres_url}{'&' if '?' in postgres_url else '?'}schema={schema}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

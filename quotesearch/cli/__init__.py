@@ -102,7 +102,7 @@ def index_option(fn):
     """The shared ``--index DIR`` option (env QUOTESEARCH_INDEX)."""
     return click.option("--index", "index_dir", envvar="QUOTESEARCH_INDEX", default=DEFAULT_INDEX,
                         show_default=True, type=click.Path(file_okay=False), callback=_remember_index,
-                        help="Index folder (or set QUOTESEARCH_INDEX).")(fn)
+                        help="Index folder, or a postgresql://USER@HOST/DB URL (or set QUOTESEARCH_INDEX).")(fn)
 
 
 def filter_options(*names: str):
@@ -178,9 +178,14 @@ def _with_hint(e: Exception, index_given) -> str:
     from click.core import ParameterSource
 
     index_dir, source = index_given
+    from ..store import shown_location
+
+    index_dir = shown_location(index_dir)  # a URL without its password
     if source == ParameterSource.COMMANDLINE:
+        import shlex
+
         return (f"no index at {index_dir} (given by --index); "
-                f"build one with `quotesearch index --index {index_dir} PATH…`")
+                f"build one with `quotesearch index --index {shlex.quote(index_dir)} PATH…`")
     if source == ParameterSource.ENVIRONMENT:
         return f"no index at {index_dir} (given by QUOTESEARCH_INDEX); build one with `quotesearch index PATH…`"
     shown = index_dir if os.path.isabs(index_dir) or index_dir.startswith(".") else f"./{index_dir}"
@@ -403,12 +408,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def _summary_line(s, index_dir) -> str:
+    from ..store import shown_location
+
     extra = [f"{s.skipped} unchanged"] if s.skipped else []
     extra += [f"{len(s.errors)} skipped with errors"] if s.errors else []
     return (f"Indexed {_plural(s.files, 'article')}: {_plural(s.statements, 'statement')}, "
             f"{_plural(s.speakers, 'speaker')}, {s.seconds:.2f} seconds"
             + (f" ({', '.join(extra)})" if extra else "")
-            + f". The index in {index_dir} now has {_plural(s.total_statements, 'statement')} "
+            + f". The index in {shown_location(index_dir)} now has {_plural(s.total_statements, 'statement')} "
               f"from {_plural(s.total_sources, 'source')}.")
 
 

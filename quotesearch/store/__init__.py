@@ -7,10 +7,31 @@ from typing import Union
 
 
 def open_store(location: Union[str, os.PathLike, "object"]):
-    """The store at ``location``: a folder path is a whoosh index (made on the first write); a store
-    object is returned as it is."""
+    """The store at ``location``: a postgresql:// (or postgres://) URL is a PostgreSQL store
+    (store/postgres; tables made on the first write), a folder path a whoosh index (made on the
+    first write); a store object is returned as it is."""
     if hasattr(location, "writer"):
         return location
+    from .postgres import is_url
+
+    if is_url(location):
+        try:
+            from .postgres.store import PostgresStore
+        except ImportError as e:
+            if getattr(e, "name", None) not in ("psycopg", "psycopg_binary"):
+                raise
+            from ..errors import QuotesearchError
+
+            raise QuotesearchError("a postgresql:// index needs psycopg; install it with "
+                                   "pip install 'quotesearch[postgres]'") from None
+        return PostgresStore(location)
     from .whoosh.store import WhooshStore
 
     return WhooshStore(location)
+
+
+def shown_location(location: Union[str, os.PathLike]) -> str:
+    """A store's location as messages show it: a URL without its password, a path as it is."""
+    from .postgres import shown
+
+    return shown(os.fspath(location))

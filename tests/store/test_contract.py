@@ -83,7 +83,23 @@ def open_whoosh(tmp_path):
     return WhooshStore(tmp_path / "index")
 
 
-STORES = {"whoosh": (open_whoosh, write_whoosh), "memory": (lambda tmp_path: MemoryStore(), write_memory)}
+def open_postgres(schema_url):
+    from quotesearch.indexer import index_articles
+    from quotesearch.store.postgres.store import PostgresStore
+
+    index_articles(schema_url, [])  # an empty store: its tables
+    return PostgresStore(schema_url)
+
+
+def write_postgres(store, pairs, rebuild=False):
+    from quotesearch.indexer import index_articles
+
+    summary = index_articles(store, pairs, rebuild=rebuild)
+    assert not summary.errors, summary.errors
+
+
+STORES = {"whoosh": (open_whoosh, write_whoosh), "memory": (lambda tmp_path: MemoryStore(), write_memory),
+          "postgres": (open_postgres, write_postgres)}
 
 
 @pytest.fixture(params=sorted(STORES))
@@ -92,8 +108,9 @@ def kind(request):
 
 
 @pytest.fixture
-def store(kind, tmp_path):
-    s = STORES[kind][0](tmp_path)
+def store(kind, tmp_path, request):
+    where = request.getfixturevalue("pg_schema_url") if kind == "postgres" else tmp_path  # a schema of its own
+    s = STORES[kind][0](where)
     yield s
     s.close()
 
