@@ -82,6 +82,7 @@ def connect(spec) -> Iterator:
             client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
+                _probe(address)
                 client = distributed.Client(address)
             except (OSError, ValueError, TypeError) as e:
                 raise QuotesearchError(
@@ -91,6 +92,26 @@ def connect(spec) -> Iterator:
             stack.enter_context(client)
         _check_workers(client, address or LOCAL)
         yield client
+
+
+def _probe(address: str) -> None:
+    """Raise OSError at once for a TCP address that refuses connections or names no host (Dask
+    itself tries again until its connect timeout, 30 s by default)."""
+    import socket
+
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme != "tcp":
+        return
+    host, port = parse_host_port(location, 8786)
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except (ConnectionRefusedError, socket.gaierror) as e:
+        raise OSError(f"{host}:{port}: {getattr(e, 'strerror', None) or e}") from None
+    except OSError:
+        pass  # slow or filtered: Dask says more once it gives up
 
 
 def _one_line(e: BaseException) -> str:
