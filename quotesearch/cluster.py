@@ -78,7 +78,7 @@ def connect(spec) -> Iterator:
     with contextlib.ExitStack() as stack:
         if local:
             cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=local, threads_per_worker=1, processes=True, dashboard_address=None))
+                n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0"))
             client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
