@@ -9,7 +9,9 @@ tasks of the same size. Workers read, hash and extract (indexer._prepare, as a -
 this process writes what they send back through the one store writer, in input order, as
 indexer._parallel does: statement ids, speaker keys and quote groups are those of ``--jobs 1``
 whatever the number of workers or the order they finish in. At most ``window`` tasks are in flight
-(a few per worker thread); a task's result is let go of once written.
+(a few per worker thread); a task's result is let go of once written. A task of files or articles
+carries the content hashes the store holds for their ids (to skip the unchanged); ranges, whose ids
+are known only once read, share one copy of them all, sent to the cluster once.
 
 A worker that dies mid-task is replaced (by its nanny) and the scheduler runs its tasks again
 elsewhere; as only the results this process takes are written, every statement is written once.
@@ -371,7 +373,7 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
     task_bytes = task_bytes or TASK_BYTES
     with connect(spec) as client:
         tag = uuid.uuid4().hex[:8]
-        known = client.submit(_known, run.known, key=f"quotesearch-known-{tag}", pure=False)  # sent once
+        known = None  # the store's content hashes, sent once to the cluster when a range needs them
         cwd = os.getcwd()
         tasks, total = plan(items, task_bytes)
         pending: collections.deque = collections.deque()
@@ -384,7 +386,12 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
                 if task is None:
                     total = submitted  # all are known now
                     break
-                future = client.submit(work, task, run.extract, known, run.fingerprint, cwd,
+                hashes = _known_of(task, run.known)
+                if hashes is None:
+                    if known is None:  # a task the scheduler can run again if the worker holding it dies
+                        known = client.submit(_known, run.known, key=f"quotesearch-known-{tag}", pure=False)
+                    hashes = known
+                future = client.submit(work, task, run.extract, hashes, run.fingerprint, cwd,
                                        key=f"quotesearch-extract-{tag}-{submitted}", pure=False)
                 pending.append((task, future))
                 submitted += 1
@@ -417,6 +424,25 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
 
 def _known(known: dict) -> dict:
     return known
+
+
+def _known_of(task, known: dict) -> Optional[dict]:
+    """The content hashes in ``known`` of the sources of a list of items, whose ids are known before
+    they are read (files, Articles); None for a range of an archive, whose ids are not."""
+    from .ingest.read import ArticleFile, article_id
+    from .models import Article
+
+    if isinstance(task, _Range):
+        return None
+    ids = []
+    for item in task:
+        if isinstance(item, tuple):
+            item = item[0]
+        if isinstance(item, (ArticleFile, Article)):
+            ids.append(item.id)
+        elif isinstance(item, (str, os.PathLike)):
+            ids.append(article_id(Path(item)))  # a file read alone
+    return {i: known[i] for i in ids if i in known}
 
 
 def _window(client) -> int:

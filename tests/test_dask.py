@@ -135,6 +135,24 @@ def test_dask_writes_the_index_of_one_job(client, corpus, small_tasks, tmp_path)
     assert ticks[-1][2] == one.statements
 
 
+def test_dask_skips_what_did_not_change(client, corpus, small_tasks, tmp_path):
+    first, _ = index_with(tmp_path / "idx", [corpus], dask=client)
+    again, seen = index_with(tmp_path / "idx", [corpus], dask=client)
+    assert (again.files, again.skipped) == (0, first.files)
+    changed = sorted((corpus / "polnear").glob("*.txt"))[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n“One more line,” the spokesman said.\n",
+                       encoding="utf-8")
+    lines = (corpus / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[-1] = lines[-1].replace("the", "THE", 1)  # the last record of the plain archive
+    (corpus / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    third, seen = index_with(tmp_path / "idx", [corpus], dask=client)
+    assert (third.files, third.skipped) == (2, first.files - 2)
+    assert [name for name, status in seen if status == "indexed"] == [
+        "corpus/news.jsonl#30", f"corpus/polnear/{changed.name}"]
+    one, _ = index_with(tmp_path / "one", [corpus])
+    assert exported(tmp_path / "idx") == exported(tmp_path / "one")
+
+
 def test_the_number_of_tasks_is_known_without_a_stream(corpus, small_tasks):
     (corpus / "more.jsonl.gz").unlink()
     tasks, total = cluster.plan(Inputs([corpus]), cluster.TASK_BYTES)
