@@ -153,6 +153,27 @@ def test_dask_skips_what_did_not_change(client, corpus, small_tasks, tmp_path):
     assert exported(tmp_path / "idx") == exported(tmp_path / "one")
 
 
+def test_a_stream_of_articles_is_read_a_window_ahead_of_the_writer(client, tmp_path, monkeypatch):
+    from quotesearch.ingest.read import article_from_text
+
+    monkeypatch.setattr(cluster, "TASK_ITEMS", 2)
+    texts = [p.read_text(encoding="utf-8") for p in polnear_texts(60)]
+    consumed, at_first_task = [], []
+
+    def articles():
+        for i, text in enumerate(texts):
+            consumed.append(i)
+            yield article_from_text(text, f"a{i}")
+
+    def first_task(done, total, statements, seconds):
+        at_first_task.append(len(consumed)) if not at_first_task else None
+
+    summary = index_articles(tmp_path / "idx", articles(), dask=client, task_progress=first_task)
+    assert summary.files == 60
+    window = cluster._window(client)  # tasks in flight at most: 3 per worker thread and 2 more
+    assert window == 8 and at_first_task[0] <= (window + 1) * 2
+
+
 def test_the_number_of_tasks_is_known_without_a_stream(corpus, small_tasks):
     (corpus / "more.jsonl.gz").unlink()
     tasks, total = cluster.plan(Inputs([corpus]), cluster.TASK_BYTES)
