@@ -10,6 +10,9 @@ as a command with `--jobs 1` (no Dask: the figure to beat), `--dask local:1` and
 The table gives wall time, statements/s, the CPU time of the command and all its processes, and the
 speed-up of two workers over one, end to end and without the fixed cost of starting a cluster
 (the same command on one small file). The exported records of the three indexes are compared.
+A second table runs the same corpus through the API on a cluster of one worker and of two, and
+gives each worker's time running tasks and its CPU time: on a machine that others share, it shows
+how much of a core each worker was given.
 """
 from __future__ import annotations
 
@@ -48,6 +51,35 @@ def exported(index_dir: Path, env: dict) -> str:
     return f"{hashlib.sha256(proc.stdout).hexdigest()[:16]} ({records:,} records)"
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def worker_shares(corpus: Path, workers: int, work: Path) -> tuple[float, list[float], list[float]]:
+    """(wall seconds, each worker's seconds running tasks, each worker's CPU seconds) of one run through the
+    API on a LocalCluster of ``workers`` processes, started beforehand: how much of a core each worker got."""
+    import distributed
+
+    from quotesearch.indexer import index_articles
+    from quotesearch.ingest.inputs import Inputs
+
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        client.run(lambda: __import__("quotesearch.extraction.pipeline"))
+        before = client.run(_cpu_seconds)
+        t = time.perf_counter()
+        with distributed.get_task_stream(client) as stream:
+            index_articles(work / f"api-{workers}", Inputs([corpus]), rebuild=True, dask=client)
+        seconds = time.perf_counter() - t
+        after = client.run(_cpu_seconds)
+    running: dict[str, float] = {w: 0.0 for w in before}
+    for task in stream.data:
+        running[task["worker"]] = running.get(task["worker"], 0.0) + sum(
+            s["stop"] - s["start"] for s in task["startstops"] if s["action"] == "compute")
+    return seconds, [running[w] for w in sorted(before)], [after[w] - before[w] for w in sorted(before)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=0, help="N (default: the PolNeAR texts and the seed, twice)")
@@ -83,6 +115,14 @@ def main() -> None:
         f"Same statements in the three indexes (exported records): {'yes' if same else 'NO'}; "
         + ", ".join(f"{name}: {r[2]}" for name, r in results.items()) + ".",
     ]
+    print("Workers' share of the machine ...", file=sys.stderr)
+    lines += ["", "| workers (through the API, cluster started beforehand) | wall | each worker: running tasks | "
+                  "each worker: CPU | share of a core each worker got |", "|---|---|---|---|---|"]
+    for workers in (1, 2):
+        seconds, running, cpu = worker_shares(work / "corpus", workers, work)
+        lines.append(f"| {workers} | {seconds:.1f} s | {' + '.join(f'{r:.1f} s' for r in running)} | "
+                     f"{' + '.join(f'{c:.1f} s' for c in cpu)} | "
+                     f"{', '.join(f'{c / r:.2f}' if r else '-' for c, r in zip(cpu, running))} |")
     print("\n".join(lines))
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
