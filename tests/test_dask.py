@@ -276,6 +276,18 @@ def test_an_unreachable_scheduler_is_a_one_line_error(run, tmp_path):
     assert not (tmp_path / "idx").exists()  # the index is not touched
 
 
+def test_a_scheduler_without_workers_is_a_one_line_error(run, tmp_path):
+    import dask
+
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as empty, \
+            dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = run("index", SEED, "--index", tmp_path / "idx", "--dask", empty.scheduler_address)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: the Dask scheduler at {empty.scheduler_address} has no workers; start some "
+                             f"with `dask worker {empty.scheduler_address}` on the machines that are to extract\n")
+    assert not (tmp_path / "idx").exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (["--dask", "local:2", "--jobs", "2"], "--jobs and --dask cannot be used together"),
     (["--dask", "local:0"], "local:N needs a number of worker processes of 1 or more"),
