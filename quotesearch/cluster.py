@@ -78,6 +78,7 @@ def connect(spec) -> Iterator:
     local, address = parse_spec(spec)
     distributed = _import()
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet_client_log())
         if local:
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0"))
@@ -94,6 +95,21 @@ def connect(spec) -> Iterator:
             stack.enter_context(client)
         _check_workers(client, address or LOCAL)
         yield client
+
+
+@contextlib.contextmanager
+def _quiet_client_log():
+    """The Dask client logs a traceback per failed attempt to reach a lost scheduler; what went wrong
+    reaches the user as one QuotesearchError instead."""
+    import logging
+
+    log = logging.getLogger("distributed.client")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _probe(address: str) -> None:
@@ -370,9 +386,11 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
     cluster ``spec`` (connect) prepare, ``run`` (indexer._Run) writes here."""
     from .ingest.archive import _Skips
 
+    distributed = _import()
     task_bytes = task_bytes or TASK_BYTES
     with connect(spec) as client:
         tag = uuid.uuid4().hex[:8]
+        address = getattr(client.scheduler, "address", None)
         known = None  # the store's content hashes, sent once to the cluster when a range needs them
         cwd = os.getcwd()
         tasks, total = plan(items, task_bytes)
@@ -391,14 +409,17 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
                     if known is None:  # a task the scheduler can run again if the worker holding it dies
                         known = client.submit(_known, run.known, key=f"quotesearch-known-{tag}", pure=False)
                     hashes = known
-                future = client.submit(work, task, run.extract, hashes, run.fingerprint, cwd,
-                                       key=f"quotesearch-extract-{tag}-{submitted}", pure=False)
+                try:
+                    future = client.submit(work, task, run.extract, hashes, run.fingerprint, cwd,
+                                           key=f"quotesearch-extract-{tag}-{submitted}", pure=False)
+                except distributed.client.ClosedClientError as e:
+                    raise _lost(address, e) from None
                 pending.append((task, future))
                 submitted += 1
             if not pending:
                 break
             task, future = pending.popleft()
-            prepared, skipped, error = _result(future, spec)
+            prepared, skipped, error = _result(future, spec, address)
             del future
             if isinstance(task, _Range):
                 if archive is None or archive[0] != task.name:
@@ -451,8 +472,17 @@ def _window(client) -> int:
     return 3 * threads + 2
 
 
-def _result(future, spec) -> tuple:
-    """The task's result; a QuotesearchError for a task the cluster gave up on."""
+def _lost(address: Optional[str], e: Exception) -> QuotesearchError:
+    where = f" at {address}" if address else ""
+    reason = getattr(e, "reason", None) or _one_line(e)[:200]
+    return QuotesearchError(f"lost the Dask scheduler{where} ({reason}); what this run committed stays: "
+                            "run it again once the scheduler is back (unchanged articles are skipped)")
+
+
+def _result(future, spec, address: Optional[str]) -> tuple:
+    """The task's result; a QuotesearchError for a task the cluster gave up on, or a lost scheduler."""
+    from concurrent.futures import CancelledError
+
     from distributed.scheduler import KilledWorker
 
     try:
@@ -467,6 +497,8 @@ def _result(future, spec) -> tuple:
             f"out of memory ({_one_line(e)[:200]})") from None
     except QuotesearchError:
         raise
+    except CancelledError as e:  # the scheduler went away, or the client was closed
+        raise _lost(address, e) from None
     except Exception as e:
         where = spec if isinstance(spec, str) else "the Dask cluster"
         raise QuotesearchError(f"a task failed on {where}: {type(e).__name__}: {_one_line(e)[:300]}") from None

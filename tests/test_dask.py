@@ -242,6 +242,22 @@ def test_a_task_that_kills_every_worker_is_a_one_line_error(client, tmp_path):
         time.sleep(0.2)
 
 
+def test_a_lost_scheduler_is_a_one_line_error(corpus, small_tasks, tmp_path):
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as local, \
+            distributed.Client(local) as own:
+        address = local.scheduler_address
+
+        def stop_the_scheduler(done, total, statements, seconds):
+            if done == 1:
+                local.close()
+
+        with pytest.raises(qs.QuotesearchError) as e:
+            index_articles(tmp_path / "idx", Inputs([corpus]), dask=own, task_progress=stop_the_scheduler)
+    assert str(e.value).startswith(f"lost the Dask scheduler at {address} (")
+    assert str(e.value).endswith("); what this run committed stays: run it again once the scheduler is back "
+                                 "(unchanged articles are skipped)")
+
+
 # -- the command line -------------------------------------------------------------------
 
 def test_index_dask_address_gives_the_same_index_as_jobs_1(run, client, corpus, small_tasks, tmp_path):
