@@ -72,7 +72,7 @@ def connect(spec) -> Iterator:
     (used as it is, left open). A scheduler that cannot be reached, or has no workers, or whose
     workers run other quotesearch code, is a QuotesearchError."""
     if not isinstance(spec, str):  # a Client already
-        _check_workers(spec, str(getattr(spec, "scheduler", "")))
+        _check_workers(spec, getattr(spec.scheduler, "address", None) or "the Dask cluster")
         yield spec
         return
     local, address = parse_spec(spec)
