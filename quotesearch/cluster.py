@@ -19,7 +19,9 @@ A task whose workers died ``distributed.scheduler.allowed-failures`` times (defa
 run with a one-line error.
 
 Workers read the input files themselves: on several machines, the inputs must be at the same
-path on each (a shared folder). Dask is imported here only when a run uses it.
+path on each (a shared folder). They take this process's QUOTESEARCH_ environment variables (the
+size limits of ingest) for a run's tasks, so that they read as it would. Dask is imported here only
+when a run uses it.
 """
 from __future__ import annotations
 
@@ -216,7 +218,7 @@ def plan(items, task_bytes: int) -> tuple[Iterator, Optional[int]]:
 def _ranges(f, global_ids: bool, task_bytes: int) -> Optional[list[_Range]]:
     """The ranges of a plain (uncompressed) JSON Lines archive not larger than an archive may be,
     each about ``task_bytes`` long and ending at a line's end; None for any other file."""
-    from .ingest.archive import _split_name, max_archive_bytes, max_record_bytes
+    from .ingest.archive import _split_name, max_archive_bytes
 
     _, kind, comp = _split_name(Path(f.path).name)
     if kind not in (".jsonl", ".ndjson") or comp:
@@ -230,7 +232,7 @@ def _ranges(f, global_ids: bool, task_bytes: int) -> Optional[list[_Range]]:
             if data.read(2) in (b"\xff\xfe", b"\xfe\xff"):
                 return None  # UTF-16: refused as a whole, as with --jobs
             data.seek(0)
-            cuts = _cuts(data, task_bytes, max_record_bytes())
+            cuts = _cuts(data, task_bytes)
     except OSError:
         return None  # read here, which says why
     scope = None if global_ids else f.id
@@ -241,21 +243,20 @@ def _ranges(f, global_ids: bool, task_bytes: int) -> Optional[list[_Range]]:
     return ranges
 
 
-def _cuts(data, task_bytes: int, cap: int) -> list[tuple[int, int, int]]:
+def _cuts(data, task_bytes: int) -> list[tuple[int, int, int]]:
     """(number of the first record, start, end) of each range of the lines of ``data``. Records are
-    numbered as archive.read_archive numbers them: lines that are not blank, and lines longer than
-    ``cap`` (skipped there, but counted)."""
+    numbered as archive.read_archive numbers them: the lines that are not blank (one too long to read
+    is counted there too, and skipped)."""
     cuts, records, first, start, pos = [], 0, 1, 0, 0
-    length, content = 0, False
+    content = False
     while piece := data.readline(1 << 20):
         pos += len(piece)
-        length += len(piece)
         content = content or not piece.isspace()
         if not piece.endswith(b"\n"):
             continue
-        if content or length - 1 > cap:
+        if content:
             records += 1
-        length, content = 0, False
+        content = False
         if pos - start >= task_bytes:
             cuts.append((first, start, pos))
             first, start = records + 1, pos
@@ -328,11 +329,28 @@ class _Window:
     read1 = read
 
 
-def work(task, extract: Callable, known: dict, fingerprint: str, cwd: str) -> tuple:
+SETTINGS = "QUOTESEARCH_"  # environment variables that change what is read (QUOTESEARCH_MAX_FILE_MB ...)
+
+
+def settings() -> dict:
+    """This process's QUOTESEARCH_ environment variables, which the workers take for a run's tasks."""
+    return {k: v for k, v in os.environ.items() if k.startswith(SETTINGS)}
+
+
+def _take(given: dict) -> None:
+    for k in [k for k in os.environ if k.startswith(SETTINGS) and k not in given]:
+        del os.environ[k]
+    os.environ.update(given)
+
+
+def work(task, extract: Callable, known: dict, fingerprint: str, cwd: str, env: Optional[dict] = None) -> tuple:
     """Run on a worker: (prepared items, skipped records of a range, the Skipped of a range that
-    could not be read, or None). ``cwd`` is the client's folder, against which relative paths are read."""
+    could not be read, or None). ``cwd`` is the client's folder, against which relative paths are read;
+    ``env`` its QUOTESEARCH_ settings (limits), which the worker takes as its own."""
     from .models import Skipped
 
+    if env is not None:
+        _take(env)
     if not isinstance(task, _Range):
         return [_prepare(item, extract, known, fingerprint, cwd) for item in task], [], None
     from .ingest.archive import read_archive
@@ -392,7 +410,7 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
         tag = uuid.uuid4().hex[:8]
         address = getattr(client.scheduler, "address", None)
         known = None  # the store's content hashes, sent once to the cluster when a range needs them
-        cwd = os.getcwd()
+        cwd, env = os.getcwd(), settings()
         tasks, total = plan(items, task_bytes)
         pending: collections.deque = collections.deque()
         done, submitted, t0 = 0, 0, time.monotonic()
@@ -410,7 +428,7 @@ def run_on_dask(run, items, spec, task_bytes: Optional[int] = None,
                         known = client.submit(_known, run.known, key=f"quotesearch-known-{tag}", pure=False)
                     hashes = known
                 try:
-                    future = client.submit(work, task, run.extract, hashes, run.fingerprint, cwd,
+                    future = client.submit(work, task, run.extract, hashes, run.fingerprint, cwd, env,
                                            key=f"quotesearch-extract-{tag}-{submitted}", pure=False)
                 except distributed.client.ClosedClientError as e:
                     raise _lost(address, e) from None

@@ -174,6 +174,23 @@ def test_a_stream_of_articles_is_read_a_window_ahead_of_the_writer(client, tmp_p
     assert window == 8 and at_first_task[0] <= (window + 1) * 2
 
 
+def test_the_workers_read_with_the_limits_set_here(client, tmp_path, monkeypatch):
+    monkeypatch.setattr(cluster, "TASK_BYTES", 1024)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QUOTESEARCH_MAX_FILE_MB", "0.05")  # records longer than 8 * 50 KB + 1 MB are not read
+    seed = SEED.read_text(encoding="utf-8")
+    long = "\n\n".join([seed] * 12)  # about 60 KB: more than 0.05 MB
+    records = [{"id": "a", "text": seed}, {"id": "long", "text": long}, {"id": "huge", "text": "x" * 1_500_000},
+               {"id": "b", "text": seed.replace("Kursk", "Sumy")}]
+    Path("news.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    Path("long.txt").write_text(long, encoding="utf-8")
+    one, _ = index_with(tmp_path / "one", ["news.jsonl", "long.txt"])
+    on_dask, _ = index_with(tmp_path / "dask", ["news.jsonl", "long.txt"], dask=client)
+    assert summary_fields(on_dask) == summary_fields(one)
+    assert one.files == 2 and len(one.skipped_inputs) == 3 and all(" MB" in s.message for s in one.skipped_inputs)
+    assert exported(tmp_path / "dask") == exported(tmp_path / "one")
+
+
 def test_the_number_of_tasks_is_known_without_a_stream(corpus, small_tasks):
     (corpus / "more.jsonl.gz").unlink()
     tasks, total = cluster.plan(Inputs([corpus]), cluster.TASK_BYTES)
@@ -185,7 +202,7 @@ def test_archive_ranges_number_records_as_one_reader(tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_bytes(b"\n".join(lines))  # no newline at the end
     with open(path, "rb") as f:
-        cuts = cluster._cuts(f, 1, cap=40)  # a range per line; the line of 50 bytes is past the cap
+        cuts = cluster._cuts(f, 1)  # a range per line
     assert [first for first, _, _ in cuts] == [1, 2, 2, 2, 3, 4, 5, 5]
     assert cuts[0][1] == 0 and cuts[-1][2] == path.stat().st_size
     assert all(a[2] == b[1] for a, b in zip(cuts, cuts[1:]))
