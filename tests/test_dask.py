@@ -288,8 +288,26 @@ def test_index_dask_address_gives_the_same_index_as_jobs_1(run, client, corpus, 
 
 
 def test_index_dask_local_starts_and_stops_its_own_cluster(run, tmp_path):
+    import psutil  # a dependency of Dask's
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
     result = run("index", SEED, "--index", tmp_path / "idx", "--dask", "local:1")
     assert result.exit_code == 0, result.output
+
+    def started():  # but multiprocessing's resource tracker, which stays with this process
+        out = []
+        for p in psutil.Process().children(recursive=True):
+            try:
+                if p.pid not in before and "resource_tracker" not in " ".join(p.cmdline()):
+                    out.append(p.pid)
+            except psutil.NoSuchProcess:
+                pass
+        return out
+
+    deadline = time.monotonic() + 10
+    while started() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not started()  # its worker processes are gone
     assert result.stdout.startswith("Indexed 1 article: ")
     one = run("index", SEED, "--index", tmp_path / "one", "--jobs", "1")
     assert exported(tmp_path / "idx") == exported(tmp_path / "one") and one.exit_code == 0
