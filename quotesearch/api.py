@@ -20,7 +20,7 @@ import itertools
 import os
 from typing import IO, Callable, Iterable, Iterator, Optional, Union
 
-from .errors import NotFound, QuerySyntaxError
+from .errors import NotFound, QuerySyntaxError, QuotesearchError
 from .store.query import shown
 from .models import KINDS, Article, Filters, SearchResults, Source, Speaker, Statement
 
@@ -113,7 +113,8 @@ class Index:
 
     def add(self, inputs, *, jobs: Optional[int] = None, rebuild: bool = False, aliases: Optional[PathLike] = None,
             metadata: Optional[PathLike] = None, global_ids: bool = False,
-            progress: Optional[Callable[[str, str], None]] = None, extract: Optional[Callable] = None):
+            progress: Optional[Callable[[str, str], None]] = None, extract: Optional[Callable] = None,
+            dask=None, task_progress: Optional[Callable] = None):
         """Extract the statements of ``inputs`` and add them; returns an ``IndexSummary``.
 
         ``inputs`` is an ``Inputs`` (ingest.inputs), a list of paths (files, folders, archives; see
@@ -123,7 +124,12 @@ class Index:
         builds a new index beside the old one and swaps it in only when complete. ``aliases`` is a
         tab-separated file (alias, canonical name). ``progress(name, status)`` is called per input
         (status indexed, unchanged or error). Skipped inputs are in ``summary.skipped_inputs``.
-        Raises NoInput, IndexLocked, SchemaMismatch, QuotesearchError (cannot write)."""
+        ``dask`` extracts on a Dask cluster instead of ``jobs`` processes (``pip install
+        'quotesearch[dask]'``): a scheduler's address (tcp://HOST:8786), ``local`` or ``local:N``
+        worker processes here, or a ``distributed.Client``; the result is the same.
+        ``task_progress(done, total, statements, seconds)`` is then called per task (total None
+        while unknown). Raises NoInput, IndexLocked, SchemaMismatch, QuotesearchError (cannot write,
+        a cluster that cannot be reached, ``jobs`` and ``dask`` both given)."""
         from .indexer import index_articles
         from .ingest.inputs import Inputs
 
@@ -138,10 +144,18 @@ class Index:
                 inputs = itertools.chain([] if first is None else [first], items)
         if isinstance(inputs, (list, tuple)) and all(isinstance(p, (str, os.PathLike)) for p in inputs):
             inputs = Inputs(inputs, metadata=metadata, global_ids=global_ids)
+        if dask is not None and jobs is not None:
+            raise QuotesearchError("give jobs or dask, not both: with dask, the cluster's workers extract")
         total = getattr(inputs, "total", None)
         cores = os.cpu_count() or 1
         jobs = max(1, min(jobs or cores, 64 if total is None else total // 2))  # a pool is not worth it for two
         self.close()  # readers reopen after the run
+        if dask is not None:  # the cluster is reached (or not) before the index is touched
+            from .cluster import connect
+
+            with connect(dask) as client:
+                return index_articles(self.location, inputs, rebuild=rebuild, aliases=aliases, progress=progress,
+                                      extract=extract, dask=client, task_progress=task_progress)
         return index_articles(self.location, inputs, rebuild=rebuild, jobs=jobs, aliases=aliases,
                               progress=progress, extract=extract)
 

@@ -72,6 +72,8 @@ def index_articles(
     batch_size: int = 5000,
     jobs: int = 1,
     aliases: Union[str, os.PathLike, None] = None,
+    dask=None,
+    task_progress=None,
 ) -> IndexSummary:
     """Add files, Articles or (Article, statements) pairs to ``store``: a ``Store``, or the
     location of one (an index folder: store.open_store).
@@ -81,7 +83,10 @@ def index_articles(
     listed in ``summary.skipped_inputs`` (with reason codes) and skipped. ``aliases`` is a tab-separated aliases file, checked
     before the store is touched and kept with the store (whose copy is used when none is given).
     With ``jobs`` > 1, files are read and extracted in that many processes while this one
-    writes, in the order given: the store is the same as with one job. The store is committed
+    writes, in the order given: the store is the same as with one job. With ``dask`` (a scheduler's
+    address, ``local[:N]`` or a distributed.Client), the workers of a Dask cluster read and extract
+    instead, and ``task_progress(done, total, statements, seconds)`` follows its tasks (cluster.py).
+    The store is committed
     every ``batch_size`` documents (statements and sources); ``lock_timeout`` is how long to wait
     for another run's batch (seconds; None: the store's default).
 
@@ -96,7 +101,12 @@ def index_articles(
     try:
         with store.writer(rebuild=rebuild, lock_timeout=lock_timeout) as writer:
             run = _Run(writer, extract or default_extract, batch_size, _aliases(store, writer, given))
-            if jobs > 1:
+            if dask is not None:
+                from .cluster import run_on_dask
+
+                for name, status in run_on_dask(run, items, dask, progress=task_progress):
+                    _report(progress, name, status)
+            elif jobs > 1:
                 for name, status in _parallel(run, items, jobs):
                     _report(progress, name, status)
             else:
@@ -151,7 +161,7 @@ def _aliases(store, writer, given: Optional[tuple]) -> Aliases:
 
 # -- change detection ---------------------------------------------------------------
 
-FRONT_DOORS = ("cli", "web", "evaluation", "api.py", "__main__.py")  # what cannot change a statement
+FRONT_DOORS = ("cli", "web", "evaluation", "api.py", "cluster.py", "__main__.py")  # what cannot change a statement
 
 
 def extractor_fingerprint(aliases: Optional[Aliases] = None) -> str:

@@ -309,6 +309,17 @@ def _inputs(paths, metadata=None, global_ids=False):
     return Inputs(paths, metadata=metadata, global_ids=global_ids, stdin=sys.stdin.buffer)
 
 
+def _dask_spec(ctx, param, value):
+    from ..cluster import parse_spec  # imports no Dask
+
+    if value is not None:
+        try:
+            parse_spec(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+    return value
+
+
 @main.command("index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @index_option
@@ -317,9 +328,12 @@ def _inputs(paths, metadata=None, global_ids=False):
               help="Tab-separated file: alias, canonical name (one pair a line); kept as INDEX/aliases.tsv.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes that extract statements while this one writes the index  [default: number of cores]")
+@click.option("--dask", metavar="SCHEDULER", callback=_dask_spec,
+              help="Extract on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local[:N] for N "
+                   "worker processes here (needs `pip install 'quotesearch[dask]'`).")
 @click.option("--verbose", "-v", is_flag=True, help="Also say which files were not UTF-8 and how they were read.")
 @input_options
-def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, global_ids):
+def index_cmd(paths, index_dir, rebuild, aliases, jobs, dask, verbose, metadata, global_ids):
     """Extract statements from articles and add them to the index.
 
     PATHS are .txt/.md files, .html/.htm pages (needs `pip install
@@ -338,7 +352,7 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, globa
     date, outlet, url and title by the same names; --metadata names one elsewhere.
 
     Articles that did not change since the last run are skipped; changed ones replace
-    their old statements. The result is the same whatever --jobs says.
+    their old statements. The result is the same whatever --jobs says, and with --dask.
 
     The same person is one speaker across articles when their full names agree once
     case, accents and titles are folded; --aliases merges the rest ("Zelenskyy" TAB
@@ -350,10 +364,14 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, globa
       quotesearch index --rebuild --index /tmp/idx articles/ more.txt
       quotesearch index crawl/news-2024.jsonl.gz --aliases aliases.tsv
       zcat dump.jsonl.gz | quotesearch index -
+      quotesearch index crawl/ --dask tcp://10.0.0.5:8786
     """
+    if dask is not None and jobs is not None:
+        raise click.UsageError("--jobs and --dask cannot be used together (with --dask, the Dask workers extract)")
     inputs = _inputs(paths, metadata, global_ids)
-    with _index(index_dir) as ix, _progress(inputs) as (items, tick):
-        summary = ix.add(items, jobs=jobs, rebuild=rebuild, aliases=aliases, progress=tick)
+    with _index(index_dir) as ix, _progress(inputs, dask) as (items, tick, tasks):
+        summary = ix.add(items, jobs=jobs, rebuild=rebuild, aliases=aliases, progress=tick, dask=dask,
+                         task_progress=tasks)
     if verbose:
         for line in summary.encodings:
             click.echo(line, err=True)
@@ -364,18 +382,43 @@ def index_cmd(paths, index_dir, rebuild, aliases, jobs, verbose, metadata, globa
 
 
 @contextlib.contextmanager
-def _progress(inputs):
-    """(the inputs to index, a per-input callback) with a progress bar on standard error: over the
-    inputs as they are read when their number is not known (archives, standard input), else counted
-    as they are done once there are PROGRESS_MIN_FILES or more."""
-    if inputs.total is None:
+def _progress(inputs, dask=None):
+    """(the inputs to index, a per-input callback, a per-task callback) with a progress bar on standard
+    error: over the inputs as they are read when their number is not known (archives, standard input),
+    else counted as they are done once there are PROGRESS_MIN_FILES or more; with ``dask``, over the
+    cluster's tasks (done / total) with the statements written per second."""
+    if dask is not None:
+        with _task_progress() as tasks:
+            yield inputs, None, tasks
+    elif inputs.total is None:
         with click.progressbar(inputs, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-            yield bar, None
+            yield bar, None, None
     elif inputs.total >= PROGRESS_MIN_FILES:
         with click.progressbar(length=inputs.total, label="Indexing", file=sys.stderr) as bar:
-            yield inputs, lambda *_: bar.update(1)
+            yield inputs, lambda *_: bar.update(1), None
     else:
-        yield inputs, None
+        yield inputs, None, None
+
+
+@contextlib.contextmanager
+def _task_progress():
+    """A task_progress callback (done, total, statements, seconds) drawing tasks done / total and
+    statements/s; the bar starts with the first task done (the total grows while archives that are
+    read here are still being read)."""
+    with contextlib.ExitStack() as stack:
+        bars = []
+
+        def tick(done, total, statements, seconds):
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=total or done, label="Indexing on Dask", file=sys.stderr, show_pos=True,
+                    item_show_func=lambda rate: rate)))
+            bar = bars[0]
+            bar.length = max(total or done, done)
+            rate = f"{statements / seconds:,.0f} statements/s" if seconds > 0 else None
+            bar.update(done - bar.pos, rate)
+
+        yield tick
 
 
 

@@ -128,14 +128,16 @@ def is_archive(path: Union[str, Path]) -> bool:
 
 
 def read_archive(path: Union[str, Path], stream: Optional[BinaryIO] = None,
-                 scope: Optional[str] = None) -> Iterator[Union[Article, Skipped]]:
+                 scope: Optional[str] = None, first: int = 1, skips=None) -> Iterator[Union[Article, Skipped]]:
     """The articles of an archive, and a Skipped for each kind of record without one.
 
     ``path`` "-" is JSON Lines read from ``stream`` (default: sys.stdin.buffer), named "<stdin>";
     with another path, a given ``stream`` is read in place of the file (decompressed when the
     name says so). Records are numbered from 1, skipped ones included, blank lines not.
     With a ``scope``, the ids that records give are put in it: "scope/id" (ids made from a URL,
-    the same for one article in any archive, are not).
+    the same for one article in any archive, are not). A part of an archive (a stream of whole
+    records) is numbered from ``first``; ``skips`` (with ``add(n, code, message)``) then gathers its
+    skipped records, to count with those of the other parts, in place of the Skipped given here.
     """
     stdin = str(path) == STDIN
     if stdin and stream is None:
@@ -143,11 +145,11 @@ def read_archive(path: Union[str, Path], stream: Optional[BinaryIO] = None,
     name = STDIN_NAME if stdin else str(path)
     stem, kind, comp = ("stdin", ".jsonl", "") if stdin else _split_name(Path(path).name)
     records = {".csv": _csv_records, ".json": _json_records}.get(kind, _jsonl_records)
-    skips = _Skips(name)
+    skips = _Skips(name) if skips is None else skips
     try:
         with _open(path, comp, stream) as raw:
             f = _Capped(raw, name, max_archive_bytes())
-            for n, (record, encoding) in enumerate(records(f, name), 1):
+            for n, (record, encoding) in enumerate(records(f, name), first):
                 if isinstance(record, Skipped):
                     yield record
                 elif isinstance(record, tuple):
