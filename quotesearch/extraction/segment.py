@@ -8,7 +8,6 @@ along; nothing is kept between articles.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
@@ -109,12 +108,29 @@ _SHAPE_FIELDS = ("type", "period_final", "first_upper", "first_lower", "first_ca
                  "is_initial", "is_alpha", "is_non_punct")
 
 
-@lru_cache(maxsize=1 << 16)
-def _shape(word: str) -> tuple:
+def _read_shape(word: str) -> tuple:
     """What NLTK's Punkt token says of ``word`` from its text alone, as read by NLTK's own
     ``PunktToken`` properties (match objects as booleans)."""
     token = _WordShape(word)
     return tuple(f if isinstance(f, (str, bool)) else f is not None for f in map(token.__getattribute__, _SHAPE_FIELDS))
+
+
+class _Shapes(dict):
+    """word -> ``_read_shape(word)``, read on first use; emptied when it reaches ``LIMIT`` words. A
+    plain dict of strings to tuples of strings and booleans: the garbage collector stops looking
+    into those tuples after its first pass (an ``lru_cache`` keeps a tracked node per entry that
+    every full collection walks)."""
+
+    LIMIT = 1 << 16
+
+    def __missing__(self, word: str) -> tuple:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        shape = self[word] = _read_shape(word)
+        return shape
+
+
+_shape = _Shapes()
 
 
 class PunktWord(PunktToken):
@@ -132,7 +148,7 @@ class PunktWord(PunktToken):
     def __init__(self, tok, parastart=None, linestart=None, sentbreak=None, abbr=None, ellipsis=None):
         self.tok = tok
         (self.type, self.period_final, self.first_upper, self.first_lower, self.first_case, self.is_ellipsis,
-         self.is_number, self.is_initial, self.is_alpha, self.is_non_punct) = _shape(tok)
+         self.is_number, self.is_initial, self.is_alpha, self.is_non_punct) = _shape[tok]
         self.parastart = parastart
         self.linestart = linestart
         self.sentbreak = sentbreak

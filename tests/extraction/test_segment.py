@@ -112,14 +112,16 @@ def test_punkt_words_read_like_nltks_tokens():
 
 def test_punkt_reads_each_distinct_word_once():
     """Training reads a word's shape once however often the word occurs (it read it at every
-    occurrence, through regular expressions: a fifth of segmentation time)."""
+    occurrence, through regular expressions: a fifth of segmentation time), and keeps no more than
+    its limit of words."""
     from quotesearch.extraction.segment import _shape
     text = "The vote was close. The count went on. " * 50 + "Mr. Smith said so."
-    _shape.cache_clear()
+    _shape.clear()
     punkt_parameters(text)
-    distinct = set(nltk_punkt.PunktLanguageVars().word_tokenize(text))
-    assert _shape.cache_info().misses == len(distinct)
-    assert _shape.cache_info().hits > 10 * len(distinct)
+    assert set(_shape) == set(nltk_punkt.PunktLanguageVars().word_tokenize(text))
+    for n in range(_shape.LIMIT + 5):
+        PunktWord(f"w{n}")
+    assert 5 <= len(_shape) <= _shape.LIMIT
 
 
 def test_seed_sentences_keep_abbreviations_and_split_at_breaks():
