@@ -268,11 +268,13 @@ def extract(paths, fmt, metadata, global_ids):
     """
     from ..api import extract as extract_statements
     from ..errors import QuotesearchError
+    from ..extraction.pipeline import settle
     from ..ingest.article import read_article
     from ..models import Article, Skipped
 
     from .output import json_line
 
+    settle()  # this process only extracts: its long-lived objects out of the garbage collector's way
     stream = fmt == "jsonl"  # one article's records at a time: an archive may hold millions
     records, read, skipped = [], 0, []
     for item in _inputs(paths, metadata, global_ids):

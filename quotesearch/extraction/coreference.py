@@ -24,6 +24,7 @@ _NAME_RUN = re.compile(
     r"(?<![\w’'\-])(?:(?![A-Z])[\w’'\-])*"
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
+_ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere iff _ACRONYM is; opens with "("
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -119,7 +120,7 @@ class ArticleNames:
 
 def _acronym_definitions(text: str):
     """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
-    if _ACRONYM.search(text) is None:
+    if _ANY_ACRONYM.search(text) is None:
         return          # no bracketed acronym at all (most articles): no run of names needs reading
     pos = 0
     while (m := _NAME_RUN.search(text, pos)) is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
+from operator import attrgetter
 
 from . import lexicon
 from .segment import Token
@@ -27,6 +28,7 @@ _ARTICLES = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "m
 
 
 _PLURAL_VERBS = frozenset({"have", "are", "were"})
+_LOWER = attrgetter("lower")
 
 
 def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
@@ -84,7 +86,7 @@ def _by_first_word(kind: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
 def _phrase_matches(tokens: list[Token], kind: str):
     """(first index, last index, value) for every phrase of that kind in the tokens."""
     by_first = _by_first_word(kind)
-    lowers = [t.lower for t in tokens]
+    lowers = list(map(_LOWER, tokens))
     starts = list(map(by_first.get, lowers))        # a C-level look-up per token; a phrase starts at few
     for i in compress(range(len(starts)), starts):
         for words, value in starts[i]:
@@ -108,7 +110,7 @@ def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
     """Speech verbs used as verbs (capitalized too in a Title Case headline: "Clinton Says …")."""
     verbs = lexicon.speech_verbs()
     reports = lexicon.report_verbs()
-    lemmas = list(map(verbs.get, [t.lower for t in tokens]))   # most tokens are no speech verb
+    lemmas = list(map(verbs.get, map(_LOWER, tokens)))   # most tokens are no speech verb
     out = []
     for i in compress(range(len(lemmas)), lemmas):
         tok = tokens[i]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from . import lexicon
 from .cues import Cue, find_cues
@@ -21,6 +22,7 @@ DATELINE_PARAGRAPHS = 3
 _LABELLED_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z.’'\- ]{2,}: ")
 MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
+_IS_WORD = attrgetter("is_word")
 
 
 @dataclass(slots=True)
@@ -63,7 +65,7 @@ class Paragraph:
     caps: list[bool] = field(default_factory=list)    # token -> ``capitalized(token)``
 
     def words_between(self, a: int, b: int) -> int:
-        return sum(1 for t in self.tokens[a:b + 1] if t.is_word)
+        return sum(map(_IS_WORD, self.tokens[a:b + 1]))
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""

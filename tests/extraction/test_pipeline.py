@@ -1,5 +1,6 @@
 """Extraction as a document pipeline: one Document per article, an ordered list of named rules,
 rules that can be left out, and an extractor that keeps nothing between calls."""
+import json
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -103,3 +104,29 @@ def test_capital_flags_are_capitalized_for_every_token():
     for text in texts:
         toks = tokenize(text)
         assert capital_flags(toks) == [capitalized(t) for t in toks]
+
+
+def test_settle_freezes_what_extraction_loaded_and_changes_no_statement():
+    """``settle`` (for a process that does little but extract) loads Punkt and the lexicons, then
+    freezes every live object out of the garbage collector's full collections; the statements are
+    the same. Run in a fresh process: freezing this one would keep the test run's garbage."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, json\n"
+        "from pathlib import Path\n"
+        "from quotesearch.extraction.pipeline import extract_text, settle, _WARM_UP\n"
+        "text = Path(r'%s').read_text(encoding='utf-8')\n"
+        "before = [s.to_dict() for s in extract_text(text, 'seed')]\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "settle()\n"
+        "frozen = gc.get_freeze_count()\n"
+        "after = [s.to_dict() for s in extract_text(text, 'seed')]\n"
+        "print(json.dumps([frozen, before == after, len(before), len(extract_text(_WARM_UP))]))\n"
+    ) % (Path(__file__).parents[2] / "seeds" / "kursk-incursion.txt")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    frozen, same, statements, warm_up = json.loads(out)
+    assert frozen > 20000          # NLTK's objects among them
+    assert same and statements > 10
+    assert warm_up >= 3            # the warm-up text runs the direct, reported and source rules

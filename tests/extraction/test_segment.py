@@ -88,6 +88,42 @@ def test_stdlib_patterns_split_words_like_nltks():
             [bool(getattr(nltks, p)) for p in ("is_ellipsis", "is_initial", "is_alpha", "is_number")], word
 
 
+def test_punkt_words_read_like_nltks_tokens():
+    """PunktWord fills NLTK's token properties from a cache of NLTK's own readings: every one of them,
+    for every word Punkt's word splitter makes of varied text, as plain NLTK reads it."""
+    rng = random.Random(11)
+    chars = "aZ .,-!?\"'()*:;&`‘’“”…01É "
+    lines = [SEED.read_text(encoding="utf-8")] + TRICKY + [_vocabulary_text(rng) for _ in range(50)]
+    lines += ["".join(rng.choice(chars) for _ in range(rng.randint(1, 14))) for _ in range(5000)]
+    words = {w for line in lines for w in nltk_punkt.PunktLanguageVars().word_tokenize(line)}
+    fields = ("type", "period_final", "first_upper", "first_lower", "first_case", "type_no_period",
+              "is_ellipsis", "is_number", "is_initial", "is_alpha", "is_non_punct")
+    assert len(words) > 2000
+    for word in words:
+        for token in (PunktWord(word), PunktWord(word, parastart=True, linestart=True)):
+            nltks = nltk_punkt.PunktToken(word, parastart=token.parastart, linestart=token.linestart)
+            for f in fields:
+                mine, theirs = getattr(token, f), getattr(nltks, f)
+                assert (mine == theirs if isinstance(theirs, (str, bool)) else mine == (theirs is not None)), (word, f)
+            assert repr(token).replace("PunktWord", "PunktToken") == repr(nltks)
+            token.sentbreak = nltks.sentbreak = True
+            assert token.type_no_sentperiod == nltks.type_no_sentperiod
+
+
+def test_punkt_reads_each_distinct_word_once():
+    """Training reads a word's shape once however often the word occurs (it read it at every
+    occurrence, through regular expressions: a fifth of segmentation time), and keeps no more than
+    its limit of words."""
+    from quotesearch.extraction.segment import _shape
+    text = "The vote was close. The count went on. " * 50 + "Mr. Smith said so."
+    _shape.clear()
+    punkt_parameters(text)
+    assert set(_shape) == set(nltk_punkt.PunktLanguageVars().word_tokenize(text))
+    for n in range(_shape.LIMIT + 5):
+        PunktWord(f"w{n}")
+    assert 5 <= len(_shape) <= _shape.LIMIT
+
+
 def test_seed_sentences_keep_abbreviations_and_split_at_breaks():
     article = read_article(SEED)
     tok = sentence_tokenizer(article.text)
