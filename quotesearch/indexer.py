@@ -264,6 +264,9 @@ def _init_worker(extract: Callable, known: dict, fingerprint: str) -> None:
     with contextlib.suppress(AttributeError, OSError):
         # The one writer is what a run waits for: when cores are short, it goes first.
         os.nice(10)
+    from .extraction.pipeline import settle
+
+    settle()  # a worker only extracts: NLTK's and the lexicons' long-lived objects out of the collector's way
 
 
 def _prepare_in_worker(items: list) -> list[Prepared]:
