@@ -419,3 +419,11 @@ def test_ids_and_keys_with_slashes_and_spaces(tmp_path):
         speaker = [a["href"] for a in elements(r.text, "a", "speaker") if a.text == "officials"][0]
         assert speaker == "/speakers/officials%40a%2Fharbour%20story"
         assert [li["data-id"] for li in elements(c.get(speaker).text, "li", "hit")] == [statements[0]["id"]]
+
+
+def test_an_organisation_speaking_is_not_named_twice(client):
+    """A speaker that is its own organisation ("Ukraine", org "Ukraine") is shown once."""
+    r = client.get("/", params={"q": "300,000 Russian soldiers"})
+    li = str_of(r.text, {"data-id": "kursk-incursion:2119"})
+    assert [a.text for a in elements(li, "a", "speaker")] == ["Ukraine"]
+    assert elements(li, "span", "org") == []
