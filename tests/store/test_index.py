@@ -372,3 +372,37 @@ def test_mapped_segment_parts_read_pickles_of_any_length():
     assert part.read_pickle() == long_one
     assert part.read_pickle() == short_one
     assert (part.read(4), part.tell()) == (b"tail", len(data))
+
+
+def _copies(n: int) -> list:
+    """n articles: alpha and beta, round and round, each copy its own id, with their statements."""
+    out = []
+    for i in range(n):
+        text, name = (ALPHA, "alpha") if i % 2 == 0 else (BETA, "beta")
+        article = article_from_text(text, f"{name}-{i:02d}", f"{name}-{i:02d}.txt")
+        out.append((article, fake_statements(article)))
+    return out
+
+
+def test_short_posting_lists_are_inlined_and_merge(index_dir):
+    """A term with one or two postings (every statement id) is kept in the term table, not in a block
+    of the postings file; whoosh merging such segments (one commit per article, 12 commits) loses
+    nothing: ids, phrases, totals and highlights as in an index written in one commit."""
+    index_articles(index_dir, _copies(12), batch_size=1)
+    one_commit = index_dir.parent / "one"
+    index_articles(one_commit, _copies(12))
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        leaves = [r for r, _ in s.reader().leaf_readers()]
+        assert len(leaves) < 12  # segments were merged
+        assert all(r.term_info("id", "alpha-00:30").is_inlined() for r in leaves if ("id", "alpha-00:30") in r)
+        assert any(("id", "alpha-00:30") in r for r in leaves)
+    answers = []
+    for folder in (index_dir, one_commit):
+        with quotesearch.Index(folder) as qs:
+            answers.append([(r.total, sorted((h.statement.id, h.highlights) for h in r.hits))  # ties: any order
+                            for r in (qs.search('"move troops north"'), qs.search("pressure"),
+                                      qs.search('id:"beta-05:29"'), qs.search("speaker:lopez"))])
+            assert qs.show("beta-05:29").text == "We will not negotiate under pressure from anyone"
+    assert answers[0] == answers[1]
+    assert answers[0][0][0] == 6 and answers[0][1][0] == 6 and answers[0][2][0] == 1

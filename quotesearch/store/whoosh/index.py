@@ -48,6 +48,7 @@ with quiet_whoosh():
     from whoosh.codec import whoosh3
     from whoosh.filedb import compound, structfile
     from whoosh.reading import TermNotFound
+    from whoosh.matching import ListMatcher
 
 
 def _patch_whoosh_length_readers() -> None:
@@ -72,6 +73,56 @@ def _patch_whoosh_length_readers() -> None:
 
 
 _patch_whoosh_length_readers()
+
+
+# -- short posting lists inlined in the term table --------------------------------------
+#
+# whoosh's postings writer can keep a term's postings in its entry of the term table instead of a
+# block of the postings file (no block header, pickle and zlib call per term: most terms of a
+# statement index have one or two postings, its id and quote group always). whoosh 2.7.5 calls
+# ``set_inline`` on the term info, whose method is ``set_inlined``: its default ``inlinelimit=1``
+# (never inline) is what kept that from failing. Readers have always read inlined postings.
+
+INLINE_LIMIT = 3  # posting lists shorter than this are inlined
+
+
+class _InlinedPostings(ListMatcher):
+    """whoosh's matcher over inlined postings, whose ``value()`` is None for a field that keeps no
+    values, as the matcher over a block gives (whoosh's gives '', which merging segments refuses),
+    and whose copies keep the term."""
+
+    def value(self):
+        return super().value() if self._values else None
+
+    def copy(self):
+        other = super().copy()
+        other._term, other._terminfo = self._term, self._terminfo
+        return other
+
+
+def _patch_whoosh_inline_postings() -> None:
+    codec = whoosh3.W3Codec
+    if getattr(codec, "_quotesearch_patched", False):
+        return
+    whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
+    original = codec.postings_reader
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return _InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+        return original(self, dbfile, terminfo, format_, term=term, scorer=scorer)
+
+    codec.postings_reader = postings_reader
+    codec._quotesearch_patched = True
+
+
+_patch_whoosh_inline_postings()
+
+
+def writer_codec():
+    """The codec a writer writes new segments with (merged ones too)."""
+    return whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
 
 
 # -- segment files stay memory-mapped -------------------------------------------------
