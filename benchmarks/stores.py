@@ -9,7 +9,7 @@ each copy its own id), each distinct text extracted once and its statements copi
 with the copy's ids, then given speaker keys and quote groups as `quotesearch index` gives them;
 ``--statements`` goes on copying until there are that many. Both engines get them pre-extracted:
 
-- build: the whoosh store's writer (committing every 5,000 documents, like `quotesearch index`) and
+- build: the whoosh store's writer (committing as often as `quotesearch index`) and
   an FTS5 table (porter tokenizer, one transaction), statements/s of CPU time (the machine is shared:
   wall time moves with the neighbours; it is printed too);
 - queries: bench.py's mix, top 20 by relevance with the exact total count and highlights
@@ -40,7 +40,6 @@ from typing import Iterator
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import EXE, POLNEAR, QUERIES, ROOT, corpus_names, folder_size, machine, percentile  # noqa: E402
 
-BATCH = 5000  # documents per commit, as index_articles' default batch_size
 
 
 # -- the statements -------------------------------------------------------------------
@@ -99,6 +98,7 @@ class Clock:
 
 
 def build_whoosh(folder: Path, sources) -> Clock:
+    from quotesearch.indexer import BATCH_SIZE
     from quotesearch.store.whoosh.store import WhooshStore
 
     clock, pending = Clock(), 0
@@ -110,7 +110,7 @@ def build_whoosh(folder: Path, sources) -> Clock:
         with clock:
             writer.replace_source(source, statements)
             pending += len(statements) + 1
-            if pending >= BATCH:
+            if pending >= BATCH_SIZE:
                 writer.commit()
                 pending = 0
     with clock:

@@ -406,3 +406,11 @@ def test_short_posting_lists_are_inlined_and_merge(index_dir):
             assert qs.show("beta-05:29").text == "We will not negotiate under pressure from anyone"
     assert answers[0] == answers[1]
     assert answers[0][0][0] == 6 and answers[0][1][0] == 6 and answers[0][2][0] == 1
+
+
+def test_a_run_of_some_thousand_documents_commits_once(index_dir):
+    """Every commit is a whoosh segment, merged later by writing it again: 5,250 documents (1,500
+    articles) are one commit, not two."""
+    summary = index_articles(index_dir, _copies(1500))
+    assert (summary.files, summary.statements) == (1500, 3750)
+    assert open_index(index_dir).latest_generation() == 1  # the empty index, then one commit

@@ -316,7 +316,7 @@ def replace_file(folder: Union[str, os.PathLike], name: str, data: bytes) -> Non
 SCHEMA_VERSION = 4
 META_FILE = "quotesearch.json"
 WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
-LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
+LOCK_TIMEOUT = 60.0  # seconds to wait for another writer before giving up (a batch takes up to ~25 s)
 
 
 def make_schema() -> Schema:
