@@ -414,3 +414,21 @@ def test_a_run_of_some_thousand_documents_commits_once(index_dir):
     summary = index_articles(index_dir, _copies(1500))
     assert (summary.files, summary.statements) == (1500, 3750)
     assert open_index(index_dir).latest_generation() == 1  # the empty index, then one commit
+
+
+def test_postings_sorted_on_disk_give_the_same_index(index_dir, monkeypatch):
+    """Past the writer's buffer whoosh sorts postings in runs on disk (written here in marshalled
+    chunks): the same answers as postings sorted in memory."""
+    from quotesearch.store.whoosh import writer as qwriter
+
+    in_memory = index_dir.parent / "in-memory"
+    index_articles(in_memory, _copies(300))
+    monkeypatch.setattr(qwriter, "WRITER_MB", 0.05)  # runs of ~300 postings
+    index_articles(index_dir, _copies(300))
+    answers = []
+    for folder in (in_memory, index_dir):
+        with quotesearch.Index(folder) as qs:
+            answers.append([(r.total, [(h.statement.id, h.highlights, h.score) for h in r.hits])
+                            for r in (qs.search('"move troops north"'), qs.search("pressure OR kremlin"),
+                                      qs.search("speaker:lopez"), qs.search("", kind="direct", limit=0))])
+    assert answers[0] == answers[1] and answers[0][1][0] == 300

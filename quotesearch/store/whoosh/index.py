@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
+import marshal
 import os
 import pickle
 import struct
@@ -121,8 +123,52 @@ _patch_whoosh_inline_postings()
 
 
 def writer_codec():
-    """The codec a writer writes new segments with (merged ones too)."""
-    return whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
+    """The codec a writer writes new segments with (merged ones too). Without ``length_stats``
+    whoosh does not read every posting's field length back from the segment it is writing, to keep
+    the shortest and longest per block: those only bound scores for skipping blocks, which searches
+    here never do (store.py's _CountingTop); unknown bounds skip nothing."""
+    codec = whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
+    codec.length_stats = False
+    return codec
+
+
+# -- sorting postings: runs written in chunks ---------------------------------------------
+#
+# whoosh sorts a segment's postings in memory up to the writer's limitmb, and beyond that in runs
+# on disk, which it writes and reads back one pickle per posting (a sixth of writing a large
+# segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
+# bytes or None); these temporary files are this process's own, deleted once read.
+
+RUN_CHUNK = 4096
+
+
+def _write_run(self, f, items):
+    items = iter(items)
+    while chunk := list(itertools.islice(items, RUN_CHUNK)):
+        marshal.dump(chunk, f)
+    f.close()
+
+
+def _read_run(self, path):
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                chunk = marshal.load(f)
+            except EOFError:
+                return
+            yield from chunk
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+def _patch_whoosh_posting_runs() -> None:
+    whoosh.writing.PostingPool._write_run = _write_run
+    whoosh.writing.PostingPool._read_run = _read_run
+
+
+_patch_whoosh_posting_runs()
 
 
 # -- segment files stay memory-mapped -------------------------------------------------
