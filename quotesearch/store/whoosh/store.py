@@ -26,7 +26,7 @@ from .query import compile_query
 
 with quiet_whoosh():
     from whoosh import collectors, highlight
-    from whoosh.query import And, AndMaybe, AndNot, Every, Or, Term, TermRange
+    from whoosh.query import And, AndMaybe, AndNot, DefaultOr, Every, Or, Term, TermRange
 
 ALIASES_SETTING = "aliases.tsv"
 MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash", "day", "outlet"}  # what a source marker has
@@ -198,7 +198,7 @@ class _View:
         if part.is_leaf() and getattr(part, "fieldname", None) == "title":
             markers = self.s.search(And([Term("doctype", "source"), part]), limit=None)
             # no article has that title: a term no document has (whoosh would fold NOT NullQuery away too)
-            return Or([Term("source", hit["source"]) for hit in markers]) if len(markers) else Term("source", "")
+            return DefaultOr([Term("source", hit["source"]) for hit in markers]) if len(markers) else Term("source", "")
         return part
 
     def words(self, fieldname: str, value: str, option: str) -> list[str]:
@@ -212,7 +212,7 @@ class _View:
         parts = []
         if f.speaker is not None:
             keys = [k for k, _, _ in self.speaker_keys(f.speaker, aliases)] or [name_key(f.speaker)]
-            parts.append(Or([_zero("speaker_key", k) for k in keys]) if len(keys) > 1 else _zero("speaker_key", keys[0]))
+            parts.append(DefaultOr([_zero("speaker_key", k) for k in keys]) if len(keys) > 1 else _zero("speaker_key", keys[0]))
         for name, option in (("role", "--role"), ("organization", "--org"), ("outlet", "--outlet")):
             value = getattr(f, name)
             if value is not None:
