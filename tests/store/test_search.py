@@ -288,3 +288,18 @@ def test_a_word_with_a_speaker_filter_of_several_speakers_finds_them_all(index_d
         assert (found.total, sorted(ids(found))) == (3, ["one:9", "three:9", "two:9"])
         assert ix.search("troops", speaker="lopez", limit=0).total == 3
         assert [h.highlights for h in found.hits] == [[(4, 10)]] * 3
+
+
+def test_filters_read_from_posting_lists_match_what_the_query_finds(indexed):
+    """Filters of terms are sets of document numbers (store.py _posting_set) that a query's matches
+    are checked against: the same statements, totals and order as the filter written in the query;
+    a filter no statement passes finds nothing (to whoosh an empty set is no filter at all)."""
+    with quotesearch.Index(indexed) as ix:
+        assert ids(ix.search("troops OR pressure OR kremlin", speaker="lopez")) == ["beta:29"]
+        assert ids(ix.search("troops OR pressure OR kremlin", kind="direct")) == ids(
+            ix.search("(troops OR pressure OR kremlin) AND kind:direct"))
+        assert ids(ix.search("", kind="indirect")) == ["alpha:205"]
+        assert ids(ix.search("", role="spokeswoman")) == ["alpha:108", "beta:29"]
+        nothing = ix.search("troops", speaker="nobody known")
+        assert (nothing.total, nothing.hits) == (0, [])
+        assert ix.search("", speaker="nobody known").total == 0
