@@ -19,6 +19,7 @@ to N files; nothing goes into the repository) and measures:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure the code next to this script
@@ -67,15 +69,22 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def build_corpus(folder: Path, n: int, polnear: Path) -> list[Path]:
-    """n article files: the seed and the PolNeAR texts, round and round, each copy its own id."""
+def corpus_names(polnear: Path) -> Iterator[tuple[Path, str]]:
+    """(text it copies, file name without .txt) of the corpus's articles, without end: the seed
+    and the PolNeAR texts, round and round, each copy its own id."""
     bases = [SEED] + (sorted(polnear.glob("*.txt")) if polnear.is_dir() else [])
+    for i in itertools.count():
+        base = bases[i % len(bases)]
+        yield base, f"{base.stem}--{i // len(bases):03d}"
+
+
+def build_corpus(folder: Path, n: int, polnear: Path) -> list[Path]:
+    """The first n articles of corpus_names, as files in ``folder``."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     files = []
-    for i in range(n):
-        base = bases[i % len(bases)]
-        path = folder / f"{base.stem}--{i // len(bases):03d}.txt"
+    for base, name in itertools.islice(corpus_names(polnear), n):
+        path = folder / f"{name}.txt"
         path.write_bytes(base.read_bytes())
         files.append(path)
     return files

@@ -372,3 +372,63 @@ def test_mapped_segment_parts_read_pickles_of_any_length():
     assert part.read_pickle() == long_one
     assert part.read_pickle() == short_one
     assert (part.read(4), part.tell()) == (b"tail", len(data))
+
+
+def _copies(n: int) -> list:
+    """n articles: alpha and beta, round and round, each copy its own id, with their statements."""
+    out = []
+    for i in range(n):
+        text, name = (ALPHA, "alpha") if i % 2 == 0 else (BETA, "beta")
+        article = article_from_text(text, f"{name}-{i:02d}", f"{name}-{i:02d}.txt")
+        out.append((article, fake_statements(article)))
+    return out
+
+
+def test_short_posting_lists_are_inlined_and_merge(index_dir):
+    """A term with one or two postings (every statement id) is kept in the term table, not in a block
+    of the postings file; whoosh merging such segments (one commit per article, 12 commits) loses
+    nothing: ids, phrases, totals and highlights as in an index written in one commit."""
+    index_articles(index_dir, _copies(12), batch_size=1)
+    one_commit = index_dir.parent / "one"
+    index_articles(one_commit, _copies(12))
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        leaves = [r for r, _ in s.reader().leaf_readers()]
+        assert len(leaves) < 12  # segments were merged
+        assert all(r.term_info("id", "alpha-00:30").is_inlined() for r in leaves if ("id", "alpha-00:30") in r)
+        assert any(("id", "alpha-00:30") in r for r in leaves)
+    answers = []
+    for folder in (index_dir, one_commit):
+        with quotesearch.Index(folder) as qs:
+            answers.append([(r.total, sorted((h.statement.id, h.highlights) for h in r.hits))  # ties: any order
+                            for r in (qs.search('"move troops north"'), qs.search("pressure"),
+                                      qs.search('id:"beta-05:29"'), qs.search("speaker:lopez"))])
+            assert qs.show("beta-05:29").text == "We will not negotiate under pressure from anyone"
+    assert answers[0] == answers[1]
+    assert answers[0][0][0] == 6 and answers[0][1][0] == 6 and answers[0][2][0] == 1
+
+
+def test_a_run_of_some_thousand_documents_commits_once(index_dir):
+    """Every commit is a whoosh segment, merged later by writing it again: 5,250 documents (1,500
+    articles) are one commit, not two."""
+    summary = index_articles(index_dir, _copies(1500))
+    assert (summary.files, summary.statements) == (1500, 3750)
+    assert open_index(index_dir).latest_generation() == 1  # the empty index, then one commit
+
+
+def test_postings_sorted_on_disk_give_the_same_index(index_dir, monkeypatch):
+    """Past the writer's buffer whoosh sorts postings in runs on disk (written here in marshalled
+    chunks): the same answers as postings sorted in memory."""
+    from quotesearch.store.whoosh import writer as qwriter
+
+    in_memory = index_dir.parent / "in-memory"
+    index_articles(in_memory, _copies(300))
+    monkeypatch.setattr(qwriter, "WRITER_MB", 0.05)  # runs of ~300 postings
+    index_articles(index_dir, _copies(300))
+    answers = []
+    for folder in (in_memory, index_dir):
+        with quotesearch.Index(folder) as qs:
+            answers.append([(r.total, [(h.statement.id, h.highlights, h.score) for h in r.hits])
+                            for r in (qs.search('"move troops north"'), qs.search("pressure OR kremlin"),
+                                      qs.search("speaker:lopez"), qs.search("", kind="direct", limit=0))])
+    assert answers[0] == answers[1] and answers[0][1][0] == 300

@@ -269,3 +269,37 @@ def test_reading_order_without_or_with_a_stale_order_file(indexed, corpus):
     ids = [h.statement.id for h in listings(indexed)[1].hits]
     assert [i.split(":")[0] for i in ids[:3]] == ["aardvark"] * 3 and len(ids) == 8
     assert ids[3:] == ["alpha:30", "alpha:108", "alpha:205", "beta:29", "beta:100"]
+
+
+
+def test_a_word_with_a_speaker_filter_of_several_speakers_finds_them_all(index_dir):
+    """A speaker filter standing for several speakers ('lopez': Maria, Ana and Luis Lopez) is an OR of
+    zero-weight terms. In an index of under 5,000 documents whoosh answered an OR of three or more
+    from an array of scores, where a score of 0 reads as no match: 'troops' --speaker lopez found 1."""
+    from quotesearch.indexer import index_articles
+
+    speakers = {"one": "Maria Lopez", "two": "Ana Lopez", "three": "Luis Lopez", "four": "George Barros"}
+    articles = [article_from_text(f"Troops\n\n“The troops are moving,” said {who}.\n", name, f"{name}.txt")
+                for name, who in speakers.items()]
+    index_articles(index_dir, [(a, fake_statements(a)) for a in articles])
+    with quotesearch.Index(index_dir) as ix:
+        assert len(ix.speaker_matches("lopez")) == 3
+        found = ix.search("troops", speaker="lopez")
+        assert (found.total, sorted(ids(found))) == (3, ["one:9", "three:9", "two:9"])
+        assert ix.search("troops", speaker="lopez", limit=0).total == 3
+        assert [h.highlights for h in found.hits] == [[(4, 10)]] * 3
+
+
+def test_filters_read_from_posting_lists_match_what_the_query_finds(indexed):
+    """Filters of terms are sets of document numbers (store.py _posting_set) that a query's matches
+    are checked against: the same statements, totals and order as the filter written in the query;
+    a filter no statement passes finds nothing (to whoosh an empty set is no filter at all)."""
+    with quotesearch.Index(indexed) as ix:
+        assert ids(ix.search("troops OR pressure OR kremlin", speaker="lopez")) == ["beta:29"]
+        assert ids(ix.search("troops OR pressure OR kremlin", kind="direct")) == ids(
+            ix.search("(troops OR pressure OR kremlin) AND kind:direct"))
+        assert ids(ix.search("", kind="indirect")) == ["alpha:205"]
+        assert ids(ix.search("", role="spokeswoman")) == ["alpha:108", "beta:29"]
+        nothing = ix.search("troops", speaker="nobody known")
+        assert (nothing.total, nothing.hits) == (0, [])
+        assert ix.search("", speaker="nobody known").total == 0

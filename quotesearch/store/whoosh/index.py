@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
+import marshal
 import os
 import pickle
 import struct
@@ -48,6 +50,7 @@ with quiet_whoosh():
     from whoosh.codec import whoosh3
     from whoosh.filedb import compound, structfile
     from whoosh.reading import TermNotFound
+    from whoosh.matching import ListMatcher
 
 
 def _patch_whoosh_length_readers() -> None:
@@ -72,6 +75,100 @@ def _patch_whoosh_length_readers() -> None:
 
 
 _patch_whoosh_length_readers()
+
+
+# -- short posting lists inlined in the term table --------------------------------------
+#
+# whoosh's postings writer can keep a term's postings in its entry of the term table instead of a
+# block of the postings file (no block header, pickle and zlib call per term: most terms of a
+# statement index have one or two postings, its id and quote group always). whoosh 2.7.5 calls
+# ``set_inline`` on the term info, whose method is ``set_inlined``: its default ``inlinelimit=1``
+# (never inline) is what kept that from failing. Readers have always read inlined postings.
+
+INLINE_LIMIT = 3  # posting lists shorter than this are inlined
+
+
+class _InlinedPostings(ListMatcher):
+    """whoosh's matcher over inlined postings, whose ``value()`` is None for a field that keeps no
+    values, as the matcher over a block gives (whoosh's gives '', which merging segments refuses),
+    and whose copies keep the term."""
+
+    def value(self):
+        return super().value() if self._values else None
+
+    def copy(self):
+        other = super().copy()
+        other._term, other._terminfo = self._term, self._terminfo
+        return other
+
+
+def _patch_whoosh_inline_postings() -> None:
+    codec = whoosh3.W3Codec
+    if getattr(codec, "_quotesearch_patched", False):
+        return
+    whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
+    original = codec.postings_reader
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            ids, weights, values = terminfo.inlined_postings()
+            return _InlinedPostings(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
+        return original(self, dbfile, terminfo, format_, term=term, scorer=scorer)
+
+    codec.postings_reader = postings_reader
+    codec._quotesearch_patched = True
+
+
+_patch_whoosh_inline_postings()
+
+
+def writer_codec():
+    """The codec a writer writes new segments with (merged ones too). Without ``length_stats``
+    whoosh does not read every posting's field length back from the segment it is writing, to keep
+    the shortest and longest per block: those only bound scores for skipping blocks, which searches
+    here never do (store.py's _CountingTop); unknown bounds skip nothing."""
+    codec = whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
+    codec.length_stats = False
+    return codec
+
+
+# -- sorting postings: runs written in chunks ---------------------------------------------
+#
+# whoosh sorts a segment's postings in memory up to the writer's limitmb, and beyond that in runs
+# on disk, which it writes and reads back one pickle per posting (a sixth of writing a large
+# segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
+# bytes or None); these temporary files are this process's own, deleted once read.
+
+RUN_CHUNK = 4096
+
+
+def _write_run(self, f, items):
+    items = iter(items)
+    while chunk := list(itertools.islice(items, RUN_CHUNK)):
+        marshal.dump(chunk, f)
+    f.close()
+
+
+def _read_run(self, path):
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                chunk = marshal.load(f)
+            except EOFError:
+                return
+            yield from chunk
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+def _patch_whoosh_posting_runs() -> None:
+    whoosh.writing.PostingPool._write_run = _write_run
+    whoosh.writing.PostingPool._read_run = _read_run
+
+
+_patch_whoosh_posting_runs()
 
 
 # -- segment files stay memory-mapped -------------------------------------------------
@@ -265,7 +362,7 @@ def replace_file(folder: Union[str, os.PathLike], name: str, data: bytes) -> Non
 SCHEMA_VERSION = 4
 META_FILE = "quotesearch.json"
 WRITELOCK = "MAIN_WRITELOCK"  # whoosh's lock file name for the default index name
-LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
+LOCK_TIMEOUT = 60.0  # seconds to wait for another writer before giving up (a batch takes up to ~25 s)
 
 
 def make_schema() -> Schema:

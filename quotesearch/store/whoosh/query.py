@@ -19,7 +19,7 @@ def compile_query(node: Optional[Node], schema):
         parts = [q for q in (compile_query(p, schema) for p in node.parts) if q is not None]
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else (wq.And if isinstance(node, And) else wq.Or)(parts)
+        return parts[0] if len(parts) == 1 else (wq.And if isinstance(node, And) else wq.DefaultOr)(parts)
     if isinstance(node, Not):
         part = compile_query(node.part, schema)
         return wq.Not(part) if part is not None else None

@@ -26,7 +26,7 @@ from .query import compile_query
 
 with quiet_whoosh():
     from whoosh import collectors, highlight
-    from whoosh.query import And, AndMaybe, AndNot, Every, Or, Term, TermRange
+    from whoosh.query import And, AndMaybe, AndNot, DefaultOr, Every, Or, Term, TermRange
 
 ALIASES_SETTING = "aliases.tsv"
 MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash", "day", "outlet"}  # what a source marker has
@@ -127,6 +127,7 @@ class _View:
         self.markers: dict[str, dict] = {}
         self.speakers: dict[str, list] = {}
         self._order = None  # the saved reading order (an array), False when there is none
+        self._marker_docs: Optional[set[int]] = None  # document numbers of the source markers
         self.users = 0  # statements() streams reading this view
         self.retired = False
 
@@ -180,7 +181,41 @@ class _View:
         return (dated + [d for d in ranked if not days[d]])[:limit or None]
 
     def matching(self, q) -> list[int]:
-        return list(self.s.docs_for_query(_statements_only(q)))
+        """The statements matching ``q`` (None: all), document numbers in no particular order. Terms
+        and their ANDs and ORs (every filter but dates) are answered from posting lists as sets of
+        document numbers: whoosh's matchers spend microseconds of Python on each match."""
+        docs = self._posting_set(q) if q is not None else None
+        if docs is None:
+            return list(self.s.docs_for_query(_statements_only(q)))
+        return list(docs - self.marker_docs() if _may_match_markers(q) else docs)
+
+    def marker_docs(self) -> set[int]:
+        if self._marker_docs is None:
+            self._marker_docs = set(docs_with_term(self.s, "doctype", "source"))
+        return self._marker_docs
+
+    def _posting_set(self, q) -> Optional[set[int]]:
+        """The live documents matching ``q``, when it is a term of a text or keyword field, or an AND
+        or OR of such; None for anything else."""
+        if type(q) is Term:
+            field = self.schema[q.fieldname] if q.fieldname in self.schema else None
+            if field is None or field.self_parsing() or not isinstance(q.text, str):
+                return None
+            return set(docs_with_term(self.s, q.fieldname, q.text))
+        if isinstance(q, (And, Or)) and type(q) in (And, Or, DefaultOr):
+            sets = []
+            for child in q.children():
+                docs = self._posting_set(child)
+                if docs is None:
+                    return None
+                sets.append(docs)
+            if not sets:
+                return None
+            if isinstance(q, And):
+                sets.sort(key=len)
+                return sets[0].intersection(*sets[1:])
+            return set().union(*sets)
+        return None
 
     # -- queries ---------------------------------------------------------------------
 
@@ -198,7 +233,7 @@ class _View:
         if part.is_leaf() and getattr(part, "fieldname", None) == "title":
             markers = self.s.search(And([Term("doctype", "source"), part]), limit=None)
             # no article has that title: a term no document has (whoosh would fold NOT NullQuery away too)
-            return Or([Term("source", hit["source"]) for hit in markers]) if len(markers) else Term("source", "")
+            return DefaultOr([Term("source", hit["source"]) for hit in markers]) if len(markers) else Term("source", "")
         return part
 
     def words(self, fieldname: str, value: str, option: str) -> list[str]:
@@ -212,7 +247,7 @@ class _View:
         parts = []
         if f.speaker is not None:
             keys = [k for k, _, _ in self.speaker_keys(f.speaker, aliases)] or [name_key(f.speaker)]
-            parts.append(Or([_zero("speaker_key", k) for k in keys]) if len(keys) > 1 else _zero("speaker_key", keys[0]))
+            parts.append(DefaultOr([_zero("speaker_key", k) for k in keys]) if len(keys) > 1 else _zero("speaker_key", keys[0]))
         for name, option in (("role", "--role"), ("organization", "--org"), ("outlet", "--outlet")):
             value = getattr(f, name)
             if value is not None:
@@ -246,17 +281,25 @@ class _View:
 
     def ranked(self, q, flt, limit: Optional[int]) -> tuple[list, int]:
         """whoosh hits for ``q`` and the filters, best first, the first ``limit``, and how many match."""
-        # The filters as a part of the query whose terms score nothing (whoosh's filter= first
-        # builds a set of every document passing them), source markers left out the same way.
-        # The total is counted while ranking (one pass over the matches, see _CountingTop).
-        collector = _CountingTop(limit) if limit else collectors.UnlimitedCollector()
-        query = _statements_only(_both(q, flt))
+        # Filters of terms are a set of document numbers read from their posting lists, that the
+        # query's matches are checked against; other filters (dates) are a part of the query whose
+        # terms score nothing (whoosh's filter= runs them as a query first). Scores are the query's
+        # alone either way. The total is counted while ranking (one pass, see _CountingTop).
+        top = _CountingTop(limit) if limit else collectors.UnlimitedCollector()
+        allowed = self._posting_set(flt) if flt is not None else None
+        if allowed is None:
+            query, collector = _statements_only(_both(q, flt)), top
+        else:
+            allowed -= self.marker_docs()
+            if not allowed:  # (whoosh reads an empty set as no filter)
+                return [], 0
+            query, collector = _statements_only(q), collectors.FilterCollector(top, allow=allowed)
         self.s.search_with_collector(query, collector)
         results = collector.results()
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Spans()
         found = list(results)
-        return found, collector.total if limit else len(found)
+        return found, top.total if limit else len(found)
 
     def hit(self, item) -> Hit:
         """A Hit from a whoosh hit (highlighted, scored) or a document number."""

@@ -226,7 +226,7 @@ class WhooshWriter:
         if self._writer is None:
             try:
                 # whoosh buffers postings up to limitmb before sorting them to disk
-                self._writer = self.ix.writer(timeout=self.lock_timeout, limitmb=WRITER_MB)
+                self._writer = self.ix.writer(timeout=self.lock_timeout, limitmb=WRITER_MB, codec=index.writer_codec())
             except whoosh_index.LockError:
                 raise _locked(self.path) from None
             except OSError as e:
