@@ -521,6 +521,7 @@ def test_an_index_url_of_another_scheme_is_an_error_not_a_folder(run, fake_extra
         result = run(*args)
         assert result.exit_code == 1, result.output
         assert result.stdout == "" and len(result.stderr.splitlines()) == 1
-        assert result.stderr.startswith("Error: ") and "is neither an index folder nor a postgresql:// URL" in result.stderr
+        assert result.stderr.startswith("Error: ")
+        assert "is neither an index folder nor a postgresql:// URL" in result.stderr
         assert hint in result.stderr and "s3cret" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [corpus.name]  # nothing made beside the inputs
