@@ -83,7 +83,8 @@ def connect(spec) -> Iterator:
         stack.enter_context(_quiet_client_log())
         if local:
             cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0"))
+                n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0",
+                preload=[__name__]))  # dask_setup below
             client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
@@ -97,6 +98,21 @@ def connect(spec) -> Iterator:
             stack.enter_context(client)
         _check_workers(client, address or LOCAL)
         yield client
+
+
+def dask_setup(worker) -> None:
+    """Run by each worker process of a ``local`` cluster as it starts (Dask's preload): Ctrl-C in a
+    terminal reaches these processes too, and is for the command, which stops the cluster (a worker
+    that took it would print a traceback), as --jobs workers ignore it. The warning a worker logs for
+    each task cut short by that stop (``… ended with CancelledError``, only ever logged while a worker
+    closes) is left out too."""
+    import logging
+    import signal
+
+    with contextlib.suppress(ValueError):  # not the main thread: a worker of a threads-only cluster
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("distributed.worker.state_machine").addFilter(
+        lambda record: not record.getMessage().endswith("ended with CancelledError"))
 
 
 @contextlib.contextmanager

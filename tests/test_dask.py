@@ -372,3 +372,32 @@ def test_help_does_not_import_dask():
                   "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
     assert "--dask SCHEDULER" in result.stdout
     assert result.stdout.rstrip().endswith("[]")
+
+
+def test_ctrl_c_during_a_local_run_is_quiet_and_a_rerun_completes(run, tmp_path):
+    """Ctrl-C in a terminal reaches the command and the worker processes of its local cluster: the
+    command stops with 130 and no traceback (the workers leave it to the command, which stops them),
+    and the next run does the rest, every statement once."""
+    texts = polnear_texts(240)  # several tasks: the run is still going when Ctrl-C comes
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for path in texts:
+        (folder / path.name).write_bytes(path.read_bytes())
+    index_dir = tmp_path / "idx"
+    env = {k: v for k, v in os.environ.items() if k != "QUOTESEARCH_INDEX"}
+    proc = subprocess.Popen([sys.executable, "-m", "quotesearch", "index", str(folder), "--index", str(index_dir),
+                             "--dask", "local:2"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        # the label is written when the first task is done: the workers are running by then
+        assert proc.stderr.readline() == "Indexing on Dask\n"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the command and its worker processes
+        out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert out == "" and "Traceback" not in err and "KeyboardInterrupt" not in err and "CancelledError" not in err, err
+    again = run("index", folder, "--index", index_dir, "--jobs", "1")
+    assert again.exit_code == 0, again.output
+    one = run("index", folder, "--index", tmp_path / "one", "--jobs", "1")
+    assert exported(index_dir) == exported(tmp_path / "one")

@@ -797,7 +797,10 @@ def serve(index_dir, host, port):
         raise click.ClickException(f"cannot listen on {host}:{port}: {e.strerror or e}; "
                                    "try another --port") from None
     app = create_app(index_dir, explain=explain, allowed_hosts=LOOPBACK_NAMES if loopback else None)
-    click.echo(f"Serving the index at {index_dir} on {url_of(sock)} (read-only; Ctrl-C stops)", err=True)
+    from ..store import shown_location
+
+    click.echo(f"Serving the index at {shown_location(index_dir)} on {url_of(sock)} (read-only; Ctrl-C stops)",
+               err=True)
     with sock:
         server(app).run(sockets=[sock])
 

@@ -7,8 +7,9 @@ with its statements in place), ``/trace?q=``; ``/export?format=csv|jsonl&…`` (
 selection, every statement); the JSON API under ``/api/`` returns what ``--format json`` prints.
 A QuotesearchError is one line on the page (``Error: …``, as the command line prints it) with
 status 400 (what was asked cannot be understood), 404 (not in the index) or 503 (no usable
-index); the API answers ``{"error": "…"}`` with the same status. Every text is escaped by the
-templates (Jinja2 autoescape), and pages carry a Content-Security-Policy without scripts.
+index, or a database server that cannot be reached); the API answers ``{"error": "…"}`` with the
+same status. Every text is escaped by the templates (Jinja2 autoescape), and pages carry a
+Content-Security-Policy without scripts.
 """
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ from starlette.staticfiles import StaticFiles
 
 from .. import __version__
 from ..api import Index, filters as make_filters
-from ..errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError, SchemaMismatch
+from ..errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError, SchemaMismatch, StoreUnavailable
 from ..formats import EXPORT_COLUMNS, csv_writer, escape_json, json_line
 from ..models import KINDS
+from ..store import shown_location
 from . import pages
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -79,7 +81,7 @@ def status_of(e: QuotesearchError) -> int:
         return 404
     if isinstance(e, QuerySyntaxError):
         return 400
-    return 503 if isinstance(e, (NoIndex, SchemaMismatch)) else 500
+    return 503 if isinstance(e, (NoIndex, SchemaMismatch, StoreUnavailable)) else 500
 
 
 def create_app(location: str = "index", explain: Callable[[Exception], str] = str,
@@ -92,7 +94,7 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(os.path.join(HERE, "templates")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.globals.update(version=__version__, location=indexes.location, speaker_url=speaker_url,
+    env.globals.update(version=__version__, location=shown_location(indexes.location), speaker_url=speaker_url,
                        source_url=source_url, trace_url=trace_url, SORTS=PAGE_SORTS, KINDS=KINDS)
     env.filters["day"] = lambda value: (value or "")[:10]
     env.filters["span_ids"] = lambda marks, statements: [[statements[n].id, k] for n, k in marks]
@@ -173,7 +175,8 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
             key, matches = find_speaker(ix, name)
             if key is None:
                 if not matches:
-                    raise NotFound(f"no speaker {name!r} in the index at {ix.location}; see the speakers at /speakers")
+                    raise NotFound(f"no speaker {name!r} in the index at {shown_location(ix.location)}; "
+                                   "see the speakers at /speakers")
                 return render(request, "choose.html", title=name, name=name, matches=matches)
             statements = list(ix.statements(key_query(key)))
         info = pages.speaker_page(key, statements)

@@ -504,3 +504,24 @@ def test_seed_evaluate_runs_end_to_end(run):
     assert report["articles"] == 1
     table = run("evaluate", gold, "--text-dir", SEED.parent)
     assert table.exit_code == 0 and table.stdout.strip()
+
+
+@pytest.mark.parametrize("location, hint", [
+    ("postgresq://me:s3cret@127.0.0.1:5432/news", "did you mean postgresql://USER@HOST:PORT/DB?"),
+    ("postgresql:/me:s3cret@127.0.0.1/news", "did you mean postgresql://USER@HOST:PORT/DB?"),
+    ("http://me:s3cret@127.0.0.1/news?password=s3cret", "give a folder, or postgresql://USER@HOST:PORT/DB"),
+])
+def test_an_index_url_of_another_scheme_is_an_error_not_a_folder(run, fake_extract, corpus, tmp_path, monkeypatch,
+                                                                  location, hint):
+    """A typo in the scheme of a PostgreSQL URL made a folder tree named after the URL (its password
+    too) and indexed into it; it is one line, no folder, the password never shown."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QUOTESEARCH_INDEX", raising=False)
+    for args in (["index", corpus, "--index", location], ["search", "troops", "--index", location]):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+        assert result.stderr.startswith("Error: ")
+        assert "is neither an index folder nor a postgresql:// URL" in result.stderr
+        assert hint in result.stderr and "s3cret" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [corpus.name]  # nothing made beside the inputs
