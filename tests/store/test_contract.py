@@ -156,6 +156,9 @@ def test_both_are_stores(store):
     ("source:beta AND border", ["beta:5", "beta:70"]),
     ('speaker:"john smith" AND source:gamma', ["gamma:3"]),
     ("pric*", ["beta:70"]),                                                       # wildcards
+    ("*", ["alpha:10", "alpha:90", "beta:5", "beta:70", "gamma:3", "gamma:60"]),  # every statement
+    ("* AND rising", ["beta:70"]),                                                # (whoosh made it every one)
+    ("role:* AND border", ["alpha:10", "beta:70"]),
     ("b?rder AND source:beta", ["beta:5", "beta:70"]),  # (whoosh: wildcards match stems: 'usef?l' finds nothing)
     ("paragraph:[2 TO 3]", ["alpha:90"]),                                         # ranges
     ("paragraph:[* TO 1] AND source:alpha", ["alpha:10"]),
@@ -259,6 +262,12 @@ def test_records_come_back_as_written(filled):
         filled.statement("alpha:99999")
     with pytest.raises(NotFound):
         filled.source("delta")
+
+
+def test_every_statement_matches_a_star_even_one_of_stop_words(filled, write):
+    write(filled, [article("alpha", ARTICLES["alpha"][1] + [st("alpha", 40, "I'm not", "Mary Jones")])])
+    assert "alpha:40" in find(filled, "*") and len(find(filled, "*")) == 7
+    assert find(filled, "* AND talks") == ["alpha:90"]
 
 
 def test_an_empty_store(store):

@@ -16,7 +16,11 @@ def compile_query(node: Optional[Node], schema):
     if node is None:
         return None
     if isinstance(node, (And, Or)):
-        parts = [q for q in (compile_query(p, schema) for p in node.parts) if q is not None]
+        given = node.parts
+        if isinstance(node, And) and any(not _every_statement(p) for p in given):
+            # whoosh's normalize turns an AND holding an unfielded Every into Every: `* AND x` is x
+            given = [p for p in given if not _every_statement(p)]
+        parts = [q for q in (compile_query(p, schema) for p in given) if q is not None]
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else (wq.And if isinstance(node, And) else wq.DefaultOr)(parts)
@@ -28,6 +32,8 @@ def compile_query(node: Optional[Node], schema):
         if field.self_parsing():
             return field.parse_range(node.field, node.low, node.high, False, False)
         return wq.TermRange(node.field, node.low and node.low.lower(), node.high and node.high.lower())
+    if _every_statement(node):
+        return wq.Every()  # a statement of stop words alone has no word in `text`, and is one too
     if isinstance(node, Word) and node.wildcard:
         return wq.Wildcard(node.field, node.text.lower())
     if field.self_parsing():
@@ -43,3 +49,8 @@ def compile_query(node: Optional[Node], schema):
     if isinstance(node, Phrase):
         return wq.Phrase(node.field, words)
     return wq.And([wq.Term(node.field, w) for w in words])
+
+
+def _every_statement(node: Node) -> bool:
+    """`*` (or `text:*`): every statement."""
+    return isinstance(node, Word) and node.field == "text" and node.wildcard and not node.text.strip("*")
