@@ -72,7 +72,7 @@ def test_tables_go_in_the_schema_chosen_and_two_schemas_are_apart(postgres_url, 
         write(other, ["beta", "gamma"])
         tables = {r[0] for r in sql(postgres_url, "SELECT table_name FROM information_schema.tables "
                                                   "WHERE table_schema = %s", (schema_of(pg_schema_url),))}
-        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements", "qs_speakers"}
+        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements", "qs_speakers", "qs_contexts"}
         with PostgresStore(pg_schema_url) as a, PostgresStore(other) as b:
             assert [s.source for s in a.sources()] == ["alpha"]
             assert [s.source for s in b.sources()] == ["beta", "gamma"]
@@ -326,3 +326,64 @@ def test_a_rebuild_copies_batches_at_once_and_a_source_written_again_is_there_on
     assert store.search(None).total == 59 and len({s.id for s in store.statements()}) == 59
     assert [s.id for s in store.statements(None, Filters(source="w03"))] == [sts[0].id]
     store.close()
+
+
+# -- what keeps searches quick at a million statements (benchmarks/postgres.py) ----------
+
+def test_contexts_follow_their_statements_when_a_source_is_replaced_or_deleted(postgres_url, pg_schema_url):
+    """A statement's paragraph lives in qs_contexts (a search reads shorter rows): read back with
+    the statement, replaced with its source, deleted with it."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    store = PostgresStore(pg_schema_url)
+    write(store, ["alpha", "beta"])
+    assert store.statement("alpha:90").context == "The talks were useful"
+    _, sts = article("alpha")
+    sts[1].context = "The talks were useful, both sides said."
+    with store.writer() as w:
+        w.replace_source(Source("alpha", source_hash="new"), sts)
+        w.delete_source("beta")
+    assert store.statement("alpha:90").context == "The talks were useful, both sides said."
+    assert [h.statement.context for h in store.search(parse("talks")).hits] == ["The talks were useful, both sides said."]
+    schema = schema_of(pg_schema_url)
+    assert sql(postgres_url, f'SELECT source, id FROM "{schema}".qs_contexts ORDER BY id') == [
+        ("alpha", "alpha:10"), ("alpha", "alpha:90")]
+    assert not sql(postgres_url, "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
+                                 "AND table_name = 'qs_statements' AND column_name = 'context'", (schema,))
+    store.close()
+
+
+def test_a_search_with_kind_reads_the_index_of_that_kind(postgres_url, pg_schema_url):
+    """--kind with words is answered by a GIN index over the statements of that kind only (the
+    others' rows are never read); its GIN indexes have no pending list (rows written later are
+    searchable without a list every search reads through)."""
+    import psycopg
+
+    from quotesearch.store.postgres.store import PostgresStore
+
+    write(pg_schema_url, ["alpha", "beta", "gamma"])
+    with PostgresStore(pg_schema_url) as store:
+        assert [h.statement.id for h in store.search(parse("talks"), Filters(kind="indirect")).hits] == ["alpha:90"]
+        assert store.search(parse("talks"), Filters(kind="direct")).total == 0
+    schema = schema_of(pg_schema_url)
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute(f'SET search_path = "{schema}"')
+        conn.execute("SET enable_seqscan = off")  # three articles: the planner would read them all
+        plan = "\n".join(r[0] for r in conn.execute(
+            "EXPLAIN SELECT id FROM qs_statements st WHERE st.tsv @@ 'talk'::tsquery AND st.kind = 'indirect'"))
+    assert "qs_statements_tsv_indirect" in plan
+    options = dict(sql(postgres_url, "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class c "
+                                     "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' "
+                                     "AND c.relnamespace = %s::regnamespace", (schema,)))
+    assert len(options) == 7 and set(options.values()) == {"fastupdate=off"}
+
+
+def test_a_reading_session_runs_without_jit(pg_schema_url):
+    """JIT compiling a search's scan of many matches costs more than the scan (benchmarks/postgres.py)."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    write(pg_schema_url, ["alpha"])
+    with PostgresStore(pg_schema_url) as store:
+        store.search(None)
+        assert store._conn.execute("SHOW jit").fetchone()[0] == "off"
+        assert store._conn.execute("SHOW work_mem").fetchone()[0] == "32MB"

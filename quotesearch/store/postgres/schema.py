@@ -7,19 +7,21 @@ from typing import Optional
 import psycopg
 
 from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, StoreUnavailable
-from ...models import Source, Statement
+from ...models import KINDS, Source, Statement
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: contexts in a table of their own, GIN indexes of each kind
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up (as the whoosh store)
 LOCK_CLASS = 0x5153  # 'QS': the first key of quotesearch's advisory locks; the second is hashtext(schema)
 REBUILD = "_rebuild"  # the suffix of the tables a rebuild fills
 
-# Statement columns in the order they are written and read (the article's title, date, url and
-# outlet are the source's, joined when read); ``start`` (reading order) and ``day`` (date filters and
-# sorts) are derived; ``tsv`` is generated.
+# Statement columns in the order they are read (the article's title, date, url and outlet are the
+# source's, joined when read; the context, the statement's paragraph, is kept in qs_contexts); of
+# those written, ``start`` (reading order) and ``day`` (date filters and sorts) are derived; ``tsv``
+# is generated.
 STATEMENT_COLUMNS = ("id", "source", "text", "kind", "speaker", "mention", "speaker_type", "role", "organization",
                      "given_to", "cue", "paragraph", "spans", "context", "speaker_key", "quote_group")
-WRITTEN_COLUMNS = STATEMENT_COLUMNS + ("start", "day")
+WRITTEN_COLUMNS = tuple(c for c in STATEMENT_COLUMNS if c != "context") + ("start", "day")
+CONTEXT_COLUMNS = ("source", "id", "context")
 SOURCE_COLUMNS = ("source", "title", "date", "url", "outlet", "path", "statements", "source_hash", "day")
 
 
@@ -36,23 +38,29 @@ class Names:
         self.meta, self.settings = f"{s}.qs_meta", f"{s}.qs_settings"
         self.statements, self.sources = f"{s}.qs_statements{suffix}", f"{s}.qs_sources{suffix}"
         self.speakers = f"{s}.qs_speakers{suffix}"  # one row per speaker key: its name and statements
+        self.contexts = f"{s}.qs_contexts{suffix}"  # a statement's paragraph (source, id, context)
         self.config = f"{s}.qs_english"
         # the configuration as a constant in SQL (expression indexes match constants, not parameters)
         self.english = f"'{self.config}'::regconfig"
 
 
 def _indexes(n: Names) -> list[tuple[str, str]]:
-    """(name, definition) of the statements' and sources' indexes; the first two are needed while writing
-    (a rebuild makes the others at its end: ``finish_jobs``)."""
+    """(name, definition) of the statements' and sources' indexes; the first WRITE_INDEXES are needed
+    while writing (a rebuild makes the others at its end: ``finish_jobs``)."""
     x = n.suffix
     return [
         (f"qs_statements_reading{x}", f"ON {n.statements} (source, start, id)"),
         (f"qs_sources_pkey{x}", f"ON {n.sources} (source)"),
+        (f"qs_contexts_pkey{x}", f"ON {n.contexts} (source, id)"),
         (f"qs_statements_pkey{x}", f"ON {n.statements} (id)"),
         (f"qs_statements_speaker{x}", f"ON {n.statements} (speaker_key, source, start)"),
         (f"qs_statements_group{x}", f"ON {n.statements} (quote_group) WHERE quote_group IS NOT NULL"),
         (f"qs_statements_day{x}", f"ON {n.statements} (day, source, start)"),
         (f"qs_statements_tsv{x}", f"ON {n.statements} USING gin (tsv)"),
+    ] + [  # words and --kind: the matches of that kind only (the kind inlined in the query: KIND_SQL)
+        (f"qs_statements_tsv_{kind}{x}", f"ON {n.statements} USING gin (tsv) WHERE {KIND_SQL.format(kind=kind)}")
+        for kind in KINDS
+    ] + [
         (f"qs_speakers_pkey{x}", f"ON {n.speakers} (speaker_key)"),
         (f"qs_speakers_last{x}", f"ON {n.speakers} (last_word)"),
         (f"qs_statements_role{x}", f"ON {n.statements} USING gin (to_tsvector({n.english}, coalesce(role, '')))"),
@@ -63,8 +71,10 @@ def _indexes(n: Names) -> list[tuple[str, str]]:
     ]
 
 
-UNIQUE = ("qs_statements_pkey", "qs_sources_pkey", "qs_speakers_pkey")
-TABLES = ("qs_statements", "qs_sources", "qs_speakers")  # what a rebuild replaces
+WRITE_INDEXES = 3
+KIND_SQL = "kind = '{kind}'"  # a kind (one of KINDS) as the partial indexes' condition, and --kind's
+UNIQUE = ("qs_statements_pkey", "qs_sources_pkey", "qs_speakers_pkey", "qs_contexts_pkey")
+TABLES = ("qs_statements", "qs_sources", "qs_speakers", "qs_contexts")  # what a rebuild replaces
 # the last word of a speaker key's name ('donald trump' -> 'trump'; 'an official@src' -> 'official'):
 # every key a --speaker name stands for ends with the last word of one of the names it asks for
 LAST_WORD = "regexp_replace(split_part({key}, '@', 1), '^.* ', '')"
@@ -72,6 +82,14 @@ LAST_WORD = "regexp_replace(split_part({key}, '@', 1), '^.* ', '')"
 
 def create_index_sql(n: Names, name: str, definition: str) -> str:
     unique = "UNIQUE " if name.removesuffix(n.suffix) in UNIQUE else ""
+    if "USING gin" in definition:
+        # no pending list: a row written later goes into the index at once, rather than into a list
+        # every search reads through until a vacuum (after an update of 12,500 statements, a word of
+        # 1,600 matches took 41 ms instead of 16 ms; with a list of 256 kB, terms p50 14 ms against 9-12 ms);
+        # the price is paid by updates (about 3,200 statements/s instead of 4,300-8,200 at 250,000)
+        storage = "WITH (fastupdate = off)"
+        definition = definition.replace(" WHERE ", f" {storage} WHERE ", 1) if " WHERE " in definition \
+            else f"{definition} {storage}"
     return f"CREATE {unique}INDEX IF NOT EXISTS {ident(name)} {definition}"
 
 
@@ -100,29 +118,33 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.statements} (
         id text {c} NOT NULL, source text {c} NOT NULL, text text NOT NULL, kind text NOT NULL,
         speaker text NOT NULL, mention text NOT NULL, speaker_type text, role text, organization text,
-        given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL, context text NOT NULL,
+        given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL,
         speaker_key text {c} NOT NULL, quote_group text {c}, start integer NOT NULL, day text {c},
         tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)
         WITH (toast_tuple_target = 512)""")
-    # searches read the row of every match (its tsvector ranks it): a row long enough to be
-    # toasted (over 2 kB: a long paragraph) moves its paragraph and text out of line, not its tsvector
-    # (PostgreSQL toasts no shorter row, whatever toast_tuple_target says)
+    # searches read the row of every match (its tsvector ranks it), so the row is kept short: the
+    # statement's paragraph (half of the bytes) lives in qs_contexts, read for the hits shown only; a
+    # row long enough to be toasted (over 2 kB: a long statement) moves its text out of line, not its
+    # tsvector (PostgreSQL toasts no shorter row, whatever toast_tuple_target says)
     cur.execute(f"ALTER TABLE {n.statements} ALTER COLUMN text SET STORAGE EXTERNAL, "
-                "ALTER COLUMN context SET STORAGE EXTERNAL, ALTER COLUMN tsv SET STORAGE MAIN")
+                "ALTER COLUMN tsv SET STORAGE MAIN")
+    cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.contexts} (
+        source text {c} NOT NULL, id text {c} NOT NULL, context text NOT NULL)""")
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.speakers} (
         speaker_key text {c} NOT NULL, last_word text {c} NOT NULL, speaker text NOT NULL,
         statements integer NOT NULL)""")
-    for name, definition in _indexes(n)[:None if all_indexes else 2]:
+    for name, definition in _indexes(n)[:None if all_indexes else WRITE_INDEXES]:
         cur.execute(create_index_sql(n, name, definition))
 
 
 def finish_jobs(n: Names) -> list:
     """What a rebuild does over its loaded tables before the swap: jobs (each a list of steps, each
     a function of a cursor) that may run at once on connections of their own, the longest first."""
-    sql = {name.removesuffix(n.suffix): create_index_sql(n, name, d) for name, d in _indexes(n)[2:]}
+    sql = {name.removesuffix(n.suffix): create_index_sql(n, name, d) for name, d in _indexes(n)[WRITE_INDEXES:]}
     run = lambda name: lambda cur: cur.execute(sql[name])  # noqa: E731
     return [
         [run("qs_statements_tsv")],
+        [run(f"qs_statements_tsv_{kind}") for kind in KINDS],
         [run(name) for name in ("qs_statements_pkey", "qs_statements_speaker", "qs_statements_day",
                                 "qs_statements_group")],
         [run(name) for name in ("qs_statements_role", "qs_statements_org", "qs_statements_speakerwords")],
@@ -132,7 +154,7 @@ def finish_jobs(n: Names) -> list:
 
 def swap_in(cur, live: Names, new: Names) -> None:
     """Replace the live tables by ``new``'s (in the caller's transaction): drop the old ones, rename."""
-    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}, {live.speakers}")
+    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}, {live.speakers}, {live.contexts}")
     for table in TABLES:
         cur.execute(f"ALTER TABLE {ident(live.schema)}.{ident(table + new.suffix)} RENAME TO {ident(table)}")
     for name, _ in _indexes(new):
@@ -241,7 +263,13 @@ def statement_row(st: Statement, day: Optional[str], cleaned: bool = False) -> t
     row = (st.id, st.source, st.text, st.kind, st.speaker or "", st.mention or "", st.speaker_type or None,
            st.role or None, st.organization or None, st.given_to or None, st.cue or None, st.paragraph,
            "{" + ",".join(f"{{{int(a)},{int(b)}}}" for a, b in spans) + "}",
-           st.context or "", st.speaker_key or "", st.quote_group or None, spans[0][0] if spans else 0, day)
+           st.speaker_key or "", st.quote_group or None, spans[0][0] if spans else 0, day)
+    return tuple(clean(v) for v in row) if cleaned else row
+
+
+def context_row(st: Statement, cleaned: bool = False) -> tuple:
+    """The row of CONTEXT_COLUMNS of a statement."""
+    row = (st.source, st.id, st.context or "")
     return tuple(clean(v) for v in row) if cleaned else row
 
 
@@ -251,7 +279,14 @@ def source_row(source: Source, count: int) -> tuple:
                                     (source.date or "")[:10] or None))
 
 
-SELECT_STATEMENT = ", ".join([f"st.{c}" for c in STATEMENT_COLUMNS] + ["so.title", "so.date", "so.url", "so.outlet"])
+def select_statement(n: Names) -> str:
+    """The columns of a statement (STATEMENT_COLUMNS, then its source's title, date, url, outlet)
+    selected from ``st`` (its qs_statements row) and ``so`` (its qs_sources row); its context looked
+    up by (source, id), for the rows returned only."""
+    context = (f"coalesce((SELECT cx.context FROM {n.contexts} cx WHERE cx.source = st.source AND cx.id = st.id), "
+               "'')")
+    return ", ".join([context if c == "context" else f"st.{c}" for c in STATEMENT_COLUMNS]
+                     + ["so.title", "so.date", "so.url", "so.outlet"])
 
 
 def statement_from_row(row) -> Statement:

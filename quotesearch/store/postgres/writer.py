@@ -17,8 +17,9 @@ import psycopg
 
 from ...models import Source, Statement
 from . import schema
-from .schema import (REBUILD, SELECT_STATEMENT, SOURCE_COLUMNS, WRITTEN_COLUMNS, Names, check_version, connect,
-                     failed, locked, source_from_row, source_row, statement_from_row, statement_row)
+from .schema import (CONTEXT_COLUMNS, REBUILD, SOURCE_COLUMNS, WRITTEN_COLUMNS, Names, check_version, connect,
+                     context_row, failed, locked, select_statement, source_from_row, source_row,
+                     statement_from_row, statement_row)
 
 
 class _Copier:
@@ -185,7 +186,7 @@ class PostgresWriter:
         # rather than when autovacuum gets to them; still under the run's lock
         self.conn.autocommit = True
         try:
-            for table in (self.live.statements, self.live.sources, self.live.speakers):
+            for table in (self.live.statements, self.live.sources, self.live.speakers, self.live.contexts):
                 cur.execute(f"VACUUM (ANALYZE) {table}")
         finally:
             self.conn.autocommit = False
@@ -213,7 +214,7 @@ class PostgresWriter:
 
     def statements_of_speaker(self, speaker_key: str) -> Iterator[Statement]:
         t = self.target
-        rows = self._query(f"SELECT {SELECT_STATEMENT} FROM {t.statements} st LEFT JOIN {t.sources} so "
+        rows = self._query(f"SELECT {select_statement(t)} FROM {t.statements} st LEFT JOIN {t.sources} so "
                            "ON so.source = st.source WHERE st.speaker_key = %s ORDER BY st.source, st.start, st.id",
                            (speaker_key,))
         return iter([statement_from_row(r) for r in rows])
@@ -223,7 +224,7 @@ class PostgresWriter:
         found = self._query(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM {t.sources} WHERE source = %s", (source_id,))
         if not found:
             return None
-        rows = self._query(f"SELECT {SELECT_STATEMENT} FROM {t.statements} st LEFT JOIN {t.sources} so "
+        rows = self._query(f"SELECT {select_statement(t)} FROM {t.statements} st LEFT JOIN {t.sources} so "
                            "ON so.source = st.source WHERE st.source = %s ORDER BY st.start, st.id", (source_id,))
         return source_from_row(found[0]), [statement_from_row(r) for r in rows]
 
@@ -277,6 +278,7 @@ class PostgresWriter:
         keys = {k for (k,) in cur.execute(f"WITH d AS (DELETE FROM {t.statements} WHERE source = ANY(%s) "
                                           "RETURNING speaker_key) SELECT DISTINCT speaker_key FROM d", (ids,))}
         cur.execute(f"DELETE FROM {t.sources} WHERE source = ANY(%s)", (ids,))
+        cur.execute(f"DELETE FROM {t.contexts} WHERE source = ANY(%s)", (ids,))
         written = [v for v in pending.values() if v is not None]
         keys.update(st.speaker_key for _, sts in written for st in sts)
         try:
@@ -295,6 +297,10 @@ class PostgresWriter:
                 day = (source.date or "")[:10] or None
                 for st in sts:
                     copy.write_row(statement_row(st, day, cleaned))
+        with cur.copy(f"COPY {t.contexts} ({', '.join(CONTEXT_COLUMNS)}) FROM STDIN") as copy:
+            for source, sts in written:
+                for st in sts:
+                    copy.write_row(context_row(st, cleaned))
         with cur.copy(f"COPY {t.sources} ({', '.join(SOURCE_COLUMNS)}) FROM STDIN") as copy:
             for source, sts in written:
                 copy.write_row(source_row(source, len(sts)))
