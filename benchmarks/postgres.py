@@ -211,7 +211,7 @@ def table_size(url: str) -> int:
     conninfo, schema = split_url(url)
     with psycopg.connect(conninfo) as conn:
         return sum(conn.execute("SELECT pg_total_relation_size(%s)", (f'"{schema}".{t}',)).fetchone()[0]
-                   for t in ("qs_statements", "qs_sources", "qs_contexts") if conn.execute("SELECT to_regclass(%s)", (f'"{schema}".{t}',)).fetchone()[0])
+                   for t in ("qs_statements", "qs_sources"))
 
 
 def report(n_base: int, loaded: dict, queries: dict, size: int, url_note: str) -> list[str]:

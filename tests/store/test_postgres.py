@@ -72,7 +72,7 @@ def test_tables_go_in_the_schema_chosen_and_two_schemas_are_apart(postgres_url, 
         write(other, ["beta", "gamma"])
         tables = {r[0] for r in sql(postgres_url, "SELECT table_name FROM information_schema.tables "
                                                   "WHERE table_schema = %s", (schema_of(pg_schema_url),))}
-        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements", "qs_speakers", "qs_contexts"}
+        assert tables == {"qs_meta", "qs_settings", "qs_sources", "qs_statements", "qs_speakers"}
         with PostgresStore(pg_schema_url) as a, PostgresStore(other) as b:
             assert [s.source for s in a.sources()] == ["alpha"]
             assert [s.source for s in b.sources()] == ["beta", "gamma"]
@@ -330,27 +330,27 @@ def test_a_rebuild_copies_batches_at_once_and_a_source_written_again_is_there_on
 
 # -- what keeps searches quick at a million statements (benchmarks/postgres.py) ----------
 
-def test_contexts_follow_their_statements_when_a_source_is_replaced_or_deleted(postgres_url, pg_schema_url):
-    """A statement's paragraph lives in qs_contexts (a search reads shorter rows): read back with
-    the statement, replaced with its source, deleted with it."""
+def test_a_rebuild_fills_its_tables_without_autovacuum_and_gives_it_back(postgres_url, pg_schema_url):
+    """Autovacuum would vacuum a rebuild's tables again and again while they fill (the rebuild vacuums
+    them once, at its end); the live tables get the server's autovacuum back. Its copiers commit
+    without waiting for the disk."""
     from quotesearch.store.postgres.store import PostgresStore
 
-    store = PostgresStore(pg_schema_url)
-    write(store, ["alpha", "beta"])
-    assert store.statement("alpha:90").context == "The talks were useful"
-    _, sts = article("alpha")
-    sts[1].context = "The talks were useful, both sides said."
-    with store.writer() as w:
-        w.replace_source(Source("alpha", source_hash="new"), sts)
-        w.delete_source("beta")
-    assert store.statement("alpha:90").context == "The talks were useful, both sides said."
-    assert [h.statement.context for h in store.search(parse("talks")).hits] == ["The talks were useful, both sides said."]
     schema = schema_of(pg_schema_url)
-    assert sql(postgres_url, f'SELECT source, id FROM "{schema}".qs_contexts ORDER BY id') == [
-        ("alpha", "alpha:10"), ("alpha", "alpha:90")]
-    assert not sql(postgres_url, "SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
-                                 "AND table_name = 'qs_statements' AND column_name = 'context'", (schema,))
-    store.close()
+    options = "SELECT c.relname, c.reloptions FROM pg_class c WHERE c.relnamespace = %s::regnamespace " \
+              "AND c.relkind = 'r' AND c.relname NOT IN ('qs_meta', 'qs_settings') ORDER BY 1"
+    with PostgresStore(pg_schema_url) as store, store.writer(rebuild=True) as w:
+        w.replace_source(Source("alpha", source_hash="h"), article("alpha")[1])
+        w.commit()
+        assert sql(postgres_url, options, (schema,)) == [
+            ("qs_sources_rebuild", ["autovacuum_enabled=false"]), ("qs_speakers_rebuild", ["autovacuum_enabled=false"]),
+            ("qs_statements_rebuild", ["toast_tuple_target=512", "autovacuum_enabled=false"])]
+        # and its batches' commits do not wait for the disk (the swap's does, for them too)
+        assert [c.execute("SHOW synchronous_commit").fetchone()[0] for c in w._copier.conns] == ["off"]
+    assert sql(postgres_url, options, (schema,)) == [
+        ("qs_sources", None), ("qs_speakers", None), ("qs_statements", ["toast_tuple_target=512"])]
+    with PostgresStore(pg_schema_url) as store:
+        assert store.search(None).total == 2
 
 
 def test_a_search_with_kind_reads_the_index_of_that_kind(postgres_url, pg_schema_url):

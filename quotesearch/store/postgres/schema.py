@@ -9,19 +9,17 @@ import psycopg
 from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, StoreUnavailable
 from ...models import KINDS, Source, Statement
 
-SCHEMA_VERSION = 2  # 2: contexts in a table of their own, GIN indexes of each kind
+SCHEMA_VERSION = 2  # 2: a GIN index per kind, GIN indexes without a pending list
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up (as the whoosh store)
 LOCK_CLASS = 0x5153  # 'QS': the first key of quotesearch's advisory locks; the second is hashtext(schema)
 REBUILD = "_rebuild"  # the suffix of the tables a rebuild fills
 
-# Statement columns in the order they are read (the article's title, date, url and outlet are the
-# source's, joined when read; the context, the statement's paragraph, is kept in qs_contexts); of
-# those written, ``start`` (reading order) and ``day`` (date filters and sorts) are derived; ``tsv``
-# is generated.
+# Statement columns in the order they are written and read (the article's title, date, url and
+# outlet are the source's, joined when read); ``start`` (reading order) and ``day`` (date filters and
+# sorts) are derived; ``tsv`` is generated.
 STATEMENT_COLUMNS = ("id", "source", "text", "kind", "speaker", "mention", "speaker_type", "role", "organization",
                      "given_to", "cue", "paragraph", "spans", "context", "speaker_key", "quote_group")
-WRITTEN_COLUMNS = tuple(c for c in STATEMENT_COLUMNS if c != "context") + ("start", "day")
-CONTEXT_COLUMNS = ("source", "id", "context")
+WRITTEN_COLUMNS = STATEMENT_COLUMNS + ("start", "day")
 SOURCE_COLUMNS = ("source", "title", "date", "url", "outlet", "path", "statements", "source_hash", "day")
 
 
@@ -38,7 +36,6 @@ class Names:
         self.meta, self.settings = f"{s}.qs_meta", f"{s}.qs_settings"
         self.statements, self.sources = f"{s}.qs_statements{suffix}", f"{s}.qs_sources{suffix}"
         self.speakers = f"{s}.qs_speakers{suffix}"  # one row per speaker key: its name and statements
-        self.contexts = f"{s}.qs_contexts{suffix}"  # a statement's paragraph (source, id, context)
         self.config = f"{s}.qs_english"
         # the configuration as a constant in SQL (expression indexes match constants, not parameters)
         self.english = f"'{self.config}'::regconfig"
@@ -51,7 +48,6 @@ def _indexes(n: Names) -> list[tuple[str, str]]:
     return [
         (f"qs_statements_reading{x}", f"ON {n.statements} (source, start, id)"),
         (f"qs_sources_pkey{x}", f"ON {n.sources} (source)"),
-        (f"qs_contexts_pkey{x}", f"ON {n.contexts} (source, id)"),
         (f"qs_statements_pkey{x}", f"ON {n.statements} (id)"),
         (f"qs_statements_speaker{x}", f"ON {n.statements} (speaker_key, source, start)"),
         (f"qs_statements_group{x}", f"ON {n.statements} (quote_group) WHERE quote_group IS NOT NULL"),
@@ -71,10 +67,10 @@ def _indexes(n: Names) -> list[tuple[str, str]]:
     ]
 
 
-WRITE_INDEXES = 3
+WRITE_INDEXES = 2
 KIND_SQL = "kind = '{kind}'"  # a kind (one of KINDS) as the partial indexes' condition, and --kind's
-UNIQUE = ("qs_statements_pkey", "qs_sources_pkey", "qs_speakers_pkey", "qs_contexts_pkey")
-TABLES = ("qs_statements", "qs_sources", "qs_speakers", "qs_contexts")  # what a rebuild replaces
+UNIQUE = ("qs_statements_pkey", "qs_sources_pkey", "qs_speakers_pkey")
+TABLES = ("qs_statements", "qs_sources", "qs_speakers")  # what a rebuild replaces
 # the last word of a speaker key's name ('donald trump' -> 'trump'; 'an official@src' -> 'official'):
 # every key a --speaker name stands for ends with the last word of one of the names it asks for
 LAST_WORD = "regexp_replace(split_part({key}, '@', 1), '^.* ', '')"
@@ -118,21 +114,21 @@ def create_tables(cur, n: Names, all_indexes: bool = True) -> None:
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.statements} (
         id text {c} NOT NULL, source text {c} NOT NULL, text text NOT NULL, kind text NOT NULL,
         speaker text NOT NULL, mention text NOT NULL, speaker_type text, role text, organization text,
-        given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL,
+        given_to text, cue text, paragraph integer NOT NULL, spans integer[] NOT NULL, context text NOT NULL,
         speaker_key text {c} NOT NULL, quote_group text {c}, start integer NOT NULL, day text {c},
         tsv tsvector GENERATED ALWAYS AS (to_tsvector({n.english}, text)) STORED)
         WITH (toast_tuple_target = 512)""")
-    # searches read the row of every match (its tsvector ranks it), so the row is kept short: the
-    # statement's paragraph (half of the bytes) lives in qs_contexts, read for the hits shown only; a
-    # row long enough to be toasted (over 2 kB: a long statement) moves its text out of line, not its
-    # tsvector (PostgreSQL toasts no shorter row, whatever toast_tuple_target says)
+    # searches read the row of every match (its tsvector ranks it): a row long enough to be
+    # toasted (over 2 kB: a long paragraph) moves its paragraph and text out of line, not its tsvector
+    # (PostgreSQL toasts no shorter row, whatever toast_tuple_target says)
     cur.execute(f"ALTER TABLE {n.statements} ALTER COLUMN text SET STORAGE EXTERNAL, "
-                "ALTER COLUMN tsv SET STORAGE MAIN")
-    cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.contexts} (
-        source text {c} NOT NULL, id text {c} NOT NULL, context text NOT NULL)""")
+                "ALTER COLUMN context SET STORAGE EXTERNAL, ALTER COLUMN tsv SET STORAGE MAIN")
     cur.execute(f"""CREATE TABLE IF NOT EXISTS {n.speakers} (
         speaker_key text {c} NOT NULL, last_word text {c} NOT NULL, speaker text NOT NULL,
         statements integer NOT NULL)""")
+    if n.suffix == REBUILD:  # no autovacuum while a rebuild fills them (the rebuild vacuums them once, at its end)
+        for table in TABLES:
+            cur.execute(f"ALTER TABLE {ident(n.schema)}.{ident(table + n.suffix)} SET (autovacuum_enabled = false)")
     for name, definition in _indexes(n)[:None if all_indexes else WRITE_INDEXES]:
         cur.execute(create_index_sql(n, name, definition))
 
@@ -154,9 +150,10 @@ def finish_jobs(n: Names) -> list:
 
 def swap_in(cur, live: Names, new: Names) -> None:
     """Replace the live tables by ``new``'s (in the caller's transaction): drop the old ones, rename."""
-    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}, {live.speakers}, {live.contexts}")
+    cur.execute(f"DROP TABLE IF EXISTS {live.statements}, {live.sources}, {live.speakers}")
     for table in TABLES:
         cur.execute(f"ALTER TABLE {ident(live.schema)}.{ident(table + new.suffix)} RENAME TO {ident(table)}")
+        cur.execute(f"ALTER TABLE {ident(live.schema)}.{ident(table)} RESET (autovacuum_enabled)")
     for name, _ in _indexes(new):
         cur.execute(f"ALTER INDEX {ident(live.schema)}.{ident(name)} RENAME TO {ident(name.removesuffix(new.suffix))}")
 
@@ -263,13 +260,7 @@ def statement_row(st: Statement, day: Optional[str], cleaned: bool = False) -> t
     row = (st.id, st.source, st.text, st.kind, st.speaker or "", st.mention or "", st.speaker_type or None,
            st.role or None, st.organization or None, st.given_to or None, st.cue or None, st.paragraph,
            "{" + ",".join(f"{{{int(a)},{int(b)}}}" for a, b in spans) + "}",
-           st.speaker_key or "", st.quote_group or None, spans[0][0] if spans else 0, day)
-    return tuple(clean(v) for v in row) if cleaned else row
-
-
-def context_row(st: Statement, cleaned: bool = False) -> tuple:
-    """The row of CONTEXT_COLUMNS of a statement."""
-    row = (st.source, st.id, st.context or "")
+           st.context or "", st.speaker_key or "", st.quote_group or None, spans[0][0] if spans else 0, day)
     return tuple(clean(v) for v in row) if cleaned else row
 
 
@@ -279,14 +270,7 @@ def source_row(source: Source, count: int) -> tuple:
                                     (source.date or "")[:10] or None))
 
 
-def select_statement(n: Names) -> str:
-    """The columns of a statement (STATEMENT_COLUMNS, then its source's title, date, url, outlet)
-    selected from ``st`` (its qs_statements row) and ``so`` (its qs_sources row); its context looked
-    up by (source, id), for the rows returned only."""
-    context = (f"coalesce((SELECT cx.context FROM {n.contexts} cx WHERE cx.source = st.source AND cx.id = st.id), "
-               "'')")
-    return ", ".join([context if c == "context" else f"st.{c}" for c in STATEMENT_COLUMNS]
-                     + ["so.title", "so.date", "so.url", "so.outlet"])
+SELECT_STATEMENT = ", ".join([f"st.{c}" for c in STATEMENT_COLUMNS] + ["so.title", "so.date", "so.url", "so.outlet"])
 
 
 def statement_from_row(row) -> Statement:

@@ -20,8 +20,8 @@ from ..base import SORTS
 from ..query import Node
 from . import shown, split_url
 from .query import Compiled, Compiler
-from .schema import (KIND_SQL, SOURCE_COLUMNS, Names, check_version, connect, no_index, reason,
-                     select_statement, source_from_row, statement_from_row, version)
+from .schema import (KIND_SQL, SELECT_STATEMENT, SOURCE_COLUMNS, Names, check_version, connect, no_index, reason,
+                     source_from_row, statement_from_row, version)
 
 EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 WORK_MEM = "32MB"  # a reading session's work_mem
@@ -210,7 +210,7 @@ class PostgresStore:
             elif q is None:  # the filters' indexes (and their order) answer the total and the page apart
                 total = cur.execute(f"SELECT count(*) FROM {n.statements} st WHERE {where}", params).fetchone()[0]
                 rows = cur.execute(
-                    f"SELECT {select_statement(n)}, NULL, NULL FROM {n.statements} st "
+                    f"SELECT {SELECT_STATEMENT}, NULL, NULL FROM {n.statements} st "
                     f"LEFT JOIN {n.sources} so ON so.source = st.source WHERE {where} ORDER BY {order}"
                     + (" LIMIT %s" if limit else ""), params + ([limit] if limit else [])).fetchall() if total else []
             else:  # one pass over the matches: the total, and the first ``limit`` read whole
@@ -218,7 +218,7 @@ class PostgresStore:
                     f"WITH m AS MATERIALIZED (SELECT st.id, st.source, st.start, st.day, {score} AS score "
                     f"FROM {n.statements} st WHERE {where}), "
                     f"top AS (SELECT * FROM m st ORDER BY {order}" + (" LIMIT %s" if limit else "") + ") "
-                    f"SELECT {select_statement(n)}, top.score, (SELECT count(*) FROM m) FROM top "
+                    f"SELECT {SELECT_STATEMENT}, top.score, (SELECT count(*) FROM m) FROM top "
                     f"JOIN {n.statements} st ON st.id = top.id LEFT JOIN {n.sources} so ON so.source = st.source "
                     f"ORDER BY {order.replace('st.', 'top.')}",
                     score_params + params + ([limit] if limit else [])).fetchall()
@@ -241,7 +241,7 @@ class PostgresStore:
                "f AS (SELECT DISTINCT ON (g) id, rank FROM m ORDER BY g, rank), "
                "t AS (SELECT id, rank, count(*) OVER () AS total FROM f ORDER BY rank"
                + (" LIMIT %s" if limit else "") + ") "
-               f"SELECT {select_statement(n)}, {score} AS score, t.total FROM t "
+               f"SELECT {SELECT_STATEMENT}, {score} AS score, t.total FROM t "
                f"JOIN {n.statements} st ON st.id = t.id LEFT JOIN {n.sources} so ON so.source = st.source "
                "ORDER BY t.rank")
         rows = cur.execute(sql, score_params + params + ([limit] if limit else []) + score_params).fetchall()
@@ -287,7 +287,7 @@ class PostgresStore:
         where = f"({q.sql}) AND {flt.sql}" if q else flt.sql
         params = (q.params if q else []) + flt.params
         n = self.names
-        sql = (f"SELECT {select_statement(n)} FROM {n.statements} st LEFT JOIN {n.sources} so ON so.source = st.source "
+        sql = (f"SELECT {SELECT_STATEMENT} FROM {n.statements} st LEFT JOIN {n.sources} so ON so.source = st.source "
                f"WHERE {where} ORDER BY {_order('reading' if sort == 'relevance' else sort)}")
         conn = self._spare.pop() if self._spare else self._connect()
         try:
@@ -324,7 +324,7 @@ class PostgresStore:
     def statement(self, statement_id: str) -> Statement:
         n = self.names
         with self._reading() as cur:
-            row = cur.execute(f"SELECT {select_statement(n)} FROM {n.statements} st "
+            row = cur.execute(f"SELECT {SELECT_STATEMENT} FROM {n.statements} st "
                               f"LEFT JOIN {n.sources} so ON so.source = st.source WHERE st.id = %s",
                               (statement_id,)).fetchone()
         if row is None:
@@ -359,7 +359,7 @@ class PostgresStore:
     def quote_group(self, group_id: str) -> list[Statement]:
         n = self.names
         with self._reading() as cur:
-            rows = cur.execute(f"SELECT {select_statement(n)} FROM {n.statements} st "
+            rows = cur.execute(f"SELECT {SELECT_STATEMENT} FROM {n.statements} st "
                                f"LEFT JOIN {n.sources} so ON so.source = st.source WHERE st.quote_group = %s "
                                "ORDER BY st.source, st.start, st.id", (group_id,)).fetchall()
         return [statement_from_row(r) for r in rows]

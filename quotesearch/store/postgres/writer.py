@@ -17,9 +17,8 @@ import psycopg
 
 from ...models import Source, Statement
 from . import schema
-from .schema import (CONTEXT_COLUMNS, REBUILD, SOURCE_COLUMNS, WRITTEN_COLUMNS, Names, check_version, connect,
-                     context_row, failed, locked, select_statement, source_from_row, source_row,
-                     statement_from_row, statement_row)
+from .schema import (REBUILD, SELECT_STATEMENT, SOURCE_COLUMNS, WRITTEN_COLUMNS, Names, check_version, connect,
+                     failed, locked, source_from_row, source_row, statement_from_row, statement_row)
 
 
 class _Copier:
@@ -63,6 +62,10 @@ class _Copier:
             conn = self.idle.get_nowait()
         except Exception:  # noqa: BLE001 - queue.Empty: one more connection
             conn = connect(self.writer.store.conninfo, self.writer.location)
+            # a batch's commit does not wait for its WAL to reach the disk: nothing of a rebuild is
+            # seen before the swap, whose commit waits for it, and for all written before it
+            conn.execute("SET synchronous_commit = off")
+            conn.commit()
             self.conns.append(conn)
         try:
             cur = conn.cursor()
@@ -186,7 +189,7 @@ class PostgresWriter:
         # rather than when autovacuum gets to them; still under the run's lock
         self.conn.autocommit = True
         try:
-            for table in (self.live.statements, self.live.sources, self.live.speakers, self.live.contexts):
+            for table in (self.live.statements, self.live.sources, self.live.speakers):
                 cur.execute(f"VACUUM (ANALYZE) {table}")
         finally:
             self.conn.autocommit = False
@@ -214,7 +217,7 @@ class PostgresWriter:
 
     def statements_of_speaker(self, speaker_key: str) -> Iterator[Statement]:
         t = self.target
-        rows = self._query(f"SELECT {select_statement(t)} FROM {t.statements} st LEFT JOIN {t.sources} so "
+        rows = self._query(f"SELECT {SELECT_STATEMENT} FROM {t.statements} st LEFT JOIN {t.sources} so "
                            "ON so.source = st.source WHERE st.speaker_key = %s ORDER BY st.source, st.start, st.id",
                            (speaker_key,))
         return iter([statement_from_row(r) for r in rows])
@@ -224,7 +227,7 @@ class PostgresWriter:
         found = self._query(f"SELECT {', '.join(SOURCE_COLUMNS)} FROM {t.sources} WHERE source = %s", (source_id,))
         if not found:
             return None
-        rows = self._query(f"SELECT {select_statement(t)} FROM {t.statements} st LEFT JOIN {t.sources} so "
+        rows = self._query(f"SELECT {SELECT_STATEMENT} FROM {t.statements} st LEFT JOIN {t.sources} so "
                            "ON so.source = st.source WHERE st.source = %s ORDER BY st.start, st.id", (source_id,))
         return source_from_row(found[0]), [statement_from_row(r) for r in rows]
 
@@ -278,7 +281,6 @@ class PostgresWriter:
         keys = {k for (k,) in cur.execute(f"WITH d AS (DELETE FROM {t.statements} WHERE source = ANY(%s) "
                                           "RETURNING speaker_key) SELECT DISTINCT speaker_key FROM d", (ids,))}
         cur.execute(f"DELETE FROM {t.sources} WHERE source = ANY(%s)", (ids,))
-        cur.execute(f"DELETE FROM {t.contexts} WHERE source = ANY(%s)", (ids,))
         written = [v for v in pending.values() if v is not None]
         keys.update(st.speaker_key for _, sts in written for st in sts)
         try:
@@ -297,10 +299,6 @@ class PostgresWriter:
                 day = (source.date or "")[:10] or None
                 for st in sts:
                     copy.write_row(statement_row(st, day, cleaned))
-        with cur.copy(f"COPY {t.contexts} ({', '.join(CONTEXT_COLUMNS)}) FROM STDIN") as copy:
-            for source, sts in written:
-                for st in sts:
-                    copy.write_row(context_row(st, cleaned))
         with cur.copy(f"COPY {t.sources} ({', '.join(SOURCE_COLUMNS)}) FROM STDIN") as copy:
             for source, sts in written:
                 copy.write_row(source_row(source, len(sts)))
