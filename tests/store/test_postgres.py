@@ -346,6 +346,7 @@ def test_a_rebuild_fills_its_tables_without_autovacuum_and_gives_it_back(postgre
             ("qs_sources_rebuild", ["autovacuum_enabled=false"]), ("qs_speakers_rebuild", ["autovacuum_enabled=false"]),
             ("qs_statements_rebuild", ["toast_tuple_target=512", "autovacuum_enabled=false"])]
         # and its batches' commits do not wait for the disk (the swap's does, for them too)
+        w._copier.wait()
         assert [c.execute("SHOW synchronous_commit").fetchone()[0] for c in w._copier.conns] == ["off"]
     assert sql(postgres_url, options, (schema,)) == [
         ("qs_sources", None), ("qs_speakers", None), ("qs_statements", ["toast_tuple_target=512"])]
