@@ -326,3 +326,65 @@ def test_a_rebuild_copies_batches_at_once_and_a_source_written_again_is_there_on
     assert store.search(None).total == 59 and len({s.id for s in store.statements()}) == 59
     assert [s.id for s in store.statements(None, Filters(source="w03"))] == [sts[0].id]
     store.close()
+
+
+# -- what keeps searches quick at a million statements (benchmarks/postgres.py) ----------
+
+def test_a_rebuild_fills_its_tables_without_autovacuum_and_gives_it_back(postgres_url, pg_schema_url):
+    """Autovacuum would vacuum a rebuild's tables again and again while they fill (the rebuild vacuums
+    them once, at its end); the live tables get the server's autovacuum back. Its copiers commit
+    without waiting for the disk."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    schema = schema_of(pg_schema_url)
+    options = "SELECT c.relname, c.reloptions FROM pg_class c WHERE c.relnamespace = %s::regnamespace " \
+              "AND c.relkind = 'r' AND c.relname NOT IN ('qs_meta', 'qs_settings') ORDER BY 1"
+    with PostgresStore(pg_schema_url) as store, store.writer(rebuild=True) as w:
+        w.replace_source(Source("alpha", source_hash="h"), article("alpha")[1])
+        w.commit()
+        assert sql(postgres_url, options, (schema,)) == [
+            ("qs_sources_rebuild", ["autovacuum_enabled=false"]), ("qs_speakers_rebuild", ["autovacuum_enabled=false"]),
+            ("qs_statements_rebuild", ["toast_tuple_target=512", "autovacuum_enabled=false"])]
+        # and its batches' commits do not wait for the disk (the swap's does, for them too)
+        w._copier.wait()
+        assert [c.execute("SHOW synchronous_commit").fetchone()[0] for c in w._copier.conns] == ["off"]
+    assert sql(postgres_url, options, (schema,)) == [
+        ("qs_sources", None), ("qs_speakers", None), ("qs_statements", ["toast_tuple_target=512"])]
+    with PostgresStore(pg_schema_url) as store:
+        assert store.search(None).total == 2
+
+
+def test_a_search_with_kind_reads_the_index_of_that_kind(postgres_url, pg_schema_url):
+    """--kind with words is answered by a GIN index over the statements of that kind only (the
+    others' rows are never read); its GIN indexes have no pending list (rows written later are
+    searchable without a list every search reads through)."""
+    import psycopg
+
+    from quotesearch.store.postgres.store import PostgresStore
+
+    write(pg_schema_url, ["alpha", "beta", "gamma"])
+    with PostgresStore(pg_schema_url) as store:
+        assert [h.statement.id for h in store.search(parse("talks"), Filters(kind="indirect")).hits] == ["alpha:90"]
+        assert store.search(parse("talks"), Filters(kind="direct")).total == 0
+    schema = schema_of(pg_schema_url)
+    with psycopg.connect(postgres_url) as conn:
+        conn.execute(f'SET search_path = "{schema}"')
+        conn.execute("SET enable_seqscan = off")  # three articles: the planner would read them all
+        plan = "\n".join(r[0] for r in conn.execute(
+            "EXPLAIN SELECT id FROM qs_statements st WHERE st.tsv @@ 'talk'::tsquery AND st.kind = 'indirect'"))
+    assert "qs_statements_tsv_indirect" in plan
+    options = dict(sql(postgres_url, "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class c "
+                                     "JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' "
+                                     "AND c.relnamespace = %s::regnamespace", (schema,)))
+    assert len(options) == 7 and set(options.values()) == {"fastupdate=off"}
+
+
+def test_a_reading_session_runs_without_jit(pg_schema_url):
+    """JIT compiling a search's scan of many matches costs more than the scan (benchmarks/postgres.py)."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    write(pg_schema_url, ["alpha"])
+    with PostgresStore(pg_schema_url) as store:
+        store.search(None)
+        assert store._conn.execute("SHOW jit").fetchone()[0] == "off"
+        assert store._conn.execute("SHOW work_mem").fetchone()[0] == "32MB"

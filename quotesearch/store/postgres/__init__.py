@@ -11,7 +11,8 @@ database: ``?schema=NAME`` in the URL, else the environment variable ``QUOTESEAR
 What is created, on the first write, in that schema (the schema too, when missing): the tables
 ``qs_meta`` (schema version, a commit counter), ``qs_settings`` (small named files: the aliases),
 ``qs_sources`` (one row per article), ``qs_statements`` (one row per statement, with a generated
-``tsvector`` column ``tsv`` and a GIN index over it), their indexes, and the text search
+``tsvector`` column ``tsv``, a GIN index over it and one over each kind's rows, none with a pending
+list), their indexes, and the text search
 configuration ``qs_english`` (the English Snowball stemmer, without stop words: every word is
 searchable, a phrase matches word for word). Nothing else is ever created, and nothing quotesearch
 did not create is dropped: a rebuild drops only the old ``qs_sources``/``qs_statements`` it replaces

@@ -62,6 +62,10 @@ class _Copier:
             conn = self.idle.get_nowait()
         except Exception:  # noqa: BLE001 - queue.Empty: one more connection
             conn = connect(self.writer.store.conninfo, self.writer.location)
+            # a batch's commit does not wait for its WAL to reach the disk: nothing of a rebuild is
+            # seen before the swap, whose commit waits for it, and for all written before it
+            conn.execute("SET synchronous_commit = off")
+            conn.commit()
             self.conns.append(conn)
         try:
             cur = conn.cursor()
