@@ -146,38 +146,36 @@ def rare_terms(base: list, count: int = 8) -> list[str]:
     return once[::step][:count]
 
 
+def write_copies(writer, pairs) -> int:
+    """Replace each (source, statements) through ``writer``, committing every BATCH rows; how many
+    statements were written."""
+    written = pending = 0
+    for source, sts in pairs:
+        writer.replace_source(source, sts)
+        written += len(sts)
+        pending += len(sts) + 1
+        if pending >= BATCH:
+            writer.commit()
+            pending = 0
+    return written
+
+
 def load(url: str, base: list, n: int) -> dict:
     from quotesearch.store.postgres.store import PostgresStore
 
     store = PostgresStore(url)
     t0 = time.perf_counter()
-    written = 0
     with store.writer(rebuild=True) as w:
-        pending = 0
-        for source, sts in copies(base, n):
-            w.replace_source(source, sts)
-            written += len(sts)
-            pending += len(sts) + 1
-            if pending >= BATCH:
-                w.commit()
-                pending = 0
+        written = write_copies(w, copies(base, n))
         w.commit()
         copied = time.perf_counter() - t0
     total = time.perf_counter() - t0
     # an update: more statements (the next copies) through a plain writer, into live tables and indexes
     more = min(50_000, max(1000, n // 20))
     t1 = time.perf_counter()
-    added = 0
     first = n // sum(len(s) for _, s in base) + 1
     with store.writer() as w:
-        pending = 0
-        for source, sts in copies(base, more, first_copy=first):
-            w.replace_source(source, sts)
-            added += len(sts)
-            pending += len(sts) + 1
-            if pending >= BATCH:
-                w.commit()
-                pending = 0
+        added = write_copies(w, copies(base, more, first_copy=first))
     update = time.perf_counter() - t1
     store.close()
     return {"written": written, "copied": copied, "total": total, "added": added, "update": update,
