@@ -388,3 +388,18 @@ def test_a_reading_session_runs_without_jit(pg_schema_url):
         store.search(None)
         assert store._conn.execute("SHOW jit").fetchone()[0] == "off"
         assert store._conn.execute("SHOW work_mem").fetchone()[0] == "32MB"
+
+
+def test_a_reader_whose_connection_the_server_ended_reconnects(postgres_url, pg_schema_url):
+    """A long-lived reader (serve) after a server restart or pg_terminate_backend: the next read
+    answers instead of failing with 'lost the connection'."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    write(pg_schema_url, ["alpha", "beta"])
+    with PostgresStore(pg_schema_url) as store:
+        before = store.search(None).total
+        pid = store._conn.info.backend_pid
+        sql(postgres_url, "SELECT pg_terminate_backend(%s)", (pid,))
+        store.idle_ping = 0.0  # as after five idle seconds
+        assert store.search(None).total == before > 0
+        assert store._conn.info.backend_pid != pid

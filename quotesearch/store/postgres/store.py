@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from typing import Iterator, Optional
 
 import psycopg
@@ -26,6 +27,7 @@ from .schema import (KIND_SQL, SELECT_STATEMENT, SOURCE_COLUMNS, Names, check_ve
 EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 WORK_MEM = "32MB"  # a reading session's work_mem
 STREAM_ROWS = 2000  # rows fetched at a time by statements()
+IDLE_PING = 5.0  # seconds: a connection idle longer is asked whether it is alive before a read
 START, STOP = "\x01", "\x02"  # highlight markers (a statement holding them gets no highlights)
 
 
@@ -50,6 +52,8 @@ class PostgresStore:
         self._checked = False
         self._lock = threading.RLock()
         self._aliases: Optional[tuple] = None
+        self._used = 0.0  # time.monotonic() of the last read
+        self.idle_ping = IDLE_PING
 
     def __enter__(self) -> "PostgresStore":
         return self
@@ -82,8 +86,11 @@ class PostgresStore:
     def _reading(self, check: bool = True):
         """A cursor in a read transaction of its own (the schema version checked); errors as one line."""
         with self._lock:
+            if self._conn is not None and time.monotonic() - self._used > self.idle_ping:
+                self._ping()
             if self._conn is None or self._conn.closed:
                 self._conn = self._connect()
+            self._used = time.monotonic()
             try:
                 with self._conn.transaction(), self._conn.cursor() as cur:
                     if check:
@@ -105,6 +112,16 @@ class PostgresStore:
                 raise no_index(self.location)
             check_version(found, self.location)
             self._checked = True
+
+    def _ping(self) -> None:
+        """Drop the connection when the server has ended it since its last use (a restart, an
+        administrator's pg_terminate_backend, an idle timeout), so that a long-lived reader (``serve``)
+        reconnects instead of failing its next read."""
+        try:
+            self._conn.execute("SELECT 1")
+            self._conn.rollback()
+        except psycopg.Error:
+            self._drop()
 
     def _drop(self) -> None:
         if self._conn is not None:
