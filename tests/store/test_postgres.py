@@ -403,3 +403,15 @@ def test_a_reader_whose_connection_the_server_ended_reconnects(postgres_url, pg_
         store.idle_ping = 0.0  # as after five idle seconds
         assert store.search(None).total == before > 0
         assert store._conn.info.backend_pid != pid
+
+
+@pytest.mark.parametrize("why, hint", [
+    ('password authentication failed for user "me"', "PGPASSWORD or ~/.pgpass"),
+    ("fe_sendauth: no password supplied", "PGPASSWORD or ~/.pgpass"),
+    ('database "news" does not exist', "user and database names"),
+    ("Connection refused", "that the server is running"),
+])
+def test_a_refused_connection_says_what_to_try(why, hint):
+    from quotesearch.store.postgres.schema import connect_hint
+
+    assert hint in connect_hint(why)

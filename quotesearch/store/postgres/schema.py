@@ -10,7 +10,7 @@ from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch, St
 from ...models import KINDS, Source, Statement
 
 SCHEMA_VERSION = 2  # 2: a GIN index per kind, GIN indexes without a pending list
-LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up (as the whoosh store)
+LOCK_TIMEOUT = 60.0  # seconds to wait for another writer before giving up (as the whoosh store: a batch of 50,000)
 LOCK_CLASS = 0x5153  # 'QS': the first key of quotesearch's advisory locks; the second is hashtext(schema)
 REBUILD = "_rebuild"  # the suffix of the tables a rebuild fills
 
@@ -219,8 +219,17 @@ def connect(conninfo: str, location: str, **kw) -> psycopg.Connection:
     try:
         return psycopg.connect(conninfo, **kw)
     except psycopg.Error as e:
-        raise StoreUnavailable(f"cannot connect to {location}: {reason(e)}; check the URL and that the "
-                               "server is running") from None
+        why = reason(e)
+        raise StoreUnavailable(f"cannot connect to {location}: {why}; {connect_hint(why)}") from None
+
+
+def connect_hint(why: str) -> str:
+    """What to try when a connection failed for ``why`` (libpq's reason, as ``reason`` gives it)."""
+    if "password" in why.lower():
+        return "give the password in PGPASSWORD or ~/.pgpass (or in the URL)"
+    if "does not exist" in why:
+        return "check the URL's user and database names (createdb makes a database)"
+    return "check the URL and that the server is running"
 
 
 def reason(e: Exception) -> str:
