@@ -12,9 +12,7 @@ def open_store(location: Union[str, os.PathLike, "object"]):
     first write); a store object is returned as it is."""
     if hasattr(location, "writer"):
         return location
-    from .postgres import is_url
-
-    if is_url(location):
+    if isinstance(location, str) and "://" in location and _is_url(location):  # a folder loads no postgres code
         try:
             from .postgres.store import PostgresStore
         except ImportError as e:
@@ -28,6 +26,12 @@ def open_store(location: Union[str, os.PathLike, "object"]):
     from .whoosh.store import WhooshStore
 
     return WhooshStore(location)
+
+
+def _is_url(location: str) -> bool:
+    from .postgres import is_url
+
+    return is_url(location)
 
 
 def shown_location(location: Union[str, os.PathLike]) -> str:

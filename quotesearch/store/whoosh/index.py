@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
-import marshal
 import os
 import pickle
 import struct
@@ -24,7 +22,6 @@ from typing import Iterator, Optional, Union
 
 from ...errors import IndexLocked, NoIndex, QuotesearchError, SchemaMismatch  # noqa: F401
 from ...models import STATEMENT_FIELDS, Source, Statement
-from ...identity.speakers import fold
 
 
 @contextlib.contextmanager
@@ -43,10 +40,9 @@ with quiet_whoosh():
     from whoosh import columns
     from whoosh.columns import NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-    # modules whoosh imports lazily while writing and searching: load them here, quietly
+    # modules whoosh imports lazily while searching: load them here, quietly (writing's: writer.py)
     import whoosh.automata.lev, whoosh.classify, whoosh.codec.whoosh3, whoosh.collectors  # noqa: E401,F401
-    import whoosh.externalsort, whoosh.filedb.compound, whoosh.scoring, whoosh.searching  # noqa: E401,F401
-    import whoosh.sorting, whoosh.writing  # noqa: E401,F401
+    import whoosh.filedb.compound, whoosh.scoring, whoosh.searching, whoosh.sorting  # noqa: E401,F401
     from whoosh.codec import whoosh3
     from whoosh.filedb import compound, structfile
     from whoosh.reading import TermNotFound
@@ -130,45 +126,6 @@ def writer_codec():
     codec = whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
     codec.length_stats = False
     return codec
-
-
-# -- sorting postings: runs written in chunks ---------------------------------------------
-#
-# whoosh sorts a segment's postings in memory up to the writer's limitmb, and beyond that in runs
-# on disk, which it writes and reads back one pickle per posting (a sixth of writing a large
-# segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
-# bytes or None); these temporary files are this process's own, deleted once read.
-
-RUN_CHUNK = 4096
-
-
-def _write_run(self, f, items):
-    items = iter(items)
-    while chunk := list(itertools.islice(items, RUN_CHUNK)):
-        marshal.dump(chunk, f)
-    f.close()
-
-
-def _read_run(self, path):
-    f = self._open_run(path)
-    try:
-        while True:
-            try:
-                chunk = marshal.load(f)
-            except EOFError:
-                return
-            yield from chunk
-    finally:
-        f.close()
-        self._remove_run(path)
-
-
-def _patch_whoosh_posting_runs() -> None:
-    whoosh.writing.PostingPool._write_run = _write_run
-    whoosh.writing.PostingPool._read_run = _read_run
-
-
-_patch_whoosh_posting_runs()
 
 
 # -- segment files stay memory-mapped -------------------------------------------------
@@ -402,6 +359,8 @@ def make_schema() -> Schema:
 
 def speaker_tokens(name: Optional[str]) -> list[str]:
     """The folded words of a name: 'Mr. Zoë Müller' -> ['mr', 'zoe', 'muller']."""
+    from ...identity.speakers import fold  # not at import: a search without a speaker needs none of it
+
     return fold(name).split()
 
 

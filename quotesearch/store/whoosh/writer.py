@@ -13,7 +13,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import errno
+import itertools
 import json
+import marshal
 import os
 import shutil
 import stat
@@ -29,6 +31,46 @@ from .index import (_locked, _unwritable, docs_with_term, open_for_writing, open
 
 with quiet_whoosh():
     from whoosh import index as whoosh_index
+    # modules whoosh imports lazily while writing (a search loads none of them): load them here, quietly
+    import whoosh.externalsort, whoosh.writing  # noqa: E401,F401
+
+# -- sorting postings: runs written in chunks ---------------------------------------------
+#
+# whoosh sorts a segment's postings in memory up to the writer's limitmb, and beyond that in runs
+# on disk, which it writes and reads back one pickle per posting (a sixth of writing a large
+# segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
+# bytes or None); these temporary files are this process's own, deleted once read.
+
+RUN_CHUNK = 4096
+
+
+def _write_run(self, f, items):
+    items = iter(items)
+    while chunk := list(itertools.islice(items, RUN_CHUNK)):
+        marshal.dump(chunk, f)
+    f.close()
+
+
+def _read_run(self, path):
+    f = self._open_run(path)
+    try:
+        while True:
+            try:
+                chunk = marshal.load(f)
+            except EOFError:
+                return
+            yield from chunk
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
+def _patch_whoosh_posting_runs() -> None:
+    whoosh.writing.PostingPool._write_run = _write_run
+    whoosh.writing.PostingPool._read_run = _read_run
+
+
+_patch_whoosh_posting_runs()
 
 # whoosh buffers postings up to limitmb before sorting them to disk: its 128 MB default took peak
 # memory past 500 MB on 10,000 articles (48 MB gave 544-565 MB once quote groups came, 32 MB
