@@ -493,3 +493,39 @@ def test_documents_of_a_term_are_read_block_by_block(index_dir, monkeypatch):
         assert [qindex.docs_with_term(s, field, text) for field, text in terms] == expected
     assert len(expected[0]) > 300 and expected[-2:] == [[], []]
     assert per_posting == []
+
+
+def test_a_run_of_postings_reads_back_whole_chunks(tmp_path):
+    """A run of sorted postings is written in chunks, each after its length, and read back a chunk
+    at a time (``marshal.load`` from the file read a few bytes at a time: 15 times slower); a run
+    cut short is an error, not postings lost quietly."""
+    from quotesearch.store.whoosh import writer as qwriter
+
+    class Pool:  # what _write_run and _read_run use of whoosh's PostingPool
+        removed = []
+
+        def _open_run(self, path):
+            return open(path, "rb")
+
+        def _remove_run(self, path):
+            self.removed.append(path)
+
+    postings = [("text", f"w{i % 97}".encode(), i, 1.0, bytes([i % 256]) if i % 3 else None)
+                for i in range(2 * qwriter.RUN_CHUNK + 5)]
+    path = tmp_path / "run"
+    qwriter._write_run(Pool(), open(path, "wb"), iter(postings))
+    reads = []
+
+    class CountingPool(Pool):
+        def _open_run(self, path):
+            f = open(path, "rb")
+            read = f.read
+            return type("Counted", (), {"read": lambda _, n=-1: reads.append(n) or read(n), "close": f.close})()
+
+    assert list(qwriter._read_run(CountingPool(), path)) == postings
+    assert len(reads) == 2 * 3 + 1  # a length and a chunk for each of three chunks, then the end
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])
+    with pytest.raises(EOFError):
+        list(qwriter._read_run(Pool(), path))
+    assert Pool.removed == [path, path]  # deleted once read, whole or not

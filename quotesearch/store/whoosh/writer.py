@@ -19,6 +19,7 @@ import marshal
 import os
 import shutil
 import stat
+import struct
 import tempfile
 from pathlib import Path
 from typing import Iterator, Optional, Union
@@ -39,27 +40,32 @@ with quiet_whoosh():
 # whoosh sorts a segment's postings in memory up to the writer's limitmb, and beyond that in runs
 # on disk, which it writes and reads back one pickle per posting (a sixth of writing a large
 # segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
-# bytes or None); these temporary files are this process's own, deleted once read.
+# bytes or None), each after its length in bytes: ``marshal.load`` from a file reads it a few bytes
+# at a time (6 ms a chunk), ``marshal.loads`` of the chunk's bytes takes 0.4 ms. These temporary
+# files are this process's own, deleted once read.
 
 RUN_CHUNK = 4096
+_CHUNK_LENGTH = struct.Struct("<I")
 
 
 def _write_run(self, f, items):
     items = iter(items)
     while chunk := list(itertools.islice(items, RUN_CHUNK)):
-        marshal.dump(chunk, f)
+        data = marshal.dumps(chunk)
+        f.write(_CHUNK_LENGTH.pack(len(data)))
+        f.write(data)
     f.close()
 
 
 def _read_run(self, path):
     f = self._open_run(path)
     try:
-        while True:
-            try:
-                chunk = marshal.load(f)
-            except EOFError:
-                return
-            yield from chunk
+        while head := f.read(_CHUNK_LENGTH.size):
+            (length,) = _CHUNK_LENGTH.unpack(head)
+            data = f.read(length)
+            if len(data) != length:
+                raise EOFError(f"a run of postings ends inside a chunk ({len(data)} of {length} bytes)")
+            yield from marshal.loads(data)
     finally:
         f.close()
         self._remove_run(path)
