@@ -46,8 +46,6 @@ def filters(given: Optional[Filters] = None, **kw) -> Filters:
     """A Filters from keyword arguments (None values ignored), over ``given`` when there is one.
     Checks what can be checked without an index: the kind, the dates and their order. Raises
     QuerySyntaxError; TypeError for an unknown name."""
-    from .ingest.dates import parse_bound
-
     unknown = set(kw) - set(FILTERS)
     if unknown:
         raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTERS)}")
@@ -58,6 +56,8 @@ def filters(given: Optional[Filters] = None, **kw) -> Filters:
     for name, end in (("since", False), ("until", True)):
         value = getattr(f, name)
         if value is not None:
+            from .ingest.dates import parse_bound  # (a search without dates loads no date rules)
+
             try:
                 bounds[name] = parse_bound(value, end=end)
             except ValueError as e:

@@ -128,10 +128,11 @@ def filter_options(*names: str):
 
 def _filters(**kw):
     from ..api import filters
-    from ..ingest.dates import parse_bound
 
     since, until = kw.get("since"), kw.get("until")
     if since is not None and until is not None:
+        from ..ingest.dates import parse_bound
+
         try:
             first, last = parse_bound(since), parse_bound(until, end=True)
         except ValueError:

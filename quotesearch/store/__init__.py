@@ -15,9 +15,7 @@ def open_store(location: Union[str, os.PathLike, "object"]):
     first write); a store object is returned as it is."""
     if hasattr(location, "writer"):
         return location
-    from .postgres import is_url
-
-    if is_url(location):
+    if isinstance(location, str) and "://" in location and _is_url(location):  # a folder loads no postgres code
         try:
             from .postgres.store import PostgresStore
         except ImportError as e:
@@ -34,17 +32,23 @@ def open_store(location: Union[str, os.PathLike, "object"]):
     return WhooshStore(location)
 
 
+def _is_url(location: str) -> bool:
+    from .postgres import is_url
+
+    return is_url(location)
+
+
 def _refuse_other_urls(location: str) -> None:
     """A location written as a URL that is not a PostgreSQL one (``postgresq://``, ``postgresql:/``,
     ``http://``) is a mistake: an error, not a folder made under that name (the password in it too)."""
+    found = _URL_LIKE.match(location)
+    if not found:
+        return
     import difflib
 
     from ..errors import QuotesearchError
     from .postgres import SCHEMES
 
-    found = _URL_LIKE.match(location)
-    if not found:
-        return
     scheme = found.group(1)
     close = scheme.lower() in SCHEMES or difflib.get_close_matches(scheme.lower(), SCHEMES, n=1, cutoff=0.6)
     raise QuotesearchError(f"{shown_location(location)} is neither an index folder nor a postgresql:// URL"

@@ -62,6 +62,37 @@ def test_cli_import_loads_no_whoosh_or_nltk():
     assert result.returncode == 0 and "Commands:" in result.stdout
 
 
+# what a search does not use: writing (whoosh's writer and its sorting pool, ours), the query
+# parser (plain words need none), date rules (no --since/--until), name rules and aliases (no
+# --speaker), PostgreSQL's store, the extractor
+NOT_FOR_A_SEARCH = ("whoosh.writing", "whoosh.externalsort", "luqum", "ply",
+                    "quotesearch.store.whoosh.writer", "quotesearch.ingest.dates", "quotesearch.identity.speakers",
+                    "quotesearch.store.postgres", "quotesearch.extraction.pipeline", "nltk")
+
+
+def _modules_after(*args) -> tuple[str, list[str]]:
+    """The output of `quotesearch ARGS` in a fresh process, and which of NOT_FOR_A_SEARCH it loaded."""
+    code = ("import sys; from quotesearch.cli import main\n"
+            "try:\n    main(sys.argv[1:], prog_name='quotesearch')\n"
+            "except SystemExit:\n    pass\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({NOT_FOR_A_SEARCH!r})), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, check=True)
+    return done.stdout, eval(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_fresh_search_loads_only_what_it_uses(indexed):
+    """A one-off `quotesearch search` pays for every module it imports (a fresh process's time is
+    mostly imports): a search of plain words loads no writer, parser, date or name rules."""
+    out, loaded = _modules_after("search", "troops", "--index", indexed, "--json")
+    assert [hit["id"] for hit in json.loads(out)] == ["alpha:30"]
+    assert loaded == []
+    # and each comes when it is used: operators, dates, a speaker
+    out, loaded = _modules_after("search", "troops OR sanctions", "--since", "2020", "--until", "2030",
+                                 "--speaker", "barros", "--index", indexed, "--json")
+    assert {"luqum", "quotesearch.ingest.dates", "quotesearch.identity.speakers"} <= set(loaded)
+    assert "whoosh.writing" not in loaded and "quotesearch.store.whoosh.writer" not in loaded
+
+
 def test_version(run):
     assert run("--version").output.strip().endswith("0.1.0")
 

@@ -432,3 +432,100 @@ def test_postings_sorted_on_disk_give_the_same_index(index_dir, monkeypatch):
                             for r in (qs.search('"move troops north"'), qs.search("pressure OR kremlin"),
                                       qs.search("speaker:lopez"), qs.search("", kind="direct", limit=0))])
     assert answers[0] == answers[1] and answers[0][1][0] == 300
+
+
+def _segmented_index(index_dir):
+    """300 articles in several segments, one of them with deleted documents (an article indexed
+    again with other statements)."""
+    copies = _copies(300)
+    index_articles(index_dir, copies[:100], batch_size=40)
+    index_articles(index_dir, copies[100:], batch_size=100)
+    article, statements = copies[0]
+    changed = article_from_text(BETA, article.id, article.path)
+    index_articles(index_dir, [(changed, fake_statements(changed))])
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        leaves = [r for r, _ in s.reader().leaf_readers()]
+        assert len(leaves) > 1 and any(r.has_deletions() for r in leaves)
+    return ix
+
+
+def test_scores_are_whooshs_bm25f_read_from_length_bytes(index_dir, monkeypatch):
+    """Searches score with whoosh's BM25F, each segment's field lengths read once as bytes: the same
+    scores to the last bit as whoosh's own scorer, which asks the segment for every match's length."""
+    from whoosh.codec import whoosh3
+    from whoosh.query import And, Phrase, Term
+
+    ix = _segmented_index(index_dir)
+    queries = [Term("text", "troop"), Term("text", "pressur"), Phrase("text", ["move", "troop", "north"]),
+               And([Term("text", "front"), Term("speaker_tokens", "lopez")]), Term("kind", "direct")]
+    with ix.searcher() as plain:
+        expected = [[(h.docnum, h.score) for h in plain.search(q, limit=None)] for q in queries]
+    asked = []
+    original = whoosh3.W3PerDocReader.doc_field_length
+    monkeypatch.setattr(whoosh3.W3PerDocReader, "doc_field_length",
+                        lambda self, *a, **kw: asked.append(a) or original(self, *a, **kw))
+    with qindex.open_searcher(ix, index_dir) as ours:
+        got = [[(h.docnum, h.score) for h in ours.search(q, limit=None)] for q in queries]
+    assert got == expected
+    assert all(expected) and len(expected[0]) == 149  # 150 alphas, one of them now a beta
+    assert asked == []
+
+
+def test_documents_of_a_term_are_read_block_by_block(index_dir, monkeypatch):
+    """docs_with_term gives the live documents of a term's posting lists, in order, across
+    segments and past deleted documents, as whoosh's all_ids does, without its calls per posting."""
+    from whoosh.codec import whoosh3
+
+    ix = _segmented_index(index_dir)
+    terms = [("kind", "direct"), ("kind", "indirect"), ("text", "troop"), ("speaker_tokens", "barros"),
+             ("id", "alpha-02:30"), ("source", "alpha-00"), ("text", "nosuchword"), ("nosuchfield", "x")]
+    with ix.searcher() as s:
+        expected = []
+        for field, text in terms:
+            try:
+                expected.append(list(s.reader().postings(field, text).all_ids()))
+            except qindex.TermNotFound:
+                expected.append([])
+        per_posting = []
+        original = whoosh3.W3LeafMatcher.all_ids
+        monkeypatch.setattr(whoosh3.W3LeafMatcher, "all_ids", lambda self: per_posting.append(1) or original(self))
+        assert [qindex.docs_with_term(s, field, text) for field, text in terms] == expected
+    assert len(expected[0]) > 300 and expected[-2:] == [[], []]
+    assert per_posting == []
+
+
+def test_a_run_of_postings_reads_back_whole_chunks(tmp_path):
+    """A run of sorted postings is written in chunks, each after its length, and read back a chunk
+    at a time (``marshal.load`` from the file read a few bytes at a time: 15 times slower); a run
+    cut short is an error, not postings lost quietly."""
+    from quotesearch.store.whoosh import writer as qwriter
+
+    class Pool:  # what _write_run and _read_run use of whoosh's PostingPool
+        removed = []
+
+        def _open_run(self, path):
+            return open(path, "rb")
+
+        def _remove_run(self, path):
+            self.removed.append(path)
+
+    postings = [("text", f"w{i % 97}".encode(), i, 1.0, bytes([i % 256]) if i % 3 else None)
+                for i in range(2 * qwriter.RUN_CHUNK + 5)]
+    path = tmp_path / "run"
+    qwriter._write_run(Pool(), open(path, "wb"), iter(postings))
+    reads = []
+
+    class CountingPool(Pool):
+        def _open_run(self, path):
+            f = open(path, "rb")
+            read = f.read
+            return type("Counted", (), {"read": lambda _, n=-1: reads.append(n) or read(n), "close": f.close})()
+
+    assert list(qwriter._read_run(CountingPool(), path)) == postings
+    assert len(reads) == 2 * 3 + 1  # a length and a chunk for each of three chunks, then the end
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])
+    with pytest.raises(EOFError):
+        list(qwriter._read_run(Pool(), path))
+    assert Pool.removed == [path, path]  # deleted once read, whole or not

@@ -160,6 +160,24 @@ def test_good_queries_pass_the_check(query):
     assert parse(query) is not None
 
 
+@pytest.mark.parametrize("query", [
+    "troops", "Troops advance", "  russia   now  has ", "2024", "covid19 vaccine", "Zoë Müller", "東京",
+    "naïve café déjà", "x²", "to and or not", "To", "a\tb\nc", "l'état", "don't", "co-operation", "e.g.",
+    "U.S.", "troops.", "troops,", "back_end", "TO", "AND", "troops TO front", "NOT troops", "#tag", "@bbc"])
+def test_plain_words_parse_as_the_parser_parses_them(query):
+    """Plain words skip luqum's parser (a fresh search process need not load it): the tree is the
+    one it gives, and anything with syntax in it still goes through it."""
+    from quotesearch.store.query import _check, _parse
+
+    try:
+        _check(query)
+    except QuerySyntaxError:
+        with pytest.raises(QuerySyntaxError):
+            parse(query)
+        return
+    assert parse(query) == _parse(query)
+
+
 def test_query_without_searchable_words(qs):
     with pytest.raises(QuerySyntaxError, match="has no searchable words"):
         qs.search("the")

@@ -13,16 +13,18 @@ import heapq
 import os
 import threading
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
 from ...errors import NotFound, QuerySyntaxError
-from ...identity.speakers import Aliases, key_matches, name_key, wanted_keys
 from ...models import KINDS, Filters, Hit, SearchResults, Source, Statement
 from ..base import SORTS
 from ..query import Node
 from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh,
                     read_reading_order, record_from_stored, speaker_tokens)
 from .query import compile_query
+
+if TYPE_CHECKING:
+    from ...identity.speakers import Aliases
 
 with quiet_whoosh():
     from whoosh import collectors, highlight
@@ -242,11 +244,15 @@ class _View:
             raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
         return words
 
-    def filters(self, f: Filters, aliases: Aliases):
-        """One whoosh query of zero-weight terms combining the filters, or None when there is none."""
+    def filters(self, f: Filters, aliases: Callable[[], Aliases]):
+        """One whoosh query of zero-weight terms combining the filters, or None when there is none.
+        ``aliases`` gives the index's aliases; only a speaker filter asks for them (a search without
+        one reads no aliases file and loads no name rules)."""
         parts = []
         if f.speaker is not None:
-            keys = [k for k, _, _ in self.speaker_keys(f.speaker, aliases)] or [name_key(f.speaker)]
+            from ...identity.speakers import name_key
+
+            keys = [k for k, _, _ in self.speaker_keys(f.speaker, aliases())] or [name_key(f.speaker)]
             parts.append(DefaultOr([_zero("speaker_key", k) for k in keys]) if len(keys) > 1 else _zero("speaker_key", keys[0]))
         for name, option in (("role", "--role"), ("organization", "--org"), ("outlet", "--outlet")):
             value = getattr(f, name)
@@ -263,6 +269,8 @@ class _View:
         return And(parts) if parts else None
 
     def speaker_keys(self, name: str, aliases: Aliases) -> list[tuple[str, str, int]]:
+        from ...identity.speakers import key_matches, name_key, wanted_keys
+
         if not speaker_tokens(name):
             raise QuerySyntaxError(f"--speaker {name!r} has no name in it; e.g. --speaker barros")
         if name not in self.speakers:
@@ -403,6 +411,8 @@ class WhooshStore:
         """The aliases kept with the index (none when unreadable: indexing reports that)."""
         data = self.setting(ALIASES_SETTING)
         if self._aliases is None or self._aliases[0] != data:
+            from ...identity.speakers import Aliases
+
             try:
                 aliases = Aliases.in_index(self.path) if data is not None else Aliases()
             except (OSError, ValueError):
@@ -424,7 +434,7 @@ class WhooshStore:
         if sort not in SORTS:
             raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
         view = self._fresh()
-        q, flt = view.compile(query), view.filters(filters, self.aliases)
+        q, flt = view.compile(query), view.filters(filters, lambda: self.aliases)
         want = None if group else (limit or None)  # grouping looks at every match, then keeps ``limit`` groups
         if q is None:
             matching = view.matching(flt)
@@ -450,7 +460,7 @@ class WhooshStore:
         there is no limit to rank for) or by date; all from the state of the index at the call."""
         try:
             view = self._fresh()
-            q, flt = view.compile(query), view.filters(filters, self.aliases)
+            q, flt = view.compile(query), view.filters(filters, lambda: self.aliases)
             if sort not in SORTS:
                 raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
             docnums = view.by_date(view.matching(_both(q, flt)), "reading" if sort == "relevance" else sort, None)
@@ -492,7 +502,8 @@ class WhooshStore:
         """Every source passing the date and outlet filters (the others are not asked), by id."""
         view = self._fresh()
         # markers carry the day and the outlet's words too: the statements' filters select them
-        flt = view.filters(Filters(since=filters.since, until=filters.until, outlet=filters.outlet), self.aliases)
+        flt = view.filters(Filters(since=filters.since, until=filters.until, outlet=filters.outlet),
+                           lambda: self.aliases)
         q = Term("doctype", "source") if flt is None else And([Term("doctype", "source"), flt])
         return sorted((_source(dict(d)) for d in view.s.search(q, limit=None)), key=lambda s: s.source)
 
