@@ -89,6 +89,8 @@ def _phrase_matches(tokens: list[Token], kind: str, lowers: list[str] | None = N
     by_first = _by_first_word(kind)
     if lowers is None:
         lowers = list(map(_LOWER, tokens))
+    if by_first.keys().isdisjoint(lowers):
+        return                  # no phrase's first word (most paragraphs for the 15 verb phrase openers)
     starts = list(map(by_first.get, lowers))        # a C-level look-up per token; a phrase starts at few
     for i in compress(range(len(starts)), starts):
         for words, value in starts[i]:
