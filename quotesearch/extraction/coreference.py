@@ -341,7 +341,7 @@ def _role_lead(tok: Token) -> bool:
         _role_word(tok) or tok.lower in lexicon.words("role_adjectives") or _noun_modifier(tok))
 
 
-_ROLE_LEAD = WordFlags(_role_lead)     # by word: asked for the words before each capitalized word
+_ROLE_LEAD = WordFlags.of_token(_role_lead)     # by word: asked for the words before each capitalized word
 
 
 def _introduced(toks: list[Token], i: int) -> bool:

@@ -40,9 +40,9 @@ def text_of(tokens: list[Token], rng: tuple[int, int] | None, source: str) -> st
 
 
 class WordFlags(dict):
-    """token text -> ``test(token)``, for a test that reads nothing but the token's text (its ``lower``
-    and ``is_word`` come from the text too), worked out the first time a word is seen: most tokens
-    are words seen before. A plain bounded dict of strings to booleans (untracked by the garbage
+    """token text -> ``test(text)``, for a test of a token that reads nothing but its text (its
+    ``lower`` and ``is_word`` come from the text too), worked out the first time a word is seen: most
+    tokens are words seen before (``WordFlags.of_token`` for a test written for a ``Token``). A plain bounded dict of strings to booleans (untracked by the garbage
     collector), emptied when it reaches ``LIMIT`` words; it holds nothing about any article."""
 
     LIMIT = 1 << 16
@@ -51,10 +51,14 @@ class WordFlags(dict):
         super().__init__()
         self.test = test
 
+    @classmethod
+    def of_token(cls, test) -> "WordFlags":
+        return cls(lambda text: test(Token(text, 0, len(text))))
+
     def __missing__(self, text: str) -> bool:
         if len(self) >= self.LIMIT:
             self.clear()
-        flag = self[text] = bool(self.test(Token(text, 0, len(text))))
+        flag = self[text] = bool(self.test(text))
         return flag
 
 
@@ -66,7 +70,16 @@ def capitalized(tok: Token) -> bool:
     return c.isupper() and tok.is_word
 
 
-_CAPITALIZED = WordFlags(capitalized)   # for whole token lists; one token is quicker asked directly
+def _capitalized_text(text: str) -> bool:
+    """``capitalized`` of a token with this text, read from the text alone (``is_word``: it ends in a
+    letter or digit)."""
+    c = text[0]
+    if c == "’":
+        c = text[1:2]
+    return c.isupper() and text[-1].isalnum()
+
+
+_CAPITALIZED = WordFlags(_capitalized_text)     # for whole token lists; one token is quicker asked directly
 _TEXT = attrgetter("text")
 
 

@@ -59,7 +59,7 @@ def test_capital_flags_by_word_are_capitalized_token_by_token():
 
 def test_word_flags_are_bounded():
     from quotesearch.extraction.mentions import WordFlags
-    flags = WordFlags(lambda t: t.is_word)
+    flags = WordFlags.of_token(lambda t: t.is_word)
     for n in range(WordFlags.LIMIT + 5):
         assert flags[f"w{n}"] is True
     assert 5 <= len(flags) <= WordFlags.LIMIT and flags["-"] is False
