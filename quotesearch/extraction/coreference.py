@@ -10,7 +10,7 @@ from itertools import compress
 
 from . import lexicon
 from .paragraph import Attribution
-from .mentions import appositive_after, capitalized as _cap, is_title, split_name, text_of
+from .mentions import WordFlags, appositive_after, capitalized as _cap, is_title, split_name, text_of
 from ..models import Article, Statement
 from .document import Document
 from .segment import Token
@@ -335,14 +335,22 @@ def _headed_by_role(phrase: list[Token]) -> bool:
     return _role_word(words[-1])
 
 
+def _role_lead(tok: Token) -> bool:
+    """A lowercase word of the role words before a name: a role, a role adjective or a noun modifier."""
+    return tok.is_word and tok.text.islower() and (
+        _role_word(tok) or tok.lower in lexicon.words("role_adjectives") or _noun_modifier(tok))
+
+
+_ROLE_LEAD = WordFlags.of_token(_role_lead)     # by word: asked for the words before each capitalized word
+
+
 def _introduced(toks: list[Token], i: int) -> bool:
     """A name after lowercase role words that open the sentence ("Council engineer Samuel Otieno stood up")
     or after a copula ("The first witness was Hawks head Major-Gen Gopaul Govender"): where an article
     introduces the person a later "he" or "she" stands for."""
     k = i - 1
     moved = False
-    while k >= 0 and toks[k].is_word and toks[k].text.islower() and (
-            _role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives") or _noun_modifier(toks[k])):
+    while k >= 0 and _ROLE_LEAD[toks[k].text]:
         k -= 1
         moved = True
     while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:

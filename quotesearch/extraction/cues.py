@@ -83,10 +83,14 @@ def _by_first_word(kind: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return by_first
 
 
-def _phrase_matches(tokens: list[Token], kind: str):
-    """(first index, last index, value) for every phrase of that kind in the tokens."""
+def _phrase_matches(tokens: list[Token], kind: str, lowers: list[str] | None = None):
+    """(first index, last index, value) for every phrase of that kind in the tokens (``lowers``: the
+    tokens' lowercase forms, when the caller has them)."""
     by_first = _by_first_word(kind)
-    lowers = list(map(_LOWER, tokens))
+    if lowers is None:
+        lowers = list(map(_LOWER, tokens))
+    if by_first.keys().isdisjoint(lowers):
+        return                  # no phrase's first word (most paragraphs for the 15 verb phrase openers)
     starts = list(map(by_first.get, lowers))        # a C-level look-up per token; a phrase starts at few
     for i in compress(range(len(starts)), starts):
         for words, value in starts[i]:
@@ -95,22 +99,22 @@ def _phrase_matches(tokens: list[Token], kind: str):
                 yield i, i + n - 1, value
 
 
-def phrase_cues(tokens: list[Token]) -> list[Cue]:
+def phrase_cues(tokens: list[Token], lowers: list[str] | None = None) -> list[Cue]:
     """Multi-word cues that name the source after them ("according to")."""
-    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, "source")]
+    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, "source", lowers)]
 
 
-def verb_phrase_cues(tokens: list[Token]) -> list[Cue]:
+def verb_phrase_cues(tokens: list[Token], lowers: list[str] | None = None) -> list[Cue]:
     """Speech verbs of several words ("pointed out")."""
-    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, "verb")
+    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, "verb", lowers)
             if _is_verb_use(tokens, i)]
 
 
-def verb_cues(tokens: list[Token], title_case: bool = False) -> list[Cue]:
+def verb_cues(tokens: list[Token], title_case: bool = False, lowers: list[str] | None = None) -> list[Cue]:
     """Speech verbs used as verbs (capitalized too in a Title Case headline: "Clinton Says …")."""
     verbs = lexicon.speech_verbs()
     reports = lexicon.report_verbs()
-    lemmas = list(map(verbs.get, map(_LOWER, tokens)))   # most tokens are no speech verb
+    lemmas = list(map(verbs.get, lowers if lowers is not None else map(_LOWER, tokens)))   # most are no speech verb
     out = []
     for i in compress(range(len(lemmas)), lemmas):
         tok = tokens[i]
@@ -127,8 +131,9 @@ def is_title_case(tokens: list[Token]) -> bool:
 
 def find_cues(tokens: list[Token], headline: bool = False) -> list[Cue]:
     """All cues in token order; a phrase wins over a verb inside it."""
-    phrases = phrase_cues(tokens) + verb_phrase_cues(tokens)
+    lowers = list(map(_LOWER, tokens))      # read once for the three finders
+    phrases = phrase_cues(tokens, lowers) + verb_phrase_cues(tokens, lowers)
     taken = {i for c in phrases for i in range(c.first, c.last + 1)}
     title_case = headline and is_title_case(tokens)
-    cues = phrases + [c for c in verb_cues(tokens, title_case) if c.first not in taken]
+    cues = phrases + [c for c in verb_cues(tokens, title_case, lowers) if c.first not in taken]
     return sorted(cues, key=lambda c: c.first)

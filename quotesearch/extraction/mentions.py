@@ -7,8 +7,7 @@ before the name and an appositive after it, so later stages never re-find text b
 from __future__ import annotations
 
 import re
-from itertools import repeat
-from operator import and_, attrgetter, getitem
+from operator import attrgetter
 from dataclasses import dataclass, replace
 
 from . import lexicon
@@ -40,23 +39,54 @@ def text_of(tokens: list[Token], rng: tuple[int, int] | None, source: str) -> st
     return source[tokens[rng[0]].start:tokens[rng[1]].end]
 
 
+class WordFlags(dict):
+    """token text -> ``test(text)``, for a test of a token that reads nothing but its text (its
+    ``lower`` and ``is_word`` come from the text too), worked out the first time a word is seen: most
+    tokens are words seen before (``WordFlags.of_token`` for a test written for a ``Token``). A plain bounded dict of strings to booleans (untracked by the garbage
+    collector), emptied when it reaches ``LIMIT`` words; it holds nothing about any article."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self, test):
+        super().__init__()
+        self.test = test
+
+    @classmethod
+    def of_token(cls, test) -> "WordFlags":
+        return cls(lambda text: test(Token(text, 0, len(text))))
+
+    def __missing__(self, text: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        flag = self[text] = bool(self.test(text))
+        return flag
+
+
 def capitalized(tok: Token) -> bool:
+    """A word whose first letter (after an elision mark: "’Manteboheng") is a capital."""
     c = tok.text[0]
     if c == "’":
         c = tok.text[1:2]
     return c.isupper() and tok.is_word
 
 
-_FIRST = slice(0, 1)
-_TEXT, _IS_WORD = attrgetter("text"), attrgetter("is_word")
+def _capitalized_text(text: str) -> bool:
+    """``capitalized`` of a token with this text, read from the text alone (``is_word``: it ends in a
+    letter or digit)."""
+    c = text[0]
+    if c == "’":
+        c = text[1:2]
+    return c.isupper() and text[-1].isalnum()
+
+
+_CAPITALIZED = WordFlags(_capitalized_text)     # for whole token lists; one token is quicker asked directly
+_TEXT = attrgetter("text")
 
 
 def capital_flags(tokens: list[Token]) -> list[bool]:
-    """``[capitalized(t) for t in tokens]``, by C-level maps (no Python call per token): a word token
-    opens with at most one elision mark ("’Manteboheng"), so its first letter is the first character
-    left after stripping those marks."""
-    firsts = map(getitem, map(str.lstrip, map(_TEXT, tokens), repeat("’")), repeat(_FIRST))
-    return list(map(and_, map(str.isupper, firsts), map(_IS_WORD, tokens)))
+    """``[capitalized(t) for t in tokens]``, by C-level maps (no Python call per token but for a word
+    not seen before)."""
+    return list(map(_CAPITALIZED.__getitem__, map(_TEXT, tokens)))
 
 
 def opener(tok: Token) -> bool:

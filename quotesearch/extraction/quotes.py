@@ -62,7 +62,9 @@ def _make(text: str, open_: int, close: int | None, end: int, mark: str, close_w
 
 # Double marks, with ASCII typists' two apostrophes '' or two backticks `` (Penn Treebank style);
 # three apostrophes are a double and a single mark together (… 'a special case,''' he said).
-_DOUBLE_MARK = re.compile(r"'''|''|``|[\"“”„«»]")
+# Every alternative opens with a literal, so ``re`` skips to the next possible mark instead of trying
+# each alternative at every character ([\"“”„«»] as a set cost twice the time over the PolNeAR texts).
+_DOUBLE_MARK = re.compile(r"'''|''|``|\"|“|”|„|«|»")
 
 
 def has_double_marks(text: str, start: int = 0, end: int | None = None) -> bool:

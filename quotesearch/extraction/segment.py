@@ -18,7 +18,10 @@ from . import lexicon
 
 # A word: letters/digits, joined by internal apostrophes, hyphens, periods or ampersands
 # ("ISW’s", "U.S", "well-known", "AT&T"), with an elision mark in front ("’Manteboheng"). Everything else is a one-character token.
-_TOKEN = re.compile(r"(?:(?<!\w)’(?=[^\W\d_]))?[^\W_]+(?:[’'.&\-][^\W_]+)*|[^\w\s]", re.UNICODE)
+# The word without the mark is the first alternative: it was first written with the mark as an optional
+# group in front, whose lookbehind re tried at every character (same matches: tests/extraction/test_segment.py).
+_WORD = r"[^\W_]+(?:[’'.&\-][^\W_]+)*"
+_TOKEN = re.compile(_WORD + r"|(?<!\w)’(?=[^\W\d_])" + _WORD + r"|[^\w\s]", re.UNICODE)
 
 
 class _TokenFields(NamedTuple):
@@ -111,8 +114,9 @@ _SHAPE_FIELDS = ("type", "period_final", "first_upper", "first_lower", "first_ca
 def _read_shape(word: str) -> tuple:
     """What NLTK's Punkt token says of ``word`` from its text alone, as read by NLTK's own
     ``PunktToken`` properties (match objects as booleans)."""
-    token = _WordShape(word)
-    return tuple(f if isinstance(f, (str, bool)) else f is not None for f in map(token.__getattribute__, _SHAPE_FIELDS))
+    t = _WordShape(word)
+    return (t.type, t.period_final, t.first_upper, t.first_lower, t.first_case, t.is_ellipsis is not None,
+            t.is_number, t.is_initial is not None, t.is_alpha is not None, t.is_non_punct is not None)
 
 
 class _Shapes(dict):

@@ -1,0 +1,95 @@
+"""Shortcuts taken for speed give the answers of the plain path they replace."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from quotesearch.extraction import cues, lexicon
+from quotesearch.extraction.segment import tokenize
+
+SEED = Path(__file__).parents[2] / "seeds" / "kursk-incursion.txt"
+POLNEAR = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "polnear-train" / "text"
+
+
+def _paragraphs():
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:40]]
+    texts.append("According to aides, he pointed out that Clinton Says No. “Fine,” she said, according to him.")
+    return [p for t in texts for p in t.split("\n\n") if p.strip()]
+
+
+def test_cue_finders_given_lowercase_forms_find_what_they_find_alone():
+    """find_cues reads the tokens' lowercase forms once and hands them to its three finders; each
+    finder given them finds exactly what it finds reading them itself."""
+    found = 0
+    for paragraph in _paragraphs():
+        toks = tokenize(paragraph)
+        lowers = [t.lower for t in toks]
+        assert cues.phrase_cues(toks, lowers) == cues.phrase_cues(toks)
+        assert cues.verb_phrase_cues(toks, lowers) == cues.verb_phrase_cues(toks)
+        for title_case in (False, True):
+            assert cues.verb_cues(toks, title_case, lowers) == cues.verb_cues(toks, title_case)
+        found += len(cues.find_cues(toks))
+    assert found > 50
+
+
+def test_word_list_helpers_are_their_lexicon_files():
+    """titles(), stop_words(), … are ``words(name)`` with the name bound: the same lists."""
+    helpers = {"titles": "titles", "abbreviations": "abbreviations", "determiners": "determiners",
+               "stop_words": "stop_words", "outlet_words": "outlets", "prepositions": "prepositions",
+               "name_connectors": "name_connectors", "organization_words": "organization_words"}
+    for helper, name in helpers.items():
+        got = getattr(lexicon, helper)()
+        assert got is lexicon.words(name) and len(got) > 5, helper
+    assert "president" in lexicon.titles() and "the" in lexicon.determiners()
+
+
+def test_capital_flags_by_word_are_capitalized_token_by_token():
+    """capital_flags looks each word up in a cache by its text; the flags are those of capitalized()
+    asked token by token, on real paragraphs and on words with elision marks and digits."""
+    from quotesearch.extraction.mentions import _CAPITALIZED, capital_flags, capitalized
+    extra = "’Manteboheng ’90s ’ ’a Über éclair 3M x-Ray A. ’’B ’É"
+    for paragraph in _paragraphs() + [extra]:
+        toks = tokenize(paragraph)
+        assert capital_flags(toks) == [capitalized(t) for t in toks]
+    assert [capitalized(t) for t in tokenize(extra)][:3] == [True, False, False]
+    _CAPITALIZED.clear()
+    assert capital_flags(tokenize(extra)) == [capitalized(t) for t in tokenize(extra)]
+
+
+def test_word_flags_are_bounded():
+    from quotesearch.extraction.mentions import WordFlags
+    flags = WordFlags.of_token(lambda t: t.is_word)
+    for n in range(WordFlags.LIMIT + 5):
+        assert flags[f"w{n}"] is True
+    assert 5 <= len(flags) <= WordFlags.LIMIT and flags["-"] is False
+
+
+def test_role_words_before_a_name_by_word_are_the_plain_test():
+    """_introduced asks, word by word, whether the words before a name are lowercase role words; a
+    cache by text answers as the plain test on each token, and _introduced finds the introductions."""
+    from quotesearch.extraction import coreference as C
+    count = 0
+    for paragraph in _paragraphs():
+        for t in tokenize(paragraph):
+            assert C._ROLE_LEAD[t.text] == bool(C._role_lead(t)), t.text
+        count += 1
+    toks = tokenize("Council engineer Samuel Otieno stood up. The first witness was Hawks head Major-Gen Gopaul Govender.")
+    at = [i for i, t in enumerate(toks) if t.text in ("Samuel", "Hawks")]
+    assert [C._introduced(toks, i) for i in at] == [True, True]
+    assert not C._introduced(toks, [i for i, t in enumerate(toks) if t.text == "Gopaul"][0] + 1)
+
+
+def test_double_mark_pattern_matches_the_pattern_as_first_written():
+    """The double-mark pattern lists each mark as a literal alternative (so re skips to the next
+    possible mark); it finds what the pattern as first written, with a character set, found."""
+    import random
+    import re
+    from quotesearch.extraction.quotes import _DOUBLE_MARK
+    as_written = re.compile(r"'''|''|``|[\"“”„«»]")
+    rng = random.Random(7)
+    chars = "'`\"“”„«»‘’ a\n"
+    texts = [p for p in _paragraphs()] + ["He said ``no more.'' Then 'a special case,''' he said «oui» „ja“"]
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(30000)]
+    for text in texts:
+        assert [m.span() for m in _DOUBLE_MARK.finditer(text)] == [m.span() for m in as_written.finditer(text)]
