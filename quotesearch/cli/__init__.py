@@ -777,14 +777,12 @@ def serve(index_dir, host, port):
         raise click.ClickException("the web interface needs its extra: pip install 'quotesearch[web]'") from None
     ctx = click.get_current_context()
     explain = functools.partial(_with_hint, index_given=ctx.meta.get(INDEX_GIVEN))
+    from ..errors import QuotesearchError
+
     try:
         with _index(index_dir) as ix:
             ix.search("", limit=1)  # opens the index: a missing one is said now, and on every page
-    except Exception as e:
-        from ..errors import QuotesearchError
-
-        if not isinstance(e, QuotesearchError):
-            raise
+    except QuotesearchError as e:
         click.echo(f"warning: {explain(e)}", err=True)
     loopback = is_loopback(host)
     if not loopback:
