@@ -15,6 +15,19 @@ EXPORT_COLUMNS = ("speaker", "role", "organization", "text", "kind", "date", "ou
                   "quote_group", "speaker_key", "id", "cue", "given_to")  # CSV; the JSON formats have every field
 
 
+def trace_records(statements: Iterable) -> list[dict]:
+    """The records of a trace (``Index.trace``) as ``trace --format json`` and /api/trace give them:
+    each statement's fields, and ``same_wording``: whether it has the first appearance's words
+    (compared case- and accent-folded)."""
+    from .identity.speakers import fold
+
+    rows = [st.to_dict() for st in statements]
+    first = fold(rows[0]["text"]) if rows else ""
+    for row in rows:
+        row["same_wording"] = fold(row["text"]) == first
+    return rows
+
+
 def cell(value) -> str:
     """One value as flat text: None -> '', lists of strings joined by '; ', other lists as JSON."""
     if value is None:

@@ -707,14 +707,12 @@ def trace(text_or_id, index_dir, fmt):
       quotesearch trace kursk-incursion:1234
       quotesearch trace "we will not back down"
     """
-    from ..identity.speakers import fold
+    from ..formats import trace_records
 
     with _index(index_dir) as ix:
-        rows = [st.to_dict() for st in ix.trace(_whole_id(ix, " ".join(text_or_id)))]
-    first = fold(rows[0]["text"]) if rows else ""
-    for n, row in enumerate(rows):  # the first appearance's words; "(same)" where a later one repeats them
-        row["same_wording"] = fold(row["text"]) == first
-        if fmt == "table":
+        rows = trace_records(ix.trace(_whole_id(ix, " ".join(text_or_id))))
+    if fmt == "table":  # the first appearance's words; "(same)" where a later one repeats them
+        for n, row in enumerate(rows):
             row["wording"] = "(same)" if n and row["same_wording"] else row["text"]
     emit(rows, fmt, TRACE_COLUMNS, empty="no appearances")
 
@@ -779,14 +777,12 @@ def serve(index_dir, host, port):
         raise click.ClickException("the web interface needs its extra: pip install 'quotesearch[web]'") from None
     ctx = click.get_current_context()
     explain = functools.partial(_with_hint, index_given=ctx.meta.get(INDEX_GIVEN))
+    from ..errors import QuotesearchError
+
     try:
         with _index(index_dir) as ix:
             ix.search("", limit=1)  # opens the index: a missing one is said now, and on every page
-    except Exception as e:
-        from ..errors import QuotesearchError
-
-        if not isinstance(e, QuotesearchError):
-            raise
+    except QuotesearchError as e:
         click.echo(f"warning: {explain(e)}", err=True)
     loopback = is_loopback(host)
     if not loopback:

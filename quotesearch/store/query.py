@@ -207,3 +207,16 @@ def _number(value: str, field: str, query: str) -> str:
     if field in NUMERIC_FIELDS and not value.lstrip("-").isdigit() and value != "*":
         raise _bad(query, f"{value!r} is not a valid number")
     return value
+
+
+def day_bound(value: Optional[str], option: str, end: bool = False) -> Optional[str]:
+    """A --since/--until value as the day (YYYY-MM-DD) every store compares (``end``: the last day
+    of a month or year given); None for None. Raises QuerySyntaxError naming ``option``."""
+    from ..ingest.dates import parse_bound
+
+    if value is None:
+        return None
+    try:
+        return parse_bound(value, end=end)
+    except ValueError as e:
+        raise QuerySyntaxError(f"{option}: {e}") from None

@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..api import Index, filters as make_filters
 from ..errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError, SchemaMismatch, StoreUnavailable
-from ..formats import EXPORT_COLUMNS, csv_writer, escape_json, json_line
+from ..formats import EXPORT_COLUMNS, csv_writer, escape_json, json_line, trace_records
 from ..models import KINDS
 from ..store import shown_location
 from . import pages
@@ -257,14 +257,8 @@ def create_app(location: str = "index", explain: Callable[[Exception], str] = st
             return [ix.show(request.path_params["statement_id"]).to_dict()]  # as `show --format json`
 
     def api_trace(request: Request):
-        from ..identity.speakers import fold
-
         with indexes() as ix:
-            rows = [st.to_dict() for st in ix.trace(request.query_params.get("q") or "")]
-        first = fold(rows[0]["text"]) if rows else ""
-        for row in rows:  # as `trace --format json`
-            row["same_wording"] = fold(row["text"]) == first
-        return rows
+            return trace_records(ix.trace(request.query_params.get("q") or ""))  # as `trace --format json`
 
     async def not_found(request: Request, exc: HTTPException):
         if request.url.path.startswith("/api/"):

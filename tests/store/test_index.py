@@ -513,7 +513,7 @@ def test_a_run_of_postings_reads_back_whole_chunks(tmp_path):
     postings = [("text", f"w{i % 97}".encode(), i, 1.0, bytes([i % 256]) if i % 3 else None)
                 for i in range(2 * qwriter.RUN_CHUNK + 5)]
     path = tmp_path / "run"
-    qwriter._write_run(Pool(), open(path, "wb"), iter(postings))
+    qwriter.ChunkedRuns._write_run(Pool(), open(path, "wb"), iter(postings))
     reads = []
 
     class CountingPool(Pool):
@@ -522,10 +522,24 @@ def test_a_run_of_postings_reads_back_whole_chunks(tmp_path):
             read = f.read
             return type("Counted", (), {"read": lambda _, n=-1: reads.append(n) or read(n), "close": f.close})()
 
-    assert list(qwriter._read_run(CountingPool(), path)) == postings
+    assert list(qwriter.ChunkedRuns._read_run(CountingPool(), path)) == postings
     assert len(reads) == 2 * 3 + 1  # a length and a chunk for each of three chunks, then the end
     data = path.read_bytes()
     path.write_bytes(data[:-10])
     with pytest.raises(EOFError):
-        list(qwriter._read_run(Pool(), path))
+        list(qwriter.ChunkedRuns._read_run(Pool(), path))
     assert Pool.removed == [path, path]  # deleted once read, whole or not
+
+
+def test_only_our_writers_sort_postings_in_chunks(tmp_path):
+    """The chunked runs are our writers' pool; whoosh's PostingPool, which any other user of whoosh
+    in the process gets, was patched for everyone when the writer module was imported."""
+    import whoosh.writing
+
+    from quotesearch.store.whoosh import writer as qwriter
+
+    assert "_write_run" not in vars(whoosh.writing.PostingPool)
+    assert "_read_run" not in vars(whoosh.writing.PostingPool)
+    with qwriter.open_writer(tmp_path / "idx") as w:
+        w._open_batch()
+        assert type(w._writer.pool) is qwriter.ChunkedRuns

@@ -20,7 +20,8 @@ from test_contract import ARTICLES, article
 
 def test_a_url_is_shown_without_its_password():
     assert shown("postgresql://bob:s3cret@db.example:5433/news?schema=x") == "postgresql://bob@db.example:5433/news?schema=x"
-    assert "s3cret" not in shown("postgres://db.example/news?password=s3cret&sslmode=require")
+    assert shown("postgres://db.example/news?password=s3cret&sslmode=require") == (
+        "postgres://db.example/news?password=***&sslmode=require")  # as shown_location shows other URLs
     assert shown_location("index/") == "index/"
 
 
@@ -105,6 +106,22 @@ def test_no_index_yet_and_an_unreachable_server(postgres_url, pg_schema_url):
             store.search(None)
     assert "s3cret" not in str(e.value) and "\n" not in str(e.value)
     assert str(e.value).startswith(f"cannot connect to postgresql://someone@127.0.0.1:{port}/db: ")
+
+
+@pytest.mark.parametrize("url, why", [
+    ("postgresql://me:se%zzcret@127.0.0.1:1/db", 'invalid percent-encoded token: "***"'),
+    ("postgresql://me:se cret@127.0.0.1:1/db", 'unexpected spaces found in "***"'),
+])
+def test_a_password_libpq_cannot_read_is_not_repeated_in_the_error(url, why):
+    """libpq quotes the token of a URL it cannot read: a password with a bad %-escape or a space
+    was printed in full in "cannot connect to …"."""
+    from quotesearch.store.postgres.store import PostgresStore
+
+    with PostgresStore(url) as store:
+        with pytest.raises(StoreUnavailable) as e:
+            store.search(None)
+    assert "cret" not in str(e.value) and "\n" not in str(e.value)
+    assert why in str(e.value)
 
 
 def test_another_schema_version_asks_for_a_rebuild_and_a_rebuild_keeps_what_is_not_ours(postgres_url, pg_schema_url):

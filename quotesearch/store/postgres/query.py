@@ -30,8 +30,7 @@ _SOURCE_TSV = {  # the article's, on its source row
     "outlet": ("to_tsvector('simple', coalesce(so.outlet, ''))", "simple"),
     "title": ("to_tsvector('simple', coalesce(so.title, ''))", "simple"),
 }
-_LOWER = ("speaker_type", "kind", "cue")  # compared lowercased (whoosh: a lowercased ID)
-_EXACT = ("source", "id", "speaker_key", "quote_group")  # compared as they are
+_LOWER = ("speaker_type", "kind", "cue")  # compared lowercased (whoosh: a lowercased ID); other ID fields as they are
 
 
 @dataclass

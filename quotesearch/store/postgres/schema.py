@@ -219,8 +219,22 @@ def connect(conninfo: str, location: str, **kw) -> psycopg.Connection:
     try:
         return psycopg.connect(conninfo, **kw)
     except psycopg.Error as e:
-        why = reason(e)
+        why = _without_secrets(reason(e), conninfo)
         raise StoreUnavailable(f"cannot connect to {location}: {why}; {connect_hint(why)}") from None
+
+
+def _without_secrets(text: str, conninfo: str) -> str:
+    """``text`` without the password of ``conninfo`` (libpq quotes a URL's token it cannot read:
+    a password with a bad %-escape or a space in it)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(conninfo)
+    userinfo = parts.netloc.rsplit("@", 1)[0] if "@" in parts.netloc else ""
+    secrets = [userinfo.split(":", 1)[1]] if ":" in userinfo else []
+    secrets += [v for k, v in parse_qsl(parts.query, keep_blank_values=True) if k == "password"]
+    for secret in sorted({s for raw in secrets for s in (raw, unquote(raw)) if s}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def connect_hint(why: str) -> str:

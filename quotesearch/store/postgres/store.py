@@ -18,13 +18,12 @@ from ...errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError
 from ...identity.speakers import ALIASES_FILE, Aliases, key_matches, name_key, wanted_keys
 from ...models import KINDS, Filters, Hit, SearchResults, Source, Statement
 from ..base import SORTS
-from ..query import Node
+from ..query import EXAMPLE, Node, day_bound
 from . import shown, split_url
 from .query import Compiled, Compiler
 from .schema import (KIND_SQL, SELECT_STATEMENT, SOURCE_COLUMNS, Names, check_version, connect, no_index, reason,
                      source_from_row, statement_from_row, version)
 
-EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 WORK_MEM = "32MB"  # a reading session's work_mem
 STREAM_ROWS = 2000  # rows fetched at a time by statements()
 IDLE_PING = 5.0  # seconds: a connection idle longer is asked whether it is alive before a read
@@ -188,10 +187,10 @@ class PostgresStore:
         parts, params = [f"{column} IS NOT NULL"], []
         if f.since is not None:
             parts.append(f"{column} >= %s")
-            params.append(_bound(f.since, "--since"))
+            params.append(day_bound(f.since, "--since"))
         if f.until is not None:
             parts.append(f"{column} <= %s")
-            params.append(_bound(f.until, "--until", end=True))
+            params.append(day_bound(f.until, "--until", end=True))
         return Compiled(" AND ".join(parts), params)
 
     def _speaker_keys(self, cur, name: str, aliases: Aliases) -> list[tuple[str, str, int]]:
@@ -407,15 +406,6 @@ def _order(sort: str) -> str:
     reading = "st.source, st.start, st.id"
     return {"relevance": f"st.score DESC, {reading}", "reading": reading,
             "date": f"st.day ASC NULLS LAST, {reading}", "-date": f"st.day DESC NULLS LAST, {reading}"}[sort]
-
-
-def _bound(value: str, option: str, end: bool = False) -> str:
-    from ...ingest.dates import parse_bound
-
-    try:
-        return parse_bound(value, end=end)
-    except ValueError as e:
-        raise QuerySyntaxError(f"{option}: {e}") from None
 
 
 def _spans(text: str, marked: str) -> list[tuple[int, int]]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 from ...errors import NotFound, QuerySyntaxError
 from ...models import KINDS, Filters, Hit, SearchResults, Source, Statement
 from ..base import SORTS
-from ..query import Node
+from ..query import EXAMPLE, Node, day_bound
 from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh,
                     read_reading_order, record_from_stored, speaker_tokens)
 from .query import compile_query
@@ -32,7 +32,6 @@ with quiet_whoosh():
 
 ALIASES_SETTING = "aliases.tsv"
 MARKER_FIELDS = {"doctype", "source", "title", "path", "source_hash", "day", "outlet"}  # what a source marker has
-EXAMPLE = "e.g. 'troops', '\"pressure on the aggressor\"', 'speaker:barros AND russia'"
 
 
 class _Spans(highlight.Formatter):
@@ -265,7 +264,7 @@ class _View:
                 raise QuerySyntaxError(f"--kind {f.kind!r} is not one of {', '.join(KINDS)}")
             parts.append(_zero("kind", f.kind.lower()))
         if f.since is not None or f.until is not None:
-            parts.append(TermRange("day", _bound(f.since, "--since"), _bound(f.until, "--until", end=True), boost=0.0))
+            parts.append(TermRange("day", day_bound(f.since, "--since"), day_bound(f.until, "--until", end=True), boost=0.0))
         return And(parts) if parts else None
 
     def speaker_keys(self, name: str, aliases: Aliases) -> list[tuple[str, str, int]]:
@@ -336,17 +335,6 @@ class _View:
             members = docs_with_term(self.s, "quote_group", group) if group else [docnum]
             sources[docnum] = len({source_of[d] for d in members})
         return kept, len(firsts), sources
-
-
-def _bound(value: Optional[str], option: str, end: bool = False) -> Optional[str]:
-    from ...ingest.dates import parse_bound
-
-    if value is None:
-        return None
-    try:
-        return parse_bound(value, end=end)
-    except ValueError as e:
-        raise QuerySyntaxError(f"{option}: {e}") from None
 
 
 def _source(marker: dict) -> Source:

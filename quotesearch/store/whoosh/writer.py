@@ -42,41 +42,37 @@ with quiet_whoosh():
 # segment). Here a run is marshalled in chunks of postings (tuples of str, bytes, int, float and
 # bytes or None), each after its length in bytes: ``marshal.load`` from a file reads it a few bytes
 # at a time (6 ms a chunk), ``marshal.loads`` of the chunk's bytes takes 0.4 ms. These temporary
-# files are this process's own, deleted once read.
+# files are this process's own, deleted once read. Only our writers' pools are ChunkedRuns:
+# whoosh's own PostingPool is left as it is for any other user of whoosh in the process.
 
 RUN_CHUNK = 4096
 _CHUNK_LENGTH = struct.Struct("<I")
 
 
-def _write_run(self, f, items):
-    items = iter(items)
-    while chunk := list(itertools.islice(items, RUN_CHUNK)):
-        data = marshal.dumps(chunk)
-        f.write(_CHUNK_LENGTH.pack(len(data)))
-        f.write(data)
-    f.close()
+class ChunkedRuns(whoosh.writing.PostingPool):
+    """whoosh's pool of postings, with its runs on disk written and read in marshalled chunks."""
 
-
-def _read_run(self, path):
-    f = self._open_run(path)
-    try:
-        while head := f.read(_CHUNK_LENGTH.size):
-            (length,) = _CHUNK_LENGTH.unpack(head)
-            data = f.read(length)
-            if len(data) != length:
-                raise EOFError(f"a run of postings ends inside a chunk ({len(data)} of {length} bytes)")
-            yield from marshal.loads(data)
-    finally:
+    def _write_run(self, f, items):
+        items = iter(items)
+        while chunk := list(itertools.islice(items, RUN_CHUNK)):
+            data = marshal.dumps(chunk)
+            f.write(_CHUNK_LENGTH.pack(len(data)))
+            f.write(data)
         f.close()
-        self._remove_run(path)
 
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while head := f.read(_CHUNK_LENGTH.size):
+                (length,) = _CHUNK_LENGTH.unpack(head)
+                data = f.read(length)
+                if len(data) != length:
+                    raise EOFError(f"a run of postings ends inside a chunk ({len(data)} of {length} bytes)")
+                yield from marshal.loads(data)
+        finally:
+            f.close()
+            self._remove_run(path)
 
-def _patch_whoosh_posting_runs() -> None:
-    whoosh.writing.PostingPool._write_run = _write_run
-    whoosh.writing.PostingPool._read_run = _read_run
-
-
-_patch_whoosh_posting_runs()
 
 # whoosh buffers postings up to limitmb before sorting them to disk: its 128 MB default took peak
 # memory past 500 MB on 10,000 articles (48 MB gave 544-565 MB once quote groups came, 32 MB
@@ -275,6 +271,8 @@ class WhooshWriter:
             try:
                 # whoosh buffers postings up to limitmb before sorting them to disk
                 self._writer = self.ix.writer(timeout=self.lock_timeout, limitmb=WRITER_MB, codec=index.writer_codec())
+                # this writer's pool only (whoosh-reloaded ignores the writer's poolclass argument)
+                self._writer.pool.__class__ = ChunkedRuns
             except whoosh_index.LockError:
                 raise _locked(self.path) from None
             except OSError as e:
