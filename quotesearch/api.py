@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-from typing import IO, Callable, Iterable, Iterator, Optional, Union
+from typing import IO, Callable, Iterator, Optional, Union
 
 from .errors import NotFound, QuerySyntaxError, QuotesearchError
 from .store.query import shown

@@ -7,7 +7,6 @@ CSV keeps the text exact unless asked to make it safe for a terminal.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json

@@ -14,10 +14,33 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Optional, Protocol, runtime_checkable
 
-from ..models import Filters, SearchResults, Source, Statement
+from ..errors import QuerySyntaxError
+from ..models import KINDS, Filters, SearchResults, Source, Statement
 from .query import Node
 
 SORTS = ("relevance", "reading", "date", "-date")
+
+
+def check_kind(kind: str) -> None:
+    """QuerySyntaxError unless ``kind`` is one of KINDS (the same line from every store)."""
+    if kind not in KINDS:
+        raise QuerySyntaxError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+
+
+def check_sort(sort: str) -> None:
+    """QuerySyntaxError unless ``sort`` is one of SORTS."""
+    if sort not in SORTS:
+        raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+
+
+def no_words(option: str, value: str) -> QuerySyntaxError:
+    """A filter whose value has nothing a store can search for (stop words, punctuation)."""
+    return QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
+
+
+def no_name(name: str) -> QuerySyntaxError:
+    """A --speaker with no word of a name in it."""
+    return QuerySyntaxError(f"--speaker {name!r} has no name in it; e.g. --speaker barros")
 
 
 @runtime_checkable

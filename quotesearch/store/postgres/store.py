@@ -16,8 +16,8 @@ import psycopg
 
 from ...errors import NoIndex, NotFound, QuerySyntaxError, QuotesearchError
 from ...identity.speakers import ALIASES_FILE, Aliases, key_matches, name_key, wanted_keys
-from ...models import KINDS, Filters, Hit, SearchResults, Source, Statement
-from ..base import SORTS
+from ...models import Filters, Hit, SearchResults, Source, Statement
+from ..base import check_kind, check_sort, no_name, no_words
 from ..query import EXAMPLE, Node, day_bound
 from . import shown, split_url
 from .query import Compiled, Compiler
@@ -147,7 +147,7 @@ class PostgresStore:
     def _words(self, cur, config: str, value: str, option: str) -> str:
         query = cur.execute("SELECT plainto_tsquery(%s::regconfig, %s)::text", (config, value)).fetchone()[0]
         if not query:
-            raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
+            raise no_words(option, value)
         return query
 
     def _filters(self, cur, f: Filters) -> Compiled:
@@ -171,8 +171,7 @@ class PostgresStore:
             parts.append("st.source = %s")
             params.append(f.source)
         if f.kind is not None:
-            if f.kind.lower() not in KINDS:
-                raise QuerySyntaxError(f"--kind {f.kind!r} is not one of {', '.join(KINDS)}")
+            check_kind(f.kind.lower())
             parts.append("st." + KIND_SQL.format(kind=f.kind.lower()))  # a constant: its own index
         day = self._days(f)
         if day is not None:
@@ -195,7 +194,7 @@ class PostgresStore:
 
     def _speaker_keys(self, cur, name: str, aliases: Aliases) -> list[tuple[str, str, int]]:
         if not _tokens(name):
-            raise QuerySyntaxError(f"--speaker {name!r} has no name in it; e.g. --speaker barros")
+            raise no_name(name)
         wanted = wanted_keys(name, aliases)
         # every key a name stands for ends with the last word of one of the names it asks for
         rows = cur.execute(f"SELECT speaker_key, speaker, statements FROM {self.names.speakers} "
@@ -210,8 +209,7 @@ class PostgresStore:
         """As the whoosh store's (see WhooshStore.search): best first by ts_rank, in reading order,
         or by date; ``total`` exact; with ``group`` one hit per quote group; ``highlights`` as
         (start, end) offsets of the matched words in the statement's text."""
-        if sort not in SORTS:
-            raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+        check_sort(sort)
         with self._reading() as cur:
             q, flt = self._compile(cur, query), self._filters(cur, filters)
             where = f"({q.sql}) AND {flt.sql}" if q else flt.sql
@@ -296,8 +294,7 @@ class PostgresStore:
                    sort: str = "reading") -> Iterator[Statement]:
         """Every matching statement, one at a time, in reading order or by date, all from the state
         of the store at the call (a server-side cursor in one transaction)."""
-        if sort not in SORTS:
-            raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+        check_sort(sort)
         with self._reading() as cur:  # compiled (and errors raised) now, with the version checked
             q, flt = self._compile(cur, query), self._filters(cur, filters)
         where = f"({q.sql}) AND {flt.sql}" if q else flt.sql

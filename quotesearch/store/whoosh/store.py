@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
 
 from ...errors import NotFound, QuerySyntaxError
-from ...models import KINDS, Filters, Hit, SearchResults, Source, Statement
-from ..base import SORTS
+from ...models import Filters, Hit, SearchResults, Source, Statement
+from ..base import check_kind, check_sort, no_name, no_words
 from ..query import EXAMPLE, Node, day_bound
 from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh,
                     read_reading_order, record_from_stored, speaker_tokens)
@@ -240,7 +240,7 @@ class _View:
     def words(self, fieldname: str, value: str, option: str) -> list[str]:
         words = list(self.schema[fieldname].process_text(value, mode="query"))
         if not words:
-            raise QuerySyntaxError(f"{option} {value!r} has no searchable words; try a more specific word")
+            raise no_words(option, value)
         return words
 
     def filters(self, f: Filters, aliases: Callable[[], Aliases]):
@@ -260,8 +260,7 @@ class _View:
         if f.source is not None:
             parts.append(_zero("source", f.source))
         if f.kind is not None:
-            if f.kind.lower() not in KINDS:
-                raise QuerySyntaxError(f"--kind {f.kind!r} is not one of {', '.join(KINDS)}")
+            check_kind(f.kind.lower())
             parts.append(_zero("kind", f.kind.lower()))
         if f.since is not None or f.until is not None:
             parts.append(TermRange("day", day_bound(f.since, "--since"), day_bound(f.until, "--until", end=True), boost=0.0))
@@ -271,7 +270,7 @@ class _View:
         from ...identity.speakers import key_matches, name_key, wanted_keys
 
         if not speaker_tokens(name):
-            raise QuerySyntaxError(f"--speaker {name!r} has no name in it; e.g. --speaker barros")
+            raise no_name(name)
         if name not in self.speakers:
             key = name_key(name)
             wanted = wanted_keys(name, aliases)
@@ -419,8 +418,7 @@ class WhooshStore:
         with ``group``). Hits of a query carry a score and ``highlights``, (start, end) offsets of
         the matched words in ``statement.text``. Raises QuerySyntaxError (a filter or a query
         without searchable words), NotFound never (an unknown source matches nothing)."""
-        if sort not in SORTS:
-            raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+        check_sort(sort)
         view = self._fresh()
         q, flt = view.compile(query), view.filters(filters, lambda: self.aliases)
         want = None if group else (limit or None)  # grouping looks at every match, then keeps ``limit`` groups
@@ -449,8 +447,7 @@ class WhooshStore:
         try:
             view = self._fresh()
             q, flt = view.compile(query), view.filters(filters, lambda: self.aliases)
-            if sort not in SORTS:
-                raise QuerySyntaxError(f"--sort {sort!r} is not one of {', '.join(SORTS)}")
+            check_sort(sort)
             docnums = view.by_date(view.matching(_both(q, flt)), "reading" if sort == "relevance" else sort, None)
         except DAMAGE as e:
             raise _damaged(self.path, e) from None
