@@ -64,7 +64,7 @@ def _import():
     try:
         import distributed
     except ImportError:
-        raise QuotesearchError(f"--dask needs Dask, which is not installed: {INSTALL}") from None
+        raise QuotesearchError(f"extraction on a Dask cluster needs Dask, which is not installed: {INSTALL}") from None
     return distributed
 
 

@@ -363,7 +363,7 @@ def test_without_dask_the_error_says_what_to_install(tmp_path):
                   "from quotesearch.cli import main; main(sys.argv[1:], prog_name='quotesearch')",
                   "index", SEED, "--index", tmp_path / "idx", "--dask", "local:1")
     assert result.returncode == 1
-    assert result.stderr == "Error: --dask needs Dask, which is not installed: pip install 'quotesearch[dask]'\n"
+    assert result.stderr == "Error: extraction on a Dask cluster needs Dask, which is not installed: pip install 'quotesearch[dask]'\n"
 
 
 def test_help_does_not_import_dask():
