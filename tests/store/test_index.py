@@ -543,3 +543,40 @@ def test_only_our_writers_sort_postings_in_chunks(tmp_path):
     with qwriter.open_writer(tmp_path / "idx") as w:
         w._open_batch()
         assert type(w._writer.pool) is qwriter.ChunkedRuns
+
+
+def test_an_id_term_anded_with_a_query_is_a_set_and_scores_the_same(index_dir):
+    """`kind:indirect AND troops`: the term of an ID field (weight 1 in every match) is taken out
+    of the ranked query and checked as a set of documents (store.py _constant_part), its weight
+    added back to each match: the same documents, order, scores to the last bit and totals as
+    whoosh running the whole AND, on several segments with deleted documents, filters or not."""
+    from whoosh.query import And, Or, Phrase, Term
+
+    from quotesearch.store.whoosh.store import WhooshStore
+
+    ix = _segmented_index(index_dir)
+    rests = [Term("text", "troop"), Term("text", "pressur"), Phrase("text", ["move", "troop", "north"]),
+             Or([Term("text", "front"), Term("text", "troop")]), Term("kind", "direct"), Term("source", "alpha-00")]
+    queries = [And([Term("kind", kind), rest]) for kind in ("direct", "indirect") for rest in rests]
+    queries += [And([Term("text", "troop"), Term("source", "alpha-01")])]
+    with qindex.open_searcher(ix, index_dir) as plain:
+        expected = []
+        for q in queries:
+            for limit in (3, None):
+                found = plain.search(q, limit=limit)
+                expected.append(([(h.docnum, h.score) for h in found], len(found)))
+    with WhooshStore(index_dir) as store:
+        view = store._fresh()
+        assert all(view._constant_part(q)[1] is not None for q in queries)
+        got = []
+        for q in queries:
+            for limit in (3, None):
+                found, total = view.ranked(q, None, limit)
+                got.append(([(h.docnum, h.score) for h in found], total))
+        flt = Term("kind", "direct", boost=0.0)
+        filtered = view.ranked(And([Term("source", "alpha-02"), Term("text", "troop")]), flt, 5)
+    assert got == expected
+    assert sum(total for _, total in expected) > 0 and any(total > 3 for _, total in expected)
+    with qindex.open_searcher(ix, index_dir) as plain:
+        whole = plain.search(And([Term("source", "alpha-02"), Term("text", "troop"), flt]), limit=5)
+        assert ([(h.docnum, h.score) for h in filtered[0]], filtered[1]) == ([(h.docnum, h.score) for h in whole], len(whole))

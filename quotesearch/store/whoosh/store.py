@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ...identity.speakers import Aliases
 
 with quiet_whoosh():
-    from whoosh import collectors, highlight
+    from whoosh import collectors, formats, highlight
     from whoosh.query import And, AndMaybe, AndNot, DefaultOr, Every, Or, Term, TermRange
 
 ALIASES_SETTING = "aliases.tsv"
@@ -58,16 +58,28 @@ class _CountingTop(collectors.TopCollector):
     reach it: those documents are never seen, so its count falls short. Kept at 0, nothing is
     skipped; every match is scored once (the top N kept in whoosh's heap) and counted."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, extra: float = 0.0):
         super().__init__(limit, usequality=False)
+        self.extra = extra  # a constant each match's score gets (see _View.ranked)
 
     def _collect(self, global_docnum, score):
-        key = super()._collect(global_docnum, score)
+        key = super()._collect(global_docnum, score + self.extra if self.extra else score)
         self.minscore = 0  # never prune: see above
         return key
 
     def computes_count(self) -> bool:
         return True
+
+
+class _AllScored(collectors.UnlimitedCollector):
+    """whoosh's collector of every match, each match's score given a constant ``extra``."""
+
+    def __init__(self, extra: float = 0.0):
+        super().__init__()
+        self.extra = extra
+
+    def _collect(self, global_docnum, score):
+        return super()._collect(global_docnum, score + self.extra if self.extra else score)
 
 
 def _zero(fieldname: str, text: str):
@@ -291,8 +303,14 @@ class _View:
         # query's matches are checked against; other filters (dates) are a part of the query whose
         # terms score nothing (whoosh's filter= runs them as a query first). Scores are the query's
         # alone either way. The total is counted while ranking (one pass, see _CountingTop).
-        top = _CountingTop(limit) if limit else collectors.UnlimitedCollector()
         allowed = self._posting_set(flt) if flt is not None else None
+        extra = 0.0
+        if allowed is not None or flt is None:
+            q, term, extra = self._constant_part(q)
+            if term is not None:  # a term of an ID field ANDed with the rest: a set, like a filter
+                docs = set(docs_with_term(self.s, term.fieldname, term.text))
+                allowed = docs if allowed is None else allowed & docs
+        top = _CountingTop(limit, extra) if limit else _AllScored(extra)
         if allowed is None:
             query, collector = _statements_only(_both(q, flt)), top
         else:
@@ -306,6 +324,30 @@ class _View:
         results.formatter = _Spans()
         found = list(results)
         return found, top.total if limit else len(found)
+
+    def _constant_part(self, q):
+        """``q`` as (rest, term, score): when ``q`` is an AND of two parts, one of them a term of a
+        field that stores no weights or lengths (ID: kind, source, speaker_key ...), that term
+        scores the same (its field boost) in every match, and the AND's score is the rest's plus
+        it (whoosh's intersection adds its two scores; one addition, so the sum is the same to the
+        bit whichever side comes first). Matching the rest and checking the term's documents as a
+        set answers the same, without whoosh stepping through the term's long posting list one
+        posting at a time. Otherwise (q, None, 0.0)."""
+        if type(q) is not And or len(q.subqueries) != 2 or q.boost != 1.0:
+            return q, None, 0.0
+        best = None
+        for i, part in enumerate(q.subqueries):
+            if type(part) is Term and part.boost == 1.0 and isinstance(part.text, str) and part.fieldname in self.schema:
+                field = self.schema[part.fieldname]
+                if (not field.scorable and type(field.format) is formats.Existence
+                        and field.format.field_boost == 1.0 and not field.self_parsing()):
+                    size = self.s.doc_frequency(part.fieldname, part.text)
+                    if best is None or size > best[0]:
+                        best = (size, i)
+        if best is None:
+            return q, None, 0.0
+        i = best[1]
+        return q.subqueries[1 - i], q.subqueries[i], 1.0
 
     def hit(self, item) -> Hit:
         """A Hit from a whoosh hit (highlighted, scored) or a document number."""
