@@ -113,6 +113,30 @@ def run(monkeypatch):
 
 # -- PostgreSQL: a real server (QUOTESEARCH_TEST_POSTGRES, else a throwaway cluster: pgcluster.py) --
 
+def _missing(why) -> None:
+    """Skip for ``why`` (a part is absent), except in CI (the CI variable set), where it fails."""
+    import os
+
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {why}")
+        pytest.skip(why)
+
+
+def _psycopg_missing():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install '.[postgres]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def psycopg_installed():
+    """For tests of the PostgreSQL store that need psycopg but no server."""
+    _missing(_psycopg_missing())
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """The URL of a PostgreSQL database for the tests: QUOTESEARCH_TEST_POSTGRES when set, else a
@@ -126,16 +150,7 @@ def postgres_url():
     if given:
         yield given
         return
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        why = "psycopg is not installed (pip install '.[postgres]')"
-    else:
-        why = pgcluster.missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {why}")
-        pytest.skip(why)
+    _missing(_psycopg_missing() or pgcluster.missing())
     with pgcluster.cluster() as url:
         yield url
 

@@ -36,7 +36,7 @@ def test_the_schema_comes_from_the_url_else_the_environment(monkeypatch):
         split_url("postgresql://h/db?schema=News;%20drop")
 
 
-def test_open_store_dispatches_urls(tmp_path):
+def test_open_store_dispatches_urls(tmp_path, psycopg_installed):
     assert type(open_store("postgresql://h/db")).__name__ == "PostgresStore"
     assert type(open_store("postgres://h/db")).__name__ == "PostgresStore"
     assert type(open_store(tmp_path / "index")).__name__ == "WhooshStore"
@@ -112,7 +112,7 @@ def test_no_index_yet_and_an_unreachable_server(postgres_url, pg_schema_url):
     ("postgresql://me:se%zzcret@127.0.0.1:1/db", 'invalid percent-encoded token: "***"'),
     ("postgresql://me:se cret@127.0.0.1:1/db", 'unexpected spaces found in "***"'),
 ])
-def test_a_password_libpq_cannot_read_is_not_repeated_in_the_error(url, why):
+def test_a_password_libpq_cannot_read_is_not_repeated_in_the_error(url, why, psycopg_installed):
     """libpq quotes the token of a URL it cannot read: a password with a bad %-escape or a space
     was printed in full in "cannot connect to …"."""
     from quotesearch.store.postgres.store import PostgresStore
@@ -285,7 +285,7 @@ def test_the_command_line_indexes_into_and_searches_postgresql(run, fake_extract
     assert "build one with `quotesearch index --index 'postgresql://postgres@" in missing.output  # quoted for a shell
 
 
-def test_the_command_line_says_in_one_line_when_the_server_is_unreachable(run):
+def test_the_command_line_says_in_one_line_when_the_server_is_unreachable(run, psycopg_installed):
     import socket
 
     with socket.socket() as s:
@@ -428,7 +428,7 @@ def test_a_reader_whose_connection_the_server_ended_reconnects(postgres_url, pg_
     ('database "news" does not exist', "user and database names"),
     ("Connection refused", "that the server is running"),
 ])
-def test_a_refused_connection_says_what_to_try(why, hint):
+def test_a_refused_connection_says_what_to_try(why, hint, psycopg_installed):
     from quotesearch.store.postgres.schema import connect_hint
 
     assert hint in connect_hint(why)
