@@ -43,6 +43,13 @@ class Taken:
         """Where the statements taken start: the content starting at an offset is one statement's."""
         return {a.spans[0][0] for a in self.attributions}
 
+    def open_quotes(self, p: Paragraph, covered: list[tuple[int, int]]):
+        """(index, quote) of each quote of ``p`` that no rule before took and no span of ``covered``
+        (``self.covered``, which the caller may extend as it goes) holds the opening of."""
+        for qi, q in enumerate(p.quotes):
+            if qi not in self.quotes and not any(s <= q.open < e for s, e in covered):
+                yield qi, q
+
     def plus(self, found: Found) -> "Taken":
         if not (found.attributions or found.cues or found.quotes):
             return self

@@ -127,9 +127,7 @@ def quoted_words_rule(p: Paragraph, taken: Taken) -> Found:
     claimed = taken.claimed
     found: list[Attribution] = []
     done: set[int] = set()
-    for qi, q in enumerate(p.quotes):
-        if qi in taken.quotes or any(s <= q.open < e for s, e in covered):
-            continue
+    for qi, q in taken.open_quotes(p, covered):
         a = subject_with_quoted_words(p, qi)
         if a is not None and a.spans[0][0] not in claimed:
             claimed.add(a.spans[0][0])

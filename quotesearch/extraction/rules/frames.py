@@ -835,9 +835,7 @@ def possessed_noun_rule(p: Paragraph, taken: Taken) -> Found:
     covered = taken.covered
     found: list[Attribution] = []
     done: set[int] = set()
-    for qi, q in enumerate(p.quotes):
-        if qi in taken.quotes or any(s <= q.open < e for s, e in covered):
-            continue
+    for qi, q in taken.open_quotes(p, covered):
         hit = possessed_noun_quote(p, qi)
         if hit is None:
             continue
