@@ -372,3 +372,20 @@ def test_matched_statements_without_dates_say_so(run, mixed):
     with quotesearch.Index(mixed) as qs:  # some article has a date, none an outlet
         assert qs.lacks(sort="date") is None and qs.lacks(since="2020") is None
         assert f"({qs.lacks(outlet='reuters')})\n" == NO_OUTLETS
+
+
+def test_crafted_word_positions_are_refused_without_running(tmp_path):
+    """A posting's word positions are a pickle too (whoosh's formats decode them for phrase
+    queries): one naming a class is refused, as every pickle of the index is; plain ones read."""
+    import pickle
+
+    from whoosh.formats import Positions
+
+    import quotesearch.store.whoosh.index  # noqa: F401  (restricts whoosh's pickles when imported)
+
+    marker = tmp_path / "ran"
+    crafted = b"\x00\x00\x00\x01" + pickle.dumps([_Creates(marker)], 2)
+    with pytest.raises(pickle.UnpicklingError):
+        Positions().decode_positions(crafted)
+    assert not marker.exists()
+    assert Positions().decode_positions(Positions().encode([3, 9, 300, 70000])) == [3, 9, 300, 70000]

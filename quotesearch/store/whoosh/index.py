@@ -11,6 +11,7 @@ import io
 import json
 import os
 import pickle
+import re
 import struct
 import tempfile
 import time
@@ -37,7 +38,7 @@ with quiet_whoosh():
     from whoosh import index as whoosh_index
     from whoosh.filedb.filestore import FileStorage
     from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
-    from whoosh import columns
+    from whoosh import columns, formats
     from whoosh.columns import NumericColumn
     from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     # modules whoosh imports lazily while searching: load them here, quietly (writing's: writer.py)
@@ -129,6 +130,30 @@ def writer_codec():
     codec = whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
     codec.length_stats = False
     return codec
+
+
+# -- blocks of postings pickled with protocol 5 ----------------------------------------
+#
+# whoosh 2.7.5 pickles each block of postings (document numbers, weights, each posting's encoded
+# word positions) with protocol 2, which stores bytes as a call of _codecs.encode on a str: reading
+# a block of 128 postings of a text field made 128 such calls (27 µs a block; 7 µs at protocol 5),
+# and writing it took 34 µs (4 µs), for a pickle two fifths larger. Readers read either protocol:
+# indexes written before read as they did.
+
+BLOCK_PICKLE_PROTOCOL = 5
+
+
+def _pickle_block(obj, protocol=None) -> bytes:
+    return pickle.dumps(obj, BLOCK_PICKLE_PROTOCOL)
+
+
+def _patch_whoosh_block_pickles() -> None:
+    """What whoosh's postings writer pickles (blocks, block headers, inlined postings) is pickled
+    at ``BLOCK_PICKLE_PROTOCOL`` (the name its module imported)."""
+    whoosh3.dumps = _pickle_block
+
+
+_patch_whoosh_block_pickles()
 
 
 # -- segment files stay memory-mapped -------------------------------------------------
@@ -256,18 +281,28 @@ def _load_pickle(file):
     return _IndexUnpickler(file).load()
 
 
+# A pickle of a list of ints and nothing else, as whoosh writes a posting's word positions (protocol 2:
+# the list, then its items appended): each opcode here fixes its own length, so a full match is the
+# one way the bytes read, and none of them can name a class or call anything.
+_INT_LIST = re.compile(rb"\x80\x02\](?:q.)?(?:[(ae]|K.|M..|J....)*\.", re.S)
+
+
 def _loads_pickle(data):
-    return _IndexUnpickler(io.BytesIO(data)).load()
+    if _INT_LIST.fullmatch(data):  # pickle's own loads (a word's positions: the most frequent load)
+        return pickle.loads(data)
+    # a buffered file: the unpickler reads ahead from it (one call per opcode from a BytesIO: 3x the time)
+    return _IndexUnpickler(io.BufferedReader(io.BytesIO(data))).load()
 
 
 def _restrict_whoosh_pickles() -> None:
     """Point every pickle load whoosh makes from index files at ``_IndexUnpickler``: the names
     its modules imported (StructFile.read_pickle, whoosh3's postings and terms, stored-field
-    columns), and no table-of-contents formats older than whoosh 2.7's (the loader of format
+    columns, word positions), and no table-of-contents formats older than whoosh 2.7's (the loader of format
     -110 unpickles its schema without limits; quotesearch never wrote one)."""
     structfile.load_pickle = _load_pickle
     whoosh3.loads = _loads_pickle
     columns.loads = _loads_pickle
+    formats.loads = _loads_pickle  # word positions (phrase queries)
     whoosh_index.toc_loaders.clear()
 
 
@@ -449,21 +484,50 @@ def docs_with_term(searcher, fieldname: str, text: str) -> list[int]:
 
 def _posting_ids(matcher, offset: int) -> list[int]:
     """The document numbers (plus ``offset``) of one segment's postings of a term."""
+    ids = read_postings(matcher)[0]
+    return [d + offset for d in ids] if offset else ids
+
+
+def read_postings(matcher, weights: bool = False, values: bool = False) -> tuple[list, list, list]:
+    """One segment's postings of a term, as three lists in document order: the live documents'
+    numbers (in the segment), and, when asked for, their weights (a word's count) and values
+    (encoded word positions); lists not asked for are empty. whoosh 3 posting blocks are read
+    whole: stepping a matcher costs Python calls per posting."""
     deleted = None
     if type(matcher) is FilterMatcher and matcher._exclude:  # a segment with deleted documents
         matcher, deleted = matcher.child, matcher._ids
-    if type(matcher) is not whoosh3.W3LeafMatcher:  # inlined postings (a short list), anything else
-        ids = list(matcher.all_ids())
-    else:
-        ids = []
+    ids: list = []
+    ws: list = []
+    vs: list = []
+    if type(matcher) is whoosh3.W3LeafMatcher:
         while matcher.is_active():  # block by block
+            i = matcher._i
             if matcher._ids is None:
                 matcher._read_ids()
-            ids.extend(matcher._ids[matcher._i:])
+            ids.extend(matcher._ids[i:])
+            if weights:
+                if matcher._weights is None:
+                    matcher._read_weights()
+                ws.extend(matcher._weights[i:])
+            if values:
+                if matcher._values is None:
+                    matcher._read_values()
+                vs.extend(matcher._values[i:])
             matcher._next_block()
+    else:  # inlined postings (a short list), anything else
+        while matcher.is_active():
+            ids.append(matcher.id())
+            if weights:
+                ws.append(matcher.weight())
+            if values:
+                vs.append(matcher.value())
+            matcher.next()
     if deleted:
-        ids = [d for d in ids if d not in deleted]
-    return [d + offset for d in ids] if offset else ids
+        keep = [k for k, d in enumerate(ids) if d not in deleted]
+        ids = [ids[k] for k in keep]
+        ws = [ws[k] for k in keep] if weights else ws
+        vs = [vs[k] for k in keep] if values else vs
+    return ids, ws, vs
 
 
 def column_reader(reader, fieldname: str):
@@ -509,7 +573,7 @@ def _length_bytes(searcher, fieldname: str) -> Optional[bytes]:
     return cache[fieldname]
 
 
-class _BM25FScorer(scoring.BM25FScorer):
+class LengthBytesScorer(scoring.BM25FScorer):
     def __init__(self, scorer: scoring.BM25FScorer, lengths: bytes):  # (whoosh's, set up: idf, avgfl, B, K1 ...)
         self.__dict__.update(scorer.__dict__)
         self._lengths = lengths
@@ -517,9 +581,13 @@ class _BM25FScorer(scoring.BM25FScorer):
         self._norms = [self.K1 * ((1 - self.B) + self.B * fl / self.avgfl) for fl in _LENGTH_OF_BYTE]
 
     def score(self, matcher):
+        return self.scores((matcher.id(),), (matcher.weight(),))[0]
+
+    def scores(self, docnums, tfs) -> list[float]:
+        """The scores of documents (numbers in the segment) holding the term ``tfs`` times each."""
         # scoring.bm25(idf, tf, fl, avgfl, B, K1) = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        tf = matcher.weight()
-        return self.idf * ((tf * self._k1p1) / (tf + self._norms[self._lengths[matcher.id()]]))
+        idf, k1p1, norms, lengths = self.idf, self._k1p1, self._norms, self._lengths
+        return [idf * ((tf * k1p1) / (tf + norms[lengths[d]])) for d, tf in zip(docnums, tfs)]
 
 
 class BM25F(scoring.BM25F):
@@ -531,7 +599,7 @@ class BM25F(scoring.BM25F):
         if type(scorer) is scoring.BM25FScorer:
             lengths = _length_bytes(searcher, fieldname)
             if lengths is not None:
-                return _BM25FScorer(scorer, lengths)
+                return LengthBytesScorer(scorer, lengths)
         return scorer
 
 
