@@ -21,13 +21,14 @@ from ..base import check_kind, check_sort, no_name, no_words
 from ..query import EXAMPLE, Node, day_bound
 from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh,
                     read_reading_order, record_from_stored, speaker_tokens)
+from . import ranking
 from .query import compile_query
 
 if TYPE_CHECKING:
     from ...identity.speakers import Aliases
 
 with quiet_whoosh():
-    from whoosh import collectors, formats, highlight
+    from whoosh import collectors, formats, highlight, searching
     from whoosh.query import And, AndMaybe, AndNot, DefaultOr, Every, Or, Term, TermRange
 
 ALIASES_SETTING = "aliases.tsv"
@@ -310,20 +311,29 @@ class _View:
             if term is not None:  # a term of an ID field ANDed with the rest: a set, like a filter
                 docs = set(docs_with_term(self.s, term.fieldname, term.text))
                 allowed = docs if allowed is None else allowed & docs
-        top = _CountingTop(limit, extra) if limit else _AllScored(extra)
-        if allowed is None:
-            query, collector = _statements_only(_both(q, flt)), top
-        else:
+        if allowed is not None:
             allowed -= self.marker_docs()
             if not allowed:  # (whoosh reads an empty set as no filter)
                 return [], 0
-            query, collector = _statements_only(q), collectors.FilterCollector(top, allow=allowed)
-        self.s.search_with_collector(query, collector)
-        results = collector.results()
+        read = None
+        if allowed is not None or flt is None:  # words, phrases, ANDs of two: from whole posting lists
+            read = ranking.rank(self.s, q, limit, allowed, self.marker_docs() if _may_match_markers(q) else None, extra)
+        if read is not None:
+            items, total = read
+            results = searching.Results(self.s, q, items)
+            results._total = total  # (whoosh's asks its collector)
+        else:
+            top = _CountingTop(limit, extra) if limit else _AllScored(extra)
+            if allowed is None:
+                query, collector = _statements_only(_both(q, flt)), top
+            else:
+                query, collector = _statements_only(q), collectors.FilterCollector(top, allow=allowed)
+            self.s.search_with_collector(query, collector)
+            results, total = collector.results(), top.total if limit else None
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Spans()
         found = list(results)
-        return found, top.total if limit else len(found)
+        return found, total if limit else len(found)
 
     def _constant_part(self, q):
         """``q`` as (rest, term, score): when ``q`` is an AND of two parts, one of them a term of a

@@ -1,0 +1,140 @@
+"""Ranked queries read from posting lists: words, phrases and ANDs of two of them.
+
+whoosh ranks a query by stepping a tree of matchers one matching document at a time, several Python
+calls for each (nine in ten of a phrase query's time went there). Here the same answer is worked out
+from whole posting lists: each word's postings are read block by block (index.read_postings), its
+BM25F scores worked out in one pass over the list (index.LengthBytesScorer.scores), a phrase's word
+positions decoded for the documents holding all its words only, and the top ``limit`` taken with
+one heap. The answer is whoosh's to the bit: the same documents, the same scores (the same
+operations in the same order: a phrase's word scores are added in the binary tree whoosh's
+SpanNear2 adds them in, an AND's two scores once), ties broken as whoosh's collectors break them
+(the lower document number first) and the same total.
+
+``rank`` answers None for any other query (ORs, NOTs, wildcards, ranges, boosts, ANDs of three or
+more parts, fields whoosh scores otherwise): store.py hands those to whoosh.
+"""
+from __future__ import annotations
+
+import heapq
+import operator
+from typing import Optional
+
+from .index import LengthBytesScorer, quiet_whoosh, read_postings
+
+with quiet_whoosh():
+    from whoosh.query import And, Phrase, Term
+    from whoosh.util import make_binary_tree
+
+
+class _Unsupported(Exception):
+    """A part of the query this module does not read (found in a segment): whoosh ranks it."""
+
+
+def supported(q) -> bool:
+    """Whether ``rank`` reads ``q``: a word, a phrase, or an AND of two of them, unboosted."""
+    if getattr(q, "boost", None) != 1.0:
+        return False
+    if type(q) is Term:
+        return isinstance(q.text, str)
+    if type(q) is Phrase:
+        return q.slop == 1 and all(isinstance(w, str) for w in q.words) and len(q.words) > 1
+    if type(q) is And:
+        return len(q.subqueries) == 2 and all(type(p) is not And and supported(p) for p in q.subqueries)
+    return False
+
+
+def rank(searcher, q, limit: Optional[int], allowed: Optional[set] = None, excluded: Optional[set] = None,
+         extra: float = 0.0) -> Optional[tuple[list[tuple[float, int]], int]]:
+    """The matches of ``q`` as whoosh's collectors give them: ``(score + extra, document number)``
+    best first (ties: lower number first), the first ``limit`` (None: all), and how many match.
+    Only documents in ``allowed`` (when given) and not in ``excluded`` count. None when ``q`` is
+    not something this module reads (``supported``), or a segment scores it otherwise."""
+    if not supported(q):
+        return None
+    scores: list[float] = []
+    docnums: list[int] = []
+    try:
+        for leaf, offset in searcher.leaf_searchers():
+            found = _matches(q, leaf, offset, allowed)
+            if excluded:
+                found = {d: s for d, s in found.items() if d + offset not in excluded}
+            docnums.extend(d + offset for d in found)
+            scores.extend(found.values())
+    except _Unsupported:
+        return None
+    if extra:
+        scores = [s + extra for s in scores]
+    total = len(docnums)
+    if limit:
+        top = heapq.nlargest(limit, zip(scores, [-d for d in docnums]))
+        return [(s, -negated) for s, negated in top], total
+    items = sorted(zip(scores, docnums), key=lambda item: (-item[0], item[1]))
+    return items, total
+
+
+def _matches(q, leaf, offset: int, allowed: Optional[set]) -> dict[int, float]:
+    """{document number in the segment: score} of ``q`` in the segment of ``leaf`` (a searcher)."""
+    if type(q) is Term:
+        postings = _postings(leaf, q.fieldname, q.text, offset, allowed, positions=False)
+        return dict(zip(postings[0], postings[1])) if postings else {}
+    if type(q) is Phrase:
+        return _phrase(leaf, q, offset, allowed)
+    a, b = (_matches(part, leaf, offset, allowed) for part in q.subqueries)
+    if len(b) < len(a):
+        a, b = b, a
+    return {d: s + b[d] for d, s in a.items() if d in b}  # (whoosh's IntersectionMatcher adds its two scores)
+
+
+def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[set], positions: bool):
+    """(document numbers, scores, encoded positions or []) of one word in the segment, only the
+    ``allowed`` documents; None when the segment does not have the word."""
+    schema = leaf.schema
+    if fieldname not in schema:
+        return None
+    field = schema[fieldname]
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return None
+    reader = leaf.reader()
+    if (fieldname, btext) not in reader:
+        return None
+    scorer = leaf.weighting.scorer(leaf, fieldname, btext)
+    if type(scorer) is not LengthBytesScorer:
+        raise _Unsupported(fieldname)
+    ids, tfs, values = read_postings(reader.postings(fieldname, btext), weights=True, values=positions)
+    if allowed is not None:
+        keep = [k for k, d in enumerate(ids) if d + offset in allowed]
+        ids, tfs = [ids[k] for k in keep], [tfs[k] for k in keep]
+        values = [values[k] for k in keep] if positions else values
+    return ids, scorer.scores(ids, tfs), values
+
+
+def _phrase(leaf, q, offset: int, allowed: Optional[set]) -> dict[int, float]:
+    """The documents of the segment holding the phrase's words one after the other (whoosh's
+    Phrase with slop 1: SpanNear2, ordered, distance 1), scored as the sum of its words' scores."""
+    field = leaf.schema[q.fieldname] if q.fieldname in leaf.schema else None
+    if field is None or not field.format or not field.format.supports("positions"):
+        raise _Unsupported(q.fieldname)
+    words = []
+    for word in q.words:
+        postings = _postings(leaf, q.fieldname, word, offset, allowed, positions=True)
+        if postings is None:
+            return {}  # (whoosh's Phrase matches nothing in a segment without one of its words)
+        ids, scores, values = postings
+        words.append({d: (s, v) for d, s, v in zip(ids, scores, values)})
+    common = set(min(words, key=len))
+    for postings in words:
+        common.intersection_update(postings)
+    decode = field.format.decode_positions
+    found = {}
+    for d in sorted(common):
+        starts = set(decode(words[0][d][1]))
+        for i, postings in enumerate(words[1:], 1):
+            following = decode(postings[d][1])
+            starts = {p - i for p in following if p - i in starts}
+            if not starts:
+                break
+        if starts:
+            found[d] = make_binary_tree(operator.add, [postings[d][0] for postings in words])
+    return found
