@@ -580,3 +580,27 @@ def test_an_id_term_anded_with_a_query_is_a_set_and_scores_the_same(index_dir):
     with qindex.open_searcher(ix, index_dir) as plain:
         whole = plain.search(And([Term("source", "alpha-02"), Term("text", "troop"), flt]), limit=5)
         assert ([(h.docnum, h.score) for h in filtered[0]], filtered[1]) == ([(h.docnum, h.score) for h in whole], len(whole))
+
+
+def test_long_listings_walk_the_saved_reading_order(index_dir):
+    """A listing without a query matching most documents takes its first few by walking the
+    document numbers saved in reading order; the same statements, in the same order, as sorting
+    every match, and as an index whose order file holds the keys alone (an earlier version's:
+    read from the columns instead)."""
+    index_articles(index_dir, _copies(60)[::-1], batch_size=25)  # written out of reading order
+    with quotesearch.Index(index_dir) as ix:
+        every = [h.statement.id for h in ix.search("", kind="direct", limit=0).hits]
+        first = [h.statement.id for h in ix.search("", kind="direct", limit=4).hits]
+        dated = [h.statement.id for h in ix.search("", limit=5, sort="reading").hits]
+    assert len(every) == 120 and first == every[:4] == ["alpha-00:30", "alpha-00:108", "alpha-02:30", "alpha-02:108"]
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        keys, ranked = qindex.read_reading_order(s.reader(), index_dir)
+        assert len(ranked) == s.reader().doc_count_all() and sorted(ranked) == list(range(len(ranked)))
+        assert [keys[d] for d in ranked] == sorted(keys)
+    path = index_dir / qindex.ORDER_FILE
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) - 8 * len(ranked)])  # keys alone
+    with quotesearch.Index(index_dir) as ix:
+        assert [h.statement.id for h in ix.search("", kind="direct", limit=4).hits] == first
+        assert [h.statement.id for h in ix.search("", limit=5, sort="reading").hits] == dated

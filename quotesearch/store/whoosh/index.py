@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import pickle
@@ -502,8 +503,11 @@ def read_postings(matcher, weights: bool = False, values: bool = False) -> tuple
     if type(matcher) is whoosh3.W3LeafMatcher:
         while matcher.is_active():  # block by block
             i = matcher._i
-            if matcher._ids is None:
-                matcher._read_ids()
+            if matcher._ids is None:  # (whoosh's _read_ids: a Python generator call per posting)
+                if matcher._data is None:
+                    matcher._read_data()
+                deltas = matcher._data[0]
+                matcher._ids = deltas if matcher._byteids else tuple(itertools.accumulate(deltas))
             ids.extend(matcher._ids[i:])
             if weights:
                 if matcher._weights is None:
@@ -807,9 +811,10 @@ def _order_header(reader) -> array:
 
 def write_reading_order(ix, index_dir: Path) -> None:
     """Save one sort key per document, (rank of its source id) << 32 | start, so that listings
-    in reading order need no sorting through whoosh (a few microseconds per document). The
-    file names the index generation it belongs to; search ignores it once the index moved on.
-    Called after a run's last commit, this also records the checksums of the segment files."""
+    in reading order need no sorting through whoosh (a few microseconds per document), and the
+    document numbers in that order, so that the first few of a long listing are found by walking
+    them. The file names the index generation it belongs to; search ignores it once the index
+    moved on. Called after a run's last commit, this also records the checksums of the segment files."""
     with ix.searcher() as s:
         reader = s.reader()
         header = _order_header(reader)
@@ -817,18 +822,22 @@ def write_reading_order(ix, index_dir: Path) -> None:
         starts = list(column_reader(reader, "start"))
     rank = {source: i for i, source in enumerate(sorted(set(sources)))}
     keys = array("q", [rank[source] << 32 | start for source, start in zip(sources, starts)])
-    replace_file(index_dir, ORDER_FILE, header.tobytes() + keys.tobytes())  # two runs ending at once write their own
+    ranked = array("q", sorted(range(len(keys)), key=keys.__getitem__))
+    # two runs ending at once write their own
+    replace_file(index_dir, ORDER_FILE, header.tobytes() + keys.tobytes() + ranked.tobytes())
     record_files(ix, index_dir)
 
 
-def read_reading_order(reader, index_dir: Path) -> Optional[array]:
-    """The keys saved by write_reading_order for exactly what ``reader`` reads, else None."""
+def read_reading_order(reader, index_dir: Path) -> Optional[tuple[array, array]]:
+    """(the keys, the document numbers in reading order) saved by write_reading_order for exactly
+    what ``reader`` reads, else None."""
     try:
         data = (Path(index_dir) / ORDER_FILE).read_bytes()
     except OSError:
         return None
-    keys = array("q")
-    keys.frombytes(data[:len(data) - len(data) % keys.itemsize])
-    if keys[:2] != _order_header(reader) or len(keys) != 2 + reader.doc_count_all():
-        return None
-    return keys[2:]
+    saved = array("q")
+    saved.frombytes(data[:len(data) - len(data) % saved.itemsize])
+    count = reader.doc_count_all()
+    if saved[:2] != _order_header(reader) or len(saved) != 2 + 2 * count:
+        return None  # another generation's, or written by an earlier version (keys alone)
+    return saved[2:2 + count], saved[2 + count:]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import os
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Callable, Collection, Iterator, Optional, Union
 
 from ...errors import NotFound, QuerySyntaxError
 from ...models import Filters, Hit, SearchResults, Source, Statement
@@ -174,16 +175,22 @@ class _View:
             self._order = read_reading_order(self.s.reader(), self.path) or False
         return self._order or None
 
-    def in_reading_order(self, docnums: list[int], limit: Optional[int] = None) -> list[int]:
+    def in_reading_order(self, docnums: Collection[int], limit: Optional[int] = None) -> list[int]:
+        """``docnums`` in reading order (source id, then offset), the first ``limit`` of them."""
         order = self.reading_order()
         if order is None:  # no saved order for this state of the index: (source, start) columns
             sources, starts = column_reader(self.s.reader(), "source"), column_reader(self.s.reader(), "start")
             key = lambda d: (sources[d], starts[d])  # noqa: E731
         else:
-            key = order.__getitem__
+            keys, ranked = order
+            if limit and len(docnums) * len(docnums) > limit * len(ranked):
+                # many: walking the documents in reading order meets the first ``limit`` soon
+                wanted = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
+                return list(itertools.islice(filter(wanted.__contains__, ranked), limit))
+            key = keys.__getitem__
         return heapq.nsmallest(limit, docnums, key=key) if limit else sorted(docnums, key=key)
 
-    def by_date(self, docnums: list[int], sort: str, limit: Optional[int]) -> list[int]:
+    def by_date(self, docnums: Collection[int], sort: str, limit: Optional[int]) -> list[int]:
         """``docnums`` in the order ``sort`` says ('reading', 'date', '-date': undated last, ties
         in reading order), the first ``limit`` of them."""
         if sort not in ("date", "-date"):
@@ -194,14 +201,14 @@ class _View:
         dated.sort(key=lambda d: days[d], reverse=sort == "-date")  # stable: ties stay in reading order
         return (dated + [d for d in ranked if not days[d]])[:limit or None]
 
-    def matching(self, q) -> list[int]:
-        """The statements matching ``q`` (None: all), document numbers in no particular order. Terms
+    def matching(self, q) -> set[int]:
+        """The statements matching ``q`` (None: all), a set of document numbers. Terms
         and their ANDs and ORs (every filter but dates) are answered from posting lists as sets of
         document numbers: whoosh's matchers spend microseconds of Python on each match."""
         docs = self._posting_set(q) if q is not None else None
         if docs is None:
-            return list(self.s.docs_for_query(_statements_only(q)))
-        return list(docs - self.marker_docs() if _may_match_markers(q) else docs)
+            return set(self.s.docs_for_query(_statements_only(q)))
+        return docs - self.marker_docs() if _may_match_markers(q) else docs
 
     def marker_docs(self) -> set[int]:
         if self._marker_docs is None:
@@ -225,6 +232,8 @@ class _View:
                 sets.append(docs)
             if not sets:
                 return None
+            if len(sets) == 1:
+                return sets[0]
             if isinstance(q, And):
                 sets.sort(key=len)
                 return sets[0].intersection(*sets[1:])
