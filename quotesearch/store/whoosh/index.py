@@ -123,12 +123,19 @@ def _patch_whoosh_inline_postings() -> None:
 _patch_whoosh_inline_postings()
 
 
+# Postings per block: searches read whole posting lists (ranking.py, read_postings), and each block
+# costs a header, a decompression and an unpickling (whoosh's default, 128, made a filter matching a
+# third of the index read 420 blocks).
+BLOCK_POSTINGS = 1024
+
+
 def writer_codec():
     """The codec a writer writes new segments with (merged ones too). Without ``length_stats``
     whoosh does not read every posting's field length back from the segment it is writing, to keep
     the shortest and longest per block: those only bound scores for skipping blocks, which searches
-    here never do (store.py's _CountingTop); unknown bounds skip nothing."""
-    codec = whoosh3.W3Codec(inlinelimit=INLINE_LIMIT)
+    here never do (store.py's _CountingTop); unknown bounds skip nothing. Blocks hold up to
+    ``BLOCK_POSTINGS`` postings."""
+    codec = whoosh3.W3Codec(blocklimit=BLOCK_POSTINGS, inlinelimit=INLINE_LIMIT)
     codec.length_stats = False
     return codec
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import heapq
 import operator
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .index import LengthBytesScorer, quiet_whoosh, read_postings
 
@@ -76,7 +76,7 @@ def _matches(q, leaf, offset: int, allowed: Optional[set]) -> dict[int, float]:
     """{document number in the segment: score} of ``q`` in the segment of ``leaf`` (a searcher)."""
     if type(q) is Term:
         postings = _postings(leaf, q.fieldname, q.text, offset, allowed, positions=False)
-        return dict(zip(postings[0], postings[1])) if postings else {}
+        return dict(zip(postings.ids, postings.scorer.scores(postings.ids, postings.tfs))) if postings else {}
     if type(q) is Phrase:
         return _phrase(leaf, q, offset, allowed)
     a, b = (_matches(part, leaf, offset, allowed) for part in q.subqueries)
@@ -85,9 +85,16 @@ def _matches(q, leaf, offset: int, allowed: Optional[set]) -> dict[int, float]:
     return {d: s + b[d] for d, s in a.items() if d in b}  # (whoosh's IntersectionMatcher adds its two scores)
 
 
+class _Postings(NamedTuple):
+    ids: list  # document numbers in the segment, in order
+    tfs: list  # how many times the word is in each
+    values: list  # its encoded positions in each (when asked for)
+    scorer: LengthBytesScorer
+
+
 def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[set], positions: bool):
-    """(document numbers, scores, encoded positions or []) of one word in the segment, only the
-    ``allowed`` documents; None when the segment does not have the word."""
+    """One word's postings in the segment, only the ``allowed`` documents (``_Postings``); None when
+    the segment does not have the word."""
     schema = leaf.schema
     if fieldname not in schema:
         return None
@@ -107,7 +114,7 @@ def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[se
         keep = [k for k, d in enumerate(ids) if d + offset in allowed]
         ids, tfs = [ids[k] for k in keep], [tfs[k] for k in keep]
         values = [values[k] for k in keep] if positions else values
-    return ids, scorer.scores(ids, tfs), values
+    return _Postings(ids, tfs, values, scorer)
 
 
 def _phrase(leaf, q, offset: int, allowed: Optional[set]) -> dict[int, float]:
@@ -121,20 +128,22 @@ def _phrase(leaf, q, offset: int, allowed: Optional[set]) -> dict[int, float]:
         postings = _postings(leaf, q.fieldname, word, offset, allowed, positions=True)
         if postings is None:
             return {}  # (whoosh's Phrase matches nothing in a segment without one of its words)
-        ids, scores, values = postings
-        words.append({d: (s, v) for d, s, v in zip(ids, scores, values)})
-    common = set(min(words, key=len))
-    for postings in words:
-        common.intersection_update(postings)
+        words.append(postings)
+    common = set(min((w.ids for w in words), key=len)).intersection(*(w.ids for w in words))
+    if not common:
+        return {}
+    at = [dict(zip(w.ids, range(len(w.ids)))) for w in words]  # where each document is in each list
     decode = field.format.decode_positions
-    found = {}
+    found = []
     for d in sorted(common):
-        starts = set(decode(words[0][d][1]))
-        for i, postings in enumerate(words[1:], 1):
-            following = decode(postings[d][1])
-            starts = {p - i for p in following if p - i in starts}
+        starts = set(decode(words[0].values[at[0][d]]))
+        for i in range(1, len(words)):
+            starts = {p - i for p in decode(words[i].values[at[i][d]]) if p - i in starts}
             if not starts:
                 break
         if starts:
-            found[d] = make_binary_tree(operator.add, [postings[d][0] for postings in words])
-    return found
+            found.append(d)
+    scores = [w.scorer.scores(found, [w.tfs[where[d]] for d in found]) for w, where in zip(words, at)]
+    if len(scores) == 2:
+        return dict(zip(found, [a + b for a, b in zip(*scores)]))
+    return dict(zip(found, [make_binary_tree(operator.add, list(each)) for each in zip(*scores)]))
