@@ -372,8 +372,9 @@ class _View:
         """A Hit from a whoosh hit (highlighted, scored) or a document number."""
         if isinstance(item, int):
             return Hit(self.statement(item))
-        return Hit(self.statement(item.docnum), round(item.score, 3) if item.score is not None else None,
-                   list(item.highlights("text", top=1) or []))
+        statement = self.statement(item.docnum)
+        return Hit(statement, round(item.score, 3) if item.score is not None else None,
+                   list(item.highlights("text", text=statement.text, top=1) or []))  # (text: not read twice)
 
     def first_of_groups(self, found: list, limit: Optional[int]) -> tuple[list, int, dict[int, int]]:
         """The first of ``found`` (hits or document numbers) in each quote group, the first
