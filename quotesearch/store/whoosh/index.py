@@ -490,10 +490,23 @@ def docs_with_term(searcher, fieldname: str, text: str) -> list[int]:
     return docs
 
 
+def posting_set(searcher, fieldname: str, text: str) -> set[int]:
+    """The live documents holding one term, as a set (docs_with_term's, without the list)."""
+    docs: set[int] = set()
+    for leaf, offset in searcher.reader().leaf_readers():
+        try:
+            matcher = leaf.postings(fieldname, text)
+        except TermNotFound:
+            continue
+        ids = read_postings(matcher)[0]
+        docs.update(map(offset.__add__, ids) if offset else ids)
+    return docs
+
+
 def _posting_ids(matcher, offset: int) -> list[int]:
     """The document numbers (plus ``offset``) of one segment's postings of a term."""
     ids = read_postings(matcher)[0]
-    return [d + offset for d in ids] if offset else ids
+    return list(map(offset.__add__, ids)) if offset else ids
 
 
 def read_postings(matcher, weights: bool = False, values: bool = False) -> tuple[list, list, list]:

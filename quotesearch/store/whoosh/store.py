@@ -20,8 +20,8 @@ from ...errors import NotFound, QuerySyntaxError
 from ...models import Filters, Hit, SearchResults, Source, Statement
 from ..base import check_kind, check_sort, no_name, no_words
 from ..query import EXAMPLE, Node, day_bound
-from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, quiet_whoosh,
-                    read_reading_order, record_from_stored, speaker_tokens)
+from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, posting_set,
+                    quiet_whoosh, read_reading_order, record_from_stored, speaker_tokens)
 from . import ranking
 from .query import compile_query
 
@@ -212,7 +212,7 @@ class _View:
 
     def marker_docs(self) -> set[int]:
         if self._marker_docs is None:
-            self._marker_docs = set(docs_with_term(self.s, "doctype", "source"))
+            self._marker_docs = posting_set(self.s, "doctype", "source")
         return self._marker_docs
 
     def _posting_set(self, q) -> Optional[set[int]]:
@@ -222,7 +222,7 @@ class _View:
             field = self.schema[q.fieldname] if q.fieldname in self.schema else None
             if field is None or field.self_parsing() or not isinstance(q.text, str):
                 return None
-            return set(docs_with_term(self.s, q.fieldname, q.text))
+            return posting_set(self.s, q.fieldname, q.text)
         if isinstance(q, (And, Or)) and type(q) in (And, Or, DefaultOr):
             sets = []
             for child in q.children():
@@ -314,14 +314,15 @@ class _View:
         # terms score nothing (whoosh's filter= runs them as a query first). Scores are the query's
         # alone either way. The total is counted while ranking (one pass, see _CountingTop).
         allowed = self._posting_set(flt) if flt is not None else None
-        extra = 0.0
+        extra, term = 0.0, None
         if allowed is not None or flt is None:
             q, term, extra = self._constant_part(q)
             if term is not None:  # a term of an ID field ANDed with the rest: a set, like a filter
-                docs = set(docs_with_term(self.s, term.fieldname, term.text))
+                docs = posting_set(self.s, term.fieldname, term.text)
                 allowed = docs if allowed is None else allowed & docs
         if allowed is not None:
-            allowed -= self.marker_docs()
+            if all(_may_match_markers(part) for part in (flt, term) if part is not None):
+                allowed -= self.marker_docs()
             if not allowed:  # (whoosh reads an empty set as no filter)
                 return [], 0
         read = None
