@@ -94,3 +94,40 @@ def test_what_ranking_leaves_to_whoosh():
     assert not ranking.supported(Term("text", "troop", boost=2.0))
     assert not ranking.supported(Phrase("text", ["move", "north"], slop=2))
     assert not ranking.supported(Wildcard("text", "tro*"))
+
+
+def test_indexes_written_with_whooshs_own_blocks_answer_the_same(index_dir, tmp_path, monkeypatch):
+    """Blocks of 1,024 postings pickled with protocol 5 (index.py) are this version's way of
+    writing; an index written as whoosh writes (128 postings, protocol 2: earlier versions) reads
+    the same: the same hits, scores, totals and highlights."""
+    import zlib
+
+    import quotesearch
+
+    rng = random.Random(11)
+    pairs = [(a, fake_statements(a)) for a in (_article(i, rng) for i in range(300))]
+    index_articles(index_dir, pairs)
+    older = tmp_path / "older"
+    monkeypatch.setattr(qindex, "BLOCK_POSTINGS", 128)
+    monkeypatch.setattr(qindex, "BLOCK_PICKLE_PROTOCOL", 2)
+    index_articles(older, pairs)
+    monkeypatch.undo()
+
+    def block_pickles(folder):
+        ix = qindex.open_index(folder)
+        with ix.searcher() as s:
+            matcher = s.reader().leaf_readers()[0][0].postings("doctype", "statement")
+            matcher._read_ids()
+            data = bytes(matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset))
+            return len(matcher._ids), zlib.decompress(data)[:2]
+
+    postings, protocol = block_pickles(index_dir)
+    assert postings > 128 and protocol == b"\x80\x05" and block_pickles(older) == (128, b"\x80\x02")
+    answers = []
+    for folder in (index_dir, older):
+        with quotesearch.Index(folder) as ix:
+            answers.append([(h.statement.id, h.score, h.highlights, found.total)
+                            for q, f in [("troops", {}), ('"united states"', {}), ("state", {"kind": "direct"}),
+                                         ('"new york" AND russia', {}), ("", {"kind": "direct"})]
+                            for found in [ix.search(q, limit=5, **f)] for h in found.hits])
+    assert answers[0] == answers[1] and len(answers[0]) > 20

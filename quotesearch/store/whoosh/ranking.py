@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import heapq
 import operator
-from typing import NamedTuple, Optional
+from typing import Collection, NamedTuple, Optional
 
-from .index import LengthBytesScorer, quiet_whoosh, read_postings
+from .index import LengthBytesScorer, SortedDocs, quiet_whoosh, read_postings
 
 with quiet_whoosh():
     from whoosh.query import And, Phrase, Term
@@ -43,7 +43,7 @@ def supported(q) -> bool:
     return False
 
 
-def rank(searcher, q, limit: Optional[int], allowed: Optional[set] = None, excluded: Optional[set] = None,
+def rank(searcher, q, limit: Optional[int], allowed: Optional[Collection[int]] = None, excluded: Optional[set] = None,
          extra: float = 0.0) -> Optional[tuple[list[tuple[float, int]], int]]:
     """The matches of ``q`` as whoosh's collectors give them: ``(score + extra, document number)``
     best first (ties: lower number first), the first ``limit`` (None: all), and how many match.
@@ -72,7 +72,7 @@ def rank(searcher, q, limit: Optional[int], allowed: Optional[set] = None, exclu
     return items, total
 
 
-def _matches(q, leaf, offset: int, allowed: Optional[set]) -> dict[int, float]:
+def _matches(q, leaf, offset: int, allowed: Optional[Collection[int]]) -> dict[int, float]:
     """{document number in the segment: score} of ``q`` in the segment of ``leaf`` (a searcher)."""
     if type(q) is Term:
         postings = _postings(leaf, q.fieldname, q.text, offset, allowed, positions=False)
@@ -92,7 +92,7 @@ class _Postings(NamedTuple):
     scorer: LengthBytesScorer
 
 
-def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[set], positions: bool):
+def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[Collection[int]], positions: bool):
     """One word's postings in the segment, only the ``allowed`` documents (``_Postings``); None when
     the segment does not have the word."""
     schema = leaf.schema
@@ -111,13 +111,15 @@ def _postings(leaf, fieldname: str, text: str, offset: int, allowed: Optional[se
         raise _Unsupported(fieldname)
     ids, tfs, values = read_postings(reader.postings(fieldname, btext), weights=True, values=positions)
     if allowed is not None:
+        if isinstance(allowed, SortedDocs):  # (asked for each, a bisection each: this at once)
+            allowed = allowed.common(set(map(offset.__add__, ids)))
         keep = [k for k, d in enumerate(ids) if d + offset in allowed]
         ids, tfs = [ids[k] for k in keep], [tfs[k] for k in keep]
         values = [values[k] for k in keep] if positions else values
     return _Postings(ids, tfs, values, scorer)
 
 
-def _phrase(leaf, q, offset: int, allowed: Optional[set]) -> dict[int, float]:
+def _phrase(leaf, q, offset: int, allowed: Optional[Collection[int]]) -> dict[int, float]:
     """The documents of the segment holding the phrase's words one after the other (whoosh's
     Phrase with slop 1: SpanNear2, ordered, distance 1), scored as the sum of its words' scores."""
     field = leaf.schema[q.fieldname] if q.fieldname in leaf.schema else None

@@ -20,8 +20,8 @@ from ...errors import NotFound, QuerySyntaxError
 from ...models import Filters, Hit, SearchResults, Source, Statement
 from ..base import check_kind, check_sort, no_name, no_words
 from ..query import EXAMPLE, Node, day_bound
-from .index import (DAMAGE, _damaged, column_reader, docs_with_term, open_index, open_searcher, posting_set,
-                    quiet_whoosh, read_reading_order, record_from_stored, speaker_tokens)
+from .index import (DAMAGE, SortedDocs, _damaged, column_reader, docs_with_term, intersection, open_index, open_searcher,
+                    posting_set, quiet_whoosh, read_reading_order, record_from_stored, speaker_tokens)
 from . import ranking
 from .query import compile_query
 
@@ -185,7 +185,7 @@ class _View:
             keys, ranked = order
             if limit and len(docnums) * len(docnums) > limit * len(ranked):
                 # many: walking the documents in reading order meets the first ``limit`` soon
-                wanted = docnums if isinstance(docnums, (set, frozenset)) else set(docnums)
+                wanted = docnums if isinstance(docnums, (set, frozenset, SortedDocs)) else set(docnums)
                 return list(itertools.islice(filter(wanted.__contains__, ranked), limit))
             key = keys.__getitem__
         return heapq.nsmallest(limit, docnums, key=key) if limit else sorted(docnums, key=key)
@@ -201,28 +201,32 @@ class _View:
         dated.sort(key=lambda d: days[d], reverse=sort == "-date")  # stable: ties stay in reading order
         return (dated + [d for d in ranked if not days[d]])[:limit or None]
 
-    def matching(self, q) -> set[int]:
-        """The statements matching ``q`` (None: all), a set of document numbers. Terms
-        and their ANDs and ORs (every filter but dates) are answered from posting lists as sets of
-        document numbers: whoosh's matchers spend microseconds of Python on each match."""
+    def matching(self, q) -> Collection[int]:
+        """The statements matching ``q`` (None: all): a set of document numbers, or SortedDocs.
+        Terms and their ANDs and ORs (every filter but dates) are answered from posting lists:
+        whoosh's matchers spend microseconds of Python on each match."""
         docs = self._posting_set(q) if q is not None else None
         if docs is None:
             return set(self.s.docs_for_query(_statements_only(q)))
-        return docs - self.marker_docs() if _may_match_markers(q) else docs
+        return self._without_markers(docs) if _may_match_markers(q) else docs
 
     def marker_docs(self) -> set[int]:
         if self._marker_docs is None:
             self._marker_docs = posting_set(self.s, "doctype", "source")
         return self._marker_docs
 
-    def _posting_set(self, q) -> Optional[set[int]]:
-        """The live documents matching ``q``, when it is a term of a text or keyword field, or an AND
-        or OR of such; None for anything else."""
+    def _without_markers(self, docs: Collection[int]) -> set[int]:
+        markers = self.marker_docs()
+        return docs - markers if isinstance(docs, set) else {d for d in docs if d not in markers}
+
+    def _posting_set(self, q) -> Optional[Collection[int]]:
+        """The live documents matching ``q``, when it is a term of a text or keyword field (SortedDocs),
+        or an AND or OR of such (a set); None for anything else."""
         if type(q) is Term:
             field = self.schema[q.fieldname] if q.fieldname in self.schema else None
             if field is None or field.self_parsing() or not isinstance(q.text, str):
                 return None
-            return posting_set(self.s, q.fieldname, q.text)
+            return SortedDocs(docs_with_term(self.s, q.fieldname, q.text))
         if isinstance(q, (And, Or)) and type(q) in (And, Or, DefaultOr):
             sets = []
             for child in q.children():
@@ -235,8 +239,7 @@ class _View:
             if len(sets) == 1:
                 return sets[0]
             if isinstance(q, And):
-                sets.sort(key=len)
-                return sets[0].intersection(*sets[1:])
+                return intersection(sets)
             return set().union(*sets)
         return None
 
@@ -318,11 +321,11 @@ class _View:
         if allowed is not None or flt is None:
             q, term, extra = self._constant_part(q)
             if term is not None:  # a term of an ID field ANDed with the rest: a set, like a filter
-                docs = posting_set(self.s, term.fieldname, term.text)
-                allowed = docs if allowed is None else allowed & docs
+                docs = SortedDocs(docs_with_term(self.s, term.fieldname, term.text))
+                allowed = docs if allowed is None else intersection([allowed, docs])
         if allowed is not None:
             if all(_may_match_markers(part) for part in (flt, term) if part is not None):
-                allowed -= self.marker_docs()
+                allowed = self._without_markers(allowed)
             if not allowed:  # (whoosh reads an empty set as no filter)
                 return [], 0
         read = None
@@ -337,7 +340,7 @@ class _View:
             if allowed is None:
                 query, collector = _statements_only(_both(q, flt)), top
             else:
-                query, collector = _statements_only(q), collectors.FilterCollector(top, allow=allowed)
+                query, collector = _statements_only(q), collectors.FilterCollector(top, allow=set(allowed))
             self.s.search_with_collector(query, collector)
             results, total = collector.results(), top.total if limit else None
         results.fragmenter = highlight.WholeFragmenter()
