@@ -389,3 +389,11 @@ def test_crafted_word_positions_are_refused_without_running(tmp_path):
         Positions().decode_positions(crafted)
     assert not marker.exists()
     assert Positions().decode_positions(Positions().encode([3, 9, 300, 70000])) == [3, 9, 300, 70000]
+    # many at once (phrase queries): one crafted among plain ones is refused too
+    from quotesearch.store.whoosh.index import word_positions
+
+    plain = [Positions().encode(p) for p in ([1], [2, 5], [0, 300, 70000], [])]
+    assert word_positions(Positions(), plain) == [[1], [2, 5], [0, 300, 70000], []]
+    with pytest.raises(pickle.UnpicklingError):
+        word_positions(Positions(), plain[:2] + [crafted] + plain[2:])
+    assert not marker.exists()

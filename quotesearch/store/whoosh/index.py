@@ -296,6 +296,24 @@ def _load_pickle(file):
 _INT_LIST = re.compile(rb"\x80\x02\](?:q.)?(?:[(ae]|K.|M..|J....)*\.", re.S)
 
 
+# Many such lists at once: a MARK, the lists one after the other (each without its protocol and STOP),
+# then LIST and STOP: the same opcodes, and MARK and LIST (a list of the lists).
+_INT_LISTS = re.compile(rb"\x80\x02\((?:\](?:q.)?(?:[(ae]|K.|M..|J....)*)*l\.", re.S)
+
+
+def word_positions(field_format, values: list) -> list[list[int]]:
+    """The word positions of each of ``values`` (encoded postings of a field of ``field_format``),
+    as whoosh's ``decode_positions`` gives them. For whoosh's Positions format (the count of
+    positions in 4 bytes, then a pickle of their differences) every pickle is read in one call:
+    a phrase query decodes the positions of thousands of postings, 1.5 µs each one by one."""
+    if type(field_format) is formats.Positions and values:
+        lists = [value[6:-1] for value in values if value[4:6] == b"\x80\x02" and value[-1:] == b"."]
+        data = b"\x80\x02(" + b"".join(lists) + b"l."
+        if len(lists) == len(values) and _INT_LISTS.fullmatch(data):
+            return [list(itertools.accumulate(deltas)) for deltas in pickle.loads(data)]
+    return [field_format.decode_positions(value) for value in values]
+
+
 def _loads_pickle(data):
     if _INT_LIST.fullmatch(data):  # pickle's own loads (a word's positions: the most frequent load)
         return pickle.loads(data)

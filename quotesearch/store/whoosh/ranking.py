@@ -19,7 +19,7 @@ import heapq
 import operator
 from typing import Collection, NamedTuple, Optional
 
-from .index import LengthBytesScorer, SortedDocs, quiet_whoosh, read_postings
+from .index import LengthBytesScorer, SortedDocs, quiet_whoosh, read_postings, word_positions
 
 with quiet_whoosh():
     from whoosh.query import And, Phrase, Term
@@ -135,16 +135,12 @@ def _phrase(leaf, q, offset: int, allowed: Optional[Collection[int]]) -> dict[in
     if not common:
         return {}
     at = [dict(zip(w.ids, range(len(w.ids)))) for w in words]  # where each document is in each list
-    decode = field.format.decode_positions
-    found = []
-    for d in sorted(common):
-        starts = set(decode(words[0].values[at[0][d]]))
-        for i in range(1, len(words)):
-            starts = {p - i for p in decode(words[i].values[at[i][d]]) if p - i in starts}
-            if not starts:
-                break
-        if starts:
-            found.append(d)
+    found = sorted(common)
+    starts = [set(p) for p in word_positions(field.format, [words[0].values[at[0][d]] for d in found])]
+    for i in range(1, len(words)):  # the starts whose i-th next position holds the i-th word
+        following = word_positions(field.format, [words[i].values[at[i][d]] for d in found])
+        starts = [{p - i for p in positions if p - i in st} for st, positions in zip(starts, following)]
+        found, starts = [d for d, st in zip(found, starts) if st], [st for st in starts if st]
     scores = [w.scorer.scores(found, [w.tfs[where[d]] for d in found]) for w, where in zip(words, at)]
     if len(scores) == 2:
         return dict(zip(found, [a + b for a, b in zip(*scores)]))
