@@ -205,7 +205,9 @@ class _View:
         """The statements matching ``q`` (None: all): a set of document numbers, or SortedDocs.
         Terms and their ANDs and ORs (every filter but dates) are answered from posting lists:
         whoosh's matchers spend microseconds of Python on each match."""
-        docs = self._posting_set(q) if q is not None else None
+        if q is None:  # every statement document says so
+            return SortedDocs(docs_with_term(self.s, "doctype", "statement"))
+        docs = self._posting_set(q)
         if docs is None:
             return set(self.s.docs_for_query(_statements_only(q)))
         return self._without_markers(docs) if _may_match_markers(q) else docs
