@@ -586,7 +586,7 @@ def test_long_listings_walk_the_saved_reading_order(index_dir):
     """A listing without a query matching most documents takes its first few by walking the
     document numbers saved in reading order; the same statements, in the same order, as sorting
     every match, and as an index whose order file holds the keys alone (an earlier version's:
-    read from the columns instead)."""
+    its keys are sorted)."""
     index_articles(index_dir, _copies(60)[::-1], batch_size=25)  # written out of reading order
     with quotesearch.Index(index_dir) as ix:
         every = [h.statement.id for h in ix.search("", kind="direct", limit=0).hits]
@@ -601,6 +601,8 @@ def test_long_listings_walk_the_saved_reading_order(index_dir):
     path = index_dir / qindex.ORDER_FILE
     data = path.read_bytes()
     path.write_bytes(data[:len(data) - 8 * len(ranked)])  # keys alone
+    with ix.searcher() as s:
+        assert qindex.read_reading_order(s.reader(), index_dir) == (keys, None)
     with quotesearch.Index(index_dir) as ix:
         assert [h.statement.id for h in ix.search("", kind="direct", limit=4).hits] == first
         assert [h.statement.id for h in ix.search("", limit=5, sort="reading").hits] == dated

@@ -911,9 +911,9 @@ def write_reading_order(ix, index_dir: Path) -> None:
     record_files(ix, index_dir)
 
 
-def read_reading_order(reader, index_dir: Path) -> Optional[tuple[array, array]]:
+def read_reading_order(reader, index_dir: Path) -> Optional[tuple[array, Optional[array]]]:
     """(the keys, the document numbers in reading order) saved by write_reading_order for exactly
-    what ``reader`` reads, else None."""
+    what ``reader`` reads (the keys alone, and None, from a file an earlier version wrote), else None."""
     try:
         data = (Path(index_dir) / ORDER_FILE).read_bytes()
     except OSError:
@@ -921,6 +921,10 @@ def read_reading_order(reader, index_dir: Path) -> Optional[tuple[array, array]]
     saved = array("q")
     saved.frombytes(data[:len(data) - len(data) % saved.itemsize])
     count = reader.doc_count_all()
-    if saved[:2] != _order_header(reader) or len(saved) != 2 + 2 * count:
-        return None  # another generation's, or written by an earlier version (keys alone)
+    if saved[:2] != _order_header(reader):
+        return None  # another generation's
+    if len(saved) == 2 + count:
+        return saved[2:], None  # an earlier version's
+    if len(saved) != 2 + 2 * count:
+        return None
     return saved[2:2 + count], saved[2 + count:]

@@ -183,7 +183,7 @@ class _View:
             key = lambda d: (sources[d], starts[d])  # noqa: E731
         else:
             keys, ranked = order
-            if limit and len(docnums) * len(docnums) > limit * len(ranked):
+            if limit and ranked is not None and len(docnums) * len(docnums) > limit * len(ranked):
                 # many: walking the documents in reading order meets the first ``limit`` soon
                 wanted = docnums if isinstance(docnums, (set, frozenset, SortedDocs)) else set(docnums)
                 return list(itertools.islice(filter(wanted.__contains__, ranked), limit))
