@@ -12,6 +12,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
+from nltk.probability import FreqDist
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken, PunktTrainer
 
 from . import lexicon
@@ -160,11 +161,30 @@ class PunktWord(PunktToken):
         self.ellipsis = ellipsis
 
 
+class _TypeCounts(FreqDist):
+    """NLTK's ``FreqDist`` for the trainer's word-type counts, counted by the plain dict store:
+    ``FreqDist``'s own store is a Python method that forgets the cached total ``N()`` at every
+    count (one call per word of the article, a tenth of training). Here the total is summed when
+    first asked and then kept, which holds because the trainer counts every word before it asks
+    (``Trainer._train_tokens`` forgets it at the start of each training)."""
+
+    __setitem__ = dict.__setitem__
+
+
 class Trainer(PunktTrainer):
     """NLTK's Punkt trainer, handing its abbreviation check only the word types that check can
     change: those ending in a period, and known abbreviations. NLTK passes every distinct type and
-    skips the others after a regular-expression search each (about a fifth of its time). The
-    parameters stay those of plain NLTK: tests/test_segment.py compares them."""
+    skips the others after a regular-expression search each (about a fifth of its time). Word
+    types are counted in a ``_TypeCounts``. The parameters stay those of plain NLTK:
+    tests/test_segment.py compares them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._type_fdist = _TypeCounts()
+
+    def _train_tokens(self, tokens, verbose):
+        self._type_fdist._N = None      # the counts are about to change: the total is summed afresh
+        super()._train_tokens(tokens, verbose)
 
     def _unique_types(self, tokens):
         abbrevs = self._params.abbrev_types

@@ -213,3 +213,20 @@ def test_token_pattern_matches_the_pattern_as_first_written():
     texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 16))) for _ in range(50000)]
     for text in texts:
         assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in as_written.finditer(text)], text
+
+
+def test_trainer_counts_word_types_as_nltks_freqdist_does():
+    """The trainer's type counts (stored without ``FreqDist``'s per-count bookkeeping) give NLTK's
+    totals and parameters, over one training and over two in a row."""
+    from quotesearch.extraction.segment import Trainer, _LANG
+    texts = [SEED.read_text(encoding="utf-8")] + TRICKY
+    ours, theirs = Trainer(lang_vars=_LANG, token_cls=PunktWord), nltk_punkt.PunktTrainer()
+    for text in texts:
+        for trainer in (ours, theirs):
+            trainer.train(punkt_view(text), finalize=False)
+        assert ours._type_fdist.N() == theirs._type_fdist.N() == sum(theirs._type_fdist.values())
+        assert dict(ours._type_fdist) == dict(theirs._type_fdist)
+    ours_params, theirs_params = ours.get_params(), theirs.get_params()
+    assert ours_params.abbrev_types == theirs_params.abbrev_types
+    assert ours_params.collocations == theirs_params.collocations
+    assert ours_params.sent_starters == theirs_params.sent_starters
