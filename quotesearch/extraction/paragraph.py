@@ -23,6 +23,7 @@ _LABELLED_LINE = re.compile(r"\n[ \t]*[A-Z][A-Z.’'\- ]{2,}: ")
 MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 _IS_WORD = attrgetter("is_word")
+_START = attrgetter("start")
 
 
 @dataclass(slots=True)
@@ -93,11 +94,11 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
                     sentence_spans: list[tuple[int, int]], quotes: list[Quote]) -> Paragraph:
     """One paragraph as the rules read it: token and sentence indexes, which quote each token is in,
     and the speech cues outside quotes (paragraph 0 is the headline)."""
-    starts = [t.start for t in tokens]
+    starts = list(map(_START, tokens))
     quote_of: list[int | None] = [None] * len(tokens)
     for qi, q in enumerate(quotes):
-        for i in range(bisect_left(starts, q.open), bisect_left(starts, q.outer_end)):
-            quote_of[i] = qi
+        a, b = bisect_left(starts, q.open), bisect_left(starts, q.outer_end)
+        quote_of[a:b] = [qi] * (b - a)      # a slice of the same length: the list keeps its length
     sents: list[tuple[int, int]] = []
     dateline = _DATELINE.match(source, start, end) or colon_dateline(source, index, start, end)
     if dateline and sentence_spans:
@@ -111,8 +112,7 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
         sents = [(0, len(tokens) - 1)]
     sent_of = [0] * len(tokens)
     for n, (a, b) in enumerate(sents):
-        for i in range(a, b + 1):
-            sent_of[i] = n
+        sent_of[a:b + 1] = [n] * (b + 1 - a)
     cues = [c for c in find_cues(tokens, headline=index == 0) if quote_of[c.first] is None]
     return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
                      cues, {c.first: c for c in cues}, capital_flags(tokens))
