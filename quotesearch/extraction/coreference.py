@@ -7,10 +7,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from operator import attrgetter
 
 from . import lexicon
 from .paragraph import Attribution
-from .mentions import WordFlags, appositive_after, capitalized as _cap, is_title, split_name, text_of
+from .mentions import (WordFlags, appositive_after, before_apostrophe, capitalized as _cap, is_title, split_name,
+                       text_of)
 from ..models import Article, Statement
 from .document import Document
 from .segment import Token
@@ -25,6 +27,7 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere iff _ACRONYM is; opens with "("
+_LOWER = attrgetter("lower")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -32,9 +35,12 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_WORD = re.compile(r"\w[’']s$")     # "Khan’s Pakistan Tehreek-e-Insaaf": two names
+_POSSESSIVE_WORDS = WordFlags(_POSSESSIVE_WORD.search)   # by token text, for runs of capitalized words
 
 
 def _strip_possessive(s: str) -> str:
+    if s[-1:] not in "’'s\n":
+        return s        # no possessive can end here (most names): no pattern to run
     return _POSSESSIVE.sub("", s)
 
 
@@ -167,7 +173,7 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and not _POSSESSIVE_WORD.search(toks[j].text) and (
+            while j + 1 < len(toks) and not _POSSESSIVE_WORDS[toks[j].text] and (
                     caps[j + 1] or toks[j + 1].text == "." and (
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
                     and j > i and j + 2 < len(toks) and caps[j + 2])):
@@ -193,7 +199,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     end += 2
                     while end + 1 < len(toks) and caps[end + 1]:
                         end += 1
-                if any(t.lower in lexicon.organization_words() for t in toks[name[0]:end + 1]):
+                if not lexicon.organization_words().isdisjoint(map(_LOWER, toks[name[0]:end + 1])):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
             if (name and role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
@@ -501,7 +507,7 @@ def _is_time_or_number(part: str) -> bool:
 
 def _bare(word: str) -> str:
     """"who’s" -> "who": a word without a contracted verb."""
-    return re.split("[’']", word.lower(), maxsplit=1)[0]
+    return before_apostrophe(word.lower())
 
 
 _AFFILIATION = frozenset({"from", "with", "at"})      # "from Natural Justice in Cape Town" is where one works
@@ -766,7 +772,7 @@ def _pronoun_key(low: str) -> str:
     """"we'll" -> "we"; other words unchanged."""
     if low in lexicon.possessive_pronouns():
         return lexicon.possessive_pronouns()[low]          # "His remarks that “…”": the possessor
-    head = re.split("[’']", low, maxsplit=1)[0]
+    head = before_apostrophe(low)
     return head if head != low and head in lexicon.pronouns() else low
 
 

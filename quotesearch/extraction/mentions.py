@@ -94,11 +94,17 @@ def opener(tok: Token) -> bool:
     return tok.lower in lexicon.words("sentence_openers") or tok.lower in lexicon.time_words()
 
 
+def before_apostrophe(word: str) -> str:
+    """The part of a word before its first apostrophe, curly or straight ("we'll" -> "we", "who’s" ->
+    "who"); a word without one stays whole."""
+    return word.partition("’")[0].partition("'")[0]
+
+
 def _pronoun(low: str) -> bool:
     """"he", "she", and contracted forms such as "we'll", "he’s"."""
     if low in lexicon.pronouns():
         return True
-    return ("’" in low or "'" in low) and re.split("[’']", low, maxsplit=1)[0] in lexicon.pronouns()
+    return ("’" in low or "'" in low) and before_apostrophe(low) in lexicon.pronouns()
 
 
 def is_title(tok: Token) -> bool:
