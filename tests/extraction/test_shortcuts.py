@@ -1,6 +1,7 @@
 """Shortcuts taken for speed give the answers of the plain path they replace."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from quotesearch.extraction import cues, lexicon
@@ -93,3 +94,80 @@ def test_double_mark_pattern_matches_the_pattern_as_first_written():
     texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(30000)]
     for text in texts:
         assert [m.span() for m in _DOUBLE_MARK.finditer(text)] == [m.span() for m in as_written.finditer(text)]
+
+
+def _words():
+    extra = "we'll he’s who’s o'neill ’90s rock'n’roll '' ’ ' it's’ Jones’ Jones's Khan’s X’s\n a’\n s"
+    return [w for paragraph in _paragraphs() for w in paragraph.split()] + extra.split(" ") + ["", "’s", "'s"]
+
+
+def test_the_word_before_an_apostrophe_is_the_split_at_the_first_one():
+    """before_apostrophe (two partitions) is the first part of ``re.split("[’']", word, maxsplit=1)``."""
+    import re
+    from quotesearch.extraction.mentions import before_apostrophe
+    words = _words()
+    assert all(before_apostrophe(w) == re.split("[’']", w, maxsplit=1)[0] for w in words)
+    assert before_apostrophe("rock'n’roll") == "rock" and before_apostrophe("he’s") == "he"
+
+
+def test_a_possessive_is_stripped_as_the_pattern_strips_it():
+    """_strip_possessive runs its pattern only on names whose last character could end a possessive;
+    every other name is what the pattern leaves."""
+    from quotesearch.extraction.coreference import _POSSESSIVE, _strip_possessive
+    names = _words() + [" ".join(p.split()[:3]) for p in _paragraphs()]
+    assert all(_strip_possessive(n) == _POSSESSIVE.sub("", n) for n in names)
+    assert _strip_possessive("Jones’") == "Jones" and _strip_possessive("Khan’s") == "Khan"
+
+
+def test_names_fold_as_character_by_character():
+    """fold drops combining marks character by character only where a name has a character outside
+    ASCII; an ASCII name has none to drop."""
+    import unicodedata
+    from quotesearch.identity.speakers import fold
+    for name in _words() + ["Zoë  Müller-Lüdenscheidt", "Erdoğan", "São Paulo", "ＡＢＣ", "ﬁne", "plain Name"]:
+        decomposed = unicodedata.normalize("NFKD", name)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        assert fold(name) == " ".join(re.findall(r"\w+", plain.casefold())), name
+    assert fold("Zoë  Müller-Lüdenscheidt") == "zoe muller ludenscheidt"
+
+
+def _single_quotes_char_by_char(text, start, end):
+    """single_quotes as first written: every offset asked whether it opens or closes."""
+    from quotesearch.extraction.quotes import _closer_is_strong, _is_single_closer, _is_single_opener, _make
+    quotes = []
+    i = start
+    while i < end:
+        if not _is_single_opener(text, i, start, end):
+            i += 1
+            continue
+        nxt_open = next((k for k in range(i + 1, end) if _is_single_opener(text, k, start, end)
+                         and text[k] == "‘"), end)
+        closers = [j for j in range(i + 2, nxt_open) if _is_single_closer(text, j, end)]
+        strong = [j for j in closers if _closer_is_strong(text, j, end)]
+        if strong or closers:
+            j = (strong or closers)[0] if strong else closers[-1]
+            quotes.append(_make(text, i, j, j, text[i]))
+            i = j + 1
+        elif i == start or text[i - 1] in ":,":
+            quotes.append(_make(text, i, None, nxt_open, text[i]))
+            i = nxt_open
+        else:
+            i += 1
+    return [q for q in quotes if q.end - q.start >= 2]
+
+
+def test_single_quotes_read_only_the_marks():
+    """single_quotes visits only the offsets of ‘ ’ and ' (no other character opens or closes a single
+    quote) and finds what asking every offset finds, on real paragraphs and on every slice of tricky ones."""
+    from quotesearch.extraction.quotes import single_quotes
+    found = 0
+    for paragraph in _paragraphs():
+        got = single_quotes(paragraph, 0, len(paragraph))
+        assert got == _single_quotes_char_by_char(paragraph, 0, len(paragraph))
+        found += len(got)
+    for text in ["'a' b ‘c’ d 'e", "‘x ‘y’ z’", "He said: 'it's fine' and ‘no’.", "''''", "'a'b'c'd' e'",
+                 "x ‘ab’s cd’ 'ef'", ", ‘unclosed one", "(‘in brackets’) ‘90s ’til"]:
+        for s in range(len(text)):
+            for e in range(s, len(text) + 1):
+                assert single_quotes(text, s, e) == _single_quotes_char_by_char(text, s, e), (text, s, e)
+    assert found > 0 or not POLNEAR.is_dir()
