@@ -21,8 +21,11 @@ from . import lexicon
 # ("ISW’s", "U.S", "well-known", "AT&T"), with an elision mark in front ("’Manteboheng"). Everything else is a one-character token.
 # The word without the mark is the first alternative: it was first written with the mark as an optional
 # group in front, whose lookbehind re tried at every character (same matches: tests/extraction/test_segment.py).
-_WORD = r"[^\W_]+(?:[’'.&\-][^\W_]+)*"
-_TOKEN = re.compile(_WORD + r"|(?<!\w)’(?=[^\W\d_])" + _WORD + r"|[^\w\s]", re.UNICODE)
+# Every alternative opens with a character set or the mark itself (the mark's "no word character before"
+# is checked after it), so ``re`` skips what no token starts with (spaces) without trying each one; and no
+# repeat is ever given back (nothing follows it inside its alternative), so none keeps a way back (``++``).
+_WORD = r"[^\W_]++(?:[’'.&\-][^\W_]++)*+"
+_TOKEN = re.compile(_WORD + r"|’(?<!\w’)(?=[^\W\d_])" + _WORD + r"|[^\w\s]", re.UNICODE)
 
 
 class _TokenFields(NamedTuple):
