@@ -8,8 +8,8 @@ along; nothing is kept between articles.
 from __future__ import annotations
 
 import re
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter, or_
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 from nltk.probability import FreqDist
@@ -50,8 +50,6 @@ class Token(_TokenFields):
 
 
 _new = tuple.__new__
-_TYPE = attrgetter("type")
-_PERIOD_FINAL = attrgetter("period_final")
 _Match = re.Match
 _last = itemgetter(-1)
 
@@ -192,11 +190,8 @@ class Trainer(PunktTrainer):
         super()._train_tokens(tokens, verbose)
 
     def _unique_types(self, tokens):
-        # by C-level maps, no Python step per word; the types go in in the order the words come, as
-        # NLTK's loop puts them in (the set's order is the order NLTK reclassifies them)
-        types = list(map(_TYPE, tokens))
-        known = self._params.abbrev_types.__contains__
-        return set(compress(types, map(or_, map(_PERIOD_FINAL, tokens), map(known, types))))
+        abbrevs = self._params.abbrev_types
+        return {tok.type for tok in tokens if tok.period_final or tok.type in abbrevs}
 
 
 _LANG = LanguageVars()  # holds nothing but its two compiled patterns, compiled here: shared by every article

@@ -230,18 +230,3 @@ def test_trainer_counts_word_types_as_nltks_freqdist_does():
     assert ours_params.abbrev_types == theirs_params.abbrev_types
     assert ours_params.collocations == theirs_params.collocations
     assert ours_params.sent_starters == theirs_params.sent_starters
-
-
-def test_trainer_hands_its_abbreviation_check_the_types_in_word_order():
-    """The types handed to NLTK's abbreviation check (read by C-level maps) are the period-final and
-    known-abbreviation types, put in in the order the words come: the same set in the same iteration
-    order as a loop over the words gives (the order in which NLTK reclassifies them)."""
-    from quotesearch.extraction.segment import Trainer, _LANG
-    texts = [SEED.read_text(encoding="utf-8")] + TRICKY + [_vocabulary_text(random.Random(n)) for n in range(30)]
-    for text in texts:
-        trainer = Trainer(lang_vars=_LANG, token_cls=PunktWord)
-        tokens = list(trainer._tokenize_words(punkt_view(text)))
-        for known in (set(), {"mr", "u.s", "said", "smith", "no"}):
-            trainer._params.abbrev_types = set(known)
-            plain = {t.type for t in tokens if t.period_final or t.type in known}
-            assert list(trainer._unique_types(tokens)) == list(plain)
