@@ -171,3 +171,21 @@ def test_single_quotes_read_only_the_marks():
             for e in range(s, len(text) + 1):
                 assert single_quotes(text, s, e) == _single_quotes_char_by_char(text, s, e), (text, s, e)
     assert found > 0 or not POLNEAR.is_dir()
+
+
+def test_quote_token_ranges_are_worked_out_once_as_token_at_gives_them():
+    """A paragraph's quote token ranges, worked out while it is built, are ``token_at`` of each quote's
+    opening mark and of its outer end (minus one), as the rules once asked each time."""
+    from quotesearch.extraction.document import Document
+    from quotesearch.ingest.read import article_from_text
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:40]]
+    texts.append("“Unclosed and on, he said. ‘Single,’ she said “and ''ascii'' too.”\n\n“Next.”")
+    checked = 0
+    for n, text in enumerate(texts):
+        for p in Document.build(article_from_text(text, f"t{n}")).paragraphs:
+            for qi, q in enumerate(p.quotes):
+                assert p.quote_tokens(qi) == (p.token_at(q.open), p.token_at(q.outer_end) - 1)
+                checked += 1
+    assert checked > 20
