@@ -80,13 +80,36 @@ def _stdlib_re(pattern) -> re.Pattern:
 
 
 class LanguageVars(PunktLanguageVars):
-    """NLTK's English Punkt variables, with its word and period-context patterns run by ``re``."""
+    """NLTK's English Punkt variables, with its word and period-context patterns run by ``re``.
+
+    NLTK's word pattern (``_word_tokenize_fmt``) takes a word's characters one at a time, asking after
+    each whether the word ends there (whitespace, the end, a non-word character, a dash or ellipsis,
+    a final comma); its own pieces (``_re_non_word_chars``, ``_re_multi_char_punct``,
+    ``_re_word_start``) are put here in a form ``re`` runs faster: after the first character, a run of
+    characters at which none of those ends can start (not whitespace, not a non-word character, not
+    "-", "." or ",") is taken at once, and only at the others is the end asked. The word ends at the
+    same character, so the words are NLTK's (tests/extraction/test_segment.py compares them with
+    plain NLTK's on the corpus and random lines): 0.33 -> 0.23 s over the PolNeAR texts, a quarter
+    of training. Should NLTK's pieces ever take another shape, NLTK's own pattern is used."""
 
     re_boundary_realignment = _stdlib_re(PunktLanguageVars.re_boundary_realignment)
 
+    def _word_pattern(self) -> str | None:
+        """NLTK's word pattern with a word's plain characters taken as a run, or None when NLTK's
+        non-word characters are not the one character set this form needs."""
+        non_word, multi = self._re_non_word_chars, self._re_multi_char_punct
+        one_set = non_word.startswith("(?:[") and non_word.endswith("])")
+        if not one_set or "]" in non_word[4:-2].replace("\\]", ""):
+            return None
+        ends = rf"\s|$|{non_word}|{multi}|,(?=$|\s|{non_word}|{multi})"     # NLTK's "sequences marking a word's end"
+        plain = rf"[^\s{non_word[4:-2]}\-.,]"                                 # no end can start at one of these
+        return rf"({multi}|(?={self._re_word_start})\S(?:{plain}++|(?!{ends})\S)*+|\S)"
+
     def _word_tokenizer_re(self):
         if not isinstance(getattr(self, "_re_word_tokenizer", None), re.Pattern):
-            self._re_word_tokenizer = _stdlib_re(super()._word_tokenizer_re())
+            pattern = self._word_pattern()
+            self._re_word_tokenizer = (re.compile(pattern, re.UNICODE) if pattern is not None
+                                       else _stdlib_re(super()._word_tokenizer_re()))
         return self._re_word_tokenizer
 
     def period_context_re(self):
