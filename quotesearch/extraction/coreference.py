@@ -27,6 +27,9 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere iff _ACRONYM is; opens with "("
+# A character that neither a run of names nor a bracketed acronym can hold (a comma, a quote mark, a colon …):
+# reading runs from the start of the text or from just after one of these finds the same runs after it.
+_RUN_BREAK = re.compile(r"[^\w’'\-.&()\s]")
 _LOWER = attrgetter("lower")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
@@ -125,15 +128,27 @@ class ArticleNames:
 
 
 def _acronym_definitions(text: str):
-    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
-    if _ANY_ACRONYM.search(text) is None:
+    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text. Runs of
+    names are read only in the stretches between two ``_RUN_BREAK`` characters that hold a bracketed
+    acronym (no run or acronym crosses such a character, so a stretch reads as it does in the whole
+    text): the rest of the text cannot define one."""
+    acronyms = [m.start() for m in _ANY_ACRONYM.finditer(text)]
+    if not acronyms:
         return          # no bracketed acronym at all (most articles): no run of names needs reading
-    pos = 0
-    while (m := _NAME_RUN.search(text, pos)) is not None:
-        acr = _ACRONYM.match(text, m.end())
-        pos = acr.end() if acr else m.end()
-        if acr:
-            yield " ".join(m.group(1).split()), acr.group(1)
+    breaks = [m.start() for m in _RUN_BREAK.finditer(text)]
+    read_to = 0
+    for at in acronyms:
+        k = bisect_left(breaks, at)
+        lo, hi = (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(text))
+        if lo < read_to:
+            continue    # the stretch of an acronym before, read already
+        read_to = hi
+        pos = lo
+        while (m := _NAME_RUN.search(text, pos, hi)) is not None:
+            acr = _ACRONYM.match(text, m.end(), hi)
+            pos = acr.end() if acr else m.end()
+            if acr:
+                yield " ".join(m.group(1).split()), acr.group(1)
 
 
 class _Spans:

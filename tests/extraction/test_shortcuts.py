@@ -189,3 +189,39 @@ def test_quote_token_ranges_are_worked_out_once_as_token_at_gives_them():
                 assert p.quote_tokens(qi) == (p.token_at(q.open), p.token_at(q.outer_end) - 1)
                 checked += 1
     assert checked > 20
+
+
+def _acronym_definitions_whole_text(text):
+    """Acronym definitions as first read: runs of names from the start of the text to its end."""
+    from quotesearch.extraction.coreference import _ACRONYM, _NAME_RUN
+    out, pos = [], 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        acr = _ACRONYM.match(text, m.end())
+        pos = acr.end() if acr else m.end()
+        if acr:
+            out.append((" ".join(m.group(1).split()), acr.group(1)))
+    return out
+
+
+def test_acronyms_are_defined_as_reading_the_whole_text_defines_them():
+    """Runs of names are read only around bracketed acronyms, between two characters no run or acronym
+    holds; the definitions are those of reading the whole text, on real articles and random ones."""
+    import random
+    from quotesearch.extraction.coreference import _acronym_definitions
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))]
+    rng = random.Random(7)
+    words = ["Institute", "for", "the", "Study", "of", "War", "(ISW)", "(UN)", "(A.B)", "(x)", "(AB", "AB)", "and",
+             "&", "on", "Mr.", "U.S.", "al-Qaeda", "eBay", "Ab", "ab", ",", ":", "“", "”", "’s", "-", ".", "(", ")",
+             "\n", "(N&P)"]
+    texts += ["".join(rng.choice(words) + rng.choice([" ", "", "\n"]) for _ in range(rng.randint(0, 14)))
+              for _ in range(20000)]
+    defined = 0
+    for text in texts:
+        found = list(_acronym_definitions(text))
+        assert found == _acronym_definitions_whole_text(text), text
+        defined += len(found)
+    assert list(_acronym_definitions("The Institute for the Study of War (ISW), said: Big Corp (BC)")) == \
+        [("The Institute for the Study of War", "ISW"), ("Big Corp", "BC")]
+    assert defined > 100
