@@ -45,17 +45,19 @@ def test_word_list_helpers_are_their_lexicon_files():
     assert "president" in lexicon.titles() and "the" in lexicon.determiners()
 
 
-def test_capital_flags_by_word_are_capitalized_token_by_token():
-    """capital_flags looks each word up in a cache by its text; the flags are those of capitalized()
-    asked token by token, on real paragraphs and on words with elision marks and digits."""
-    from quotesearch.extraction.mentions import _CAPITALIZED, capital_flags, capitalized
-    extra = "’Manteboheng ’90s ’ ’a Über éclair 3M x-Ray A. ’’B ’É"
+def test_capital_flags_by_maps_are_capitalized_token_by_token():
+    """capital_flags reads every token by C-level maps; the flags are those of capitalized() asked
+    token by token, on real paragraphs and on words with elision marks, digits and a lone mark."""
+    from quotesearch.extraction.mentions import capital_flags, capitalized
+    from quotesearch.extraction.segment import Token
+    extra = "’Manteboheng ’90s ’ ’a Über éclair 3M x-Ray A. ’’B ’É ǅemal ﬁne"
     for paragraph in _paragraphs() + [extra]:
         toks = tokenize(paragraph)
         assert capital_flags(toks) == [capitalized(t) for t in toks]
+        assert all(type(flag) is bool for flag in capital_flags(toks))
     assert [capitalized(t) for t in tokenize(extra)][:3] == [True, False, False]
-    _CAPITALIZED.clear()
-    assert capital_flags(tokenize(extra)) == [capitalized(t) for t in tokenize(extra)]
+    odd = [Token(text, 0, len(text)) for text in ["’", "’’", "’A", "A’", "’1", "Ab’", "’’B"]]
+    assert capital_flags(odd) == [capitalized(t) for t in odd]
 
 
 def test_word_flags_are_bounded():
