@@ -20,16 +20,20 @@ def _paragraphs():
 
 
 def test_cue_finders_given_lowercase_forms_find_what_they_find_alone():
-    """find_cues reads the tokens' lowercase forms once and hands them to its three finders; each
-    finder given them finds exactly what it finds reading them itself."""
+    """find_cues reads the tokens' lowercase forms, and which of them may open a cue, once and hands
+    them to its three finders; each finder given them finds exactly what it finds reading them itself,
+    and the words that may open a cue are where a phrase's first word or a speech verb is."""
     found = 0
+    phrase_firsts = {words[0] for words in lexicon.speech_phrases()} | {p.split()[0] for p in lexicon.cue_phrases()}
     for paragraph in _paragraphs():
         toks = tokenize(paragraph)
         lowers = [t.lower for t in toks]
-        assert cues.phrase_cues(toks, lowers) == cues.phrase_cues(toks)
-        assert cues.verb_phrase_cues(toks, lowers) == cues.verb_phrase_cues(toks)
+        at = cues.cue_openers(lowers)
+        assert at == [i for i, w in enumerate(lowers) if w in phrase_firsts or w in lexicon.speech_verbs()]
+        assert cues.phrase_cues(toks, lowers, at) == cues.phrase_cues(toks, lowers) == cues.phrase_cues(toks)
+        assert cues.verb_phrase_cues(toks, lowers, at) == cues.verb_phrase_cues(toks)
         for title_case in (False, True):
-            assert cues.verb_cues(toks, title_case, lowers) == cues.verb_cues(toks, title_case)
+            assert cues.verb_cues(toks, title_case, lowers, at) == cues.verb_cues(toks, title_case)
         found += len(cues.find_cues(toks))
     assert found > 50
 
