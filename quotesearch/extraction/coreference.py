@@ -188,11 +188,11 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and not _POSSESSIVE_WORDS[toks[j].text] and (
+            while j + 1 < len(toks) and (
                     caps[j + 1] or toks[j + 1].text == "." and (
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
-                    and j > i and j + 2 < len(toks) and caps[j + 2])):
-                j += 1
+                    and j > i and j + 2 < len(toks) and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
+                j += 1      # (the possessive asked last: most capitalized words stand alone)
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
             while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
                 i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
@@ -371,8 +371,8 @@ def _introduced(toks: list[Token], i: int) -> bool:
     introduces the person a later "he" or "she" stands for."""
     k = i - 1
     moved = False
-    while k >= 0 and _ROLE_LEAD[toks[k].text]:
-        k -= 1
+    while k >= 0 and toks[k].text.islower() and _ROLE_LEAD[toks[k].text]:   # (lowercase asked first: a
+        k -= 1                              # role lead is lowercase, and punctuation before names is common)
         moved = True
     while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:
         k -= 1                              # the organisation before the role words ("Hawks head")
