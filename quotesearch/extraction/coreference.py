@@ -199,16 +199,19 @@ def collect_names(doc: Document) -> ArticleNames:
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
+            if name is None:
+                after = j + 1               # no name in the run (a title, "The" opening a sentence): nothing to note
+                continue
             k = j + 1                       # "Norbridge Analytics chief economist Lotte Brink": an organisation
             while k < len(toks) and toks[k].text.islower() and (
                     toks[k].lower in lexicon.titles() or toks[k].lower in lexicon.words("role_adjectives")):
                 k += 1
-            if name and not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
+            if not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
                 names.orgs.add(_strip_possessive(text_of(toks, name, text)))
                 subject_at = k if subject else -1      # the person after the role is the subject
                 after = j + 1
                 continue
-            if name and toks[i].start not in quoted:
+            if toks[i].start not in quoted:
                 end = j                     # "Bureau of Fisheries and Aquatic Resources": over connectors
                 while end + 2 < len(toks) and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
                     end += 2
@@ -217,7 +220,7 @@ def collect_names(doc: Document) -> ArticleNames:
                 if not lexicon.organization_words().isdisjoint(map(_LOWER, toks[name[0]:end + 1])):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
-            if (name and role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
+            if (role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
                     lexicon.words("sole_titles") and toks[i].start not in quoted):
                 full = text[toks[name[0] - 1].start:toks[name[1]].end]     # "Queen Ingrid", "Pope Leo"
                 names.add_full_name(_key(toks[name[0]].text), full)
@@ -228,7 +231,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     names.gender.setdefault(full, g)
                 if subject:
                     names.sole_at.append((toks[name[0]].start, full))
-            if name and toks[i].start not in quoted:
+            if toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
                     subjects.append((toks[name[0]].start, words))
