@@ -7,10 +7,12 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from operator import attrgetter
 
 from . import lexicon
 from .paragraph import Attribution
-from .mentions import WordFlags, appositive_after, capitalized as _cap, is_title, split_name, text_of
+from .mentions import (WordFlags, appositive_after, before_apostrophe, capitalized as _cap, is_title, split_name,
+                       text_of)
 from ..models import Article, Statement
 from .document import Document
 from .segment import Token
@@ -25,6 +27,10 @@ _NAME_RUN = re.compile(
     r"((?:[A-Z][\w’'\-]*\.?\s+(?:(?:of|for|the|and|on|&)\s+)*)+[A-Z][\w’'\-]*)")
 _ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z&.\-]{1,11})\)")
 _ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere iff _ACRONYM is; opens with "("
+# A character that neither a run of names nor a bracketed acronym can hold (a comma, a quote mark, a colon …):
+# reading runs from the start of the text or from just after one of these finds the same runs after it.
+_RUN_BREAK = re.compile(r"[^\w’'\-.&()\s]")
+_LOWER = attrgetter("lower")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -32,9 +38,12 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_WORD = re.compile(r"\w[’']s$")     # "Khan’s Pakistan Tehreek-e-Insaaf": two names
+_POSSESSIVE_WORDS = WordFlags(_POSSESSIVE_WORD.search)   # by token text, for runs of capitalized words
 
 
 def _strip_possessive(s: str) -> str:
+    if s[-1:] not in "’'s\n":
+        return s        # no possessive can end here (most names): no pattern to run
     return _POSSESSIVE.sub("", s)
 
 
@@ -119,15 +128,27 @@ class ArticleNames:
 
 
 def _acronym_definitions(text: str):
-    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text."""
-    if _ANY_ACRONYM.search(text) is None:
+    """(full name, acronym) for each "Full Name (FN)" in the text, in order; linear in the text. Runs of
+    names are read only in the stretches between two ``_RUN_BREAK`` characters that hold a bracketed
+    acronym (no run or acronym crosses such a character, so a stretch reads as it does in the whole
+    text): the rest of the text cannot define one."""
+    acronyms = [m.start() for m in _ANY_ACRONYM.finditer(text)]
+    if not acronyms:
         return          # no bracketed acronym at all (most articles): no run of names needs reading
-    pos = 0
-    while (m := _NAME_RUN.search(text, pos)) is not None:
-        acr = _ACRONYM.match(text, m.end())
-        pos = acr.end() if acr else m.end()
-        if acr:
-            yield " ".join(m.group(1).split()), acr.group(1)
+    breaks = [m.start() for m in _RUN_BREAK.finditer(text)]
+    read_to = 0
+    for at in acronyms:
+        k = bisect_left(breaks, at)
+        lo, hi = (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(text))
+        if lo < read_to:
+            continue    # the stretch of an acronym before, read already
+        read_to = hi
+        pos = lo
+        while (m := _NAME_RUN.search(text, pos, hi)) is not None:
+            acr = _ACRONYM.match(text, m.end(), hi)
+            pos = acr.end() if acr else m.end()
+            if acr:
+                yield " ".join(m.group(1).split()), acr.group(1)
 
 
 class _Spans:
@@ -167,36 +188,39 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and not _POSSESSIVE_WORD.search(toks[j].text) and (
+            while j + 1 < len(toks) and (
                     caps[j + 1] or toks[j + 1].text == "." and (
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
-                    and j > i and j + 2 < len(toks) and caps[j + 2])):
-                j += 1
+                    and j > i and j + 2 < len(toks) and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
+                j += 1      # (the possessive asked last: most capitalized words stand alone)
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
             while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
                 i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
             role, name = split_name(toks, i, j)
+            if name is None:
+                after = j + 1               # no name in the run (a title, "The" opening a sentence): nothing to note
+                continue
             k = j + 1                       # "Norbridge Analytics chief economist Lotte Brink": an organisation
             while k < len(toks) and toks[k].text.islower() and (
                     toks[k].lower in lexicon.titles() or toks[k].lower in lexicon.words("role_adjectives")):
                 k += 1
-            if name and not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
+            if not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
                 names.orgs.add(_strip_possessive(text_of(toks, name, text)))
                 subject_at = k if subject else -1      # the person after the role is the subject
                 after = j + 1
                 continue
-            if name and toks[i].start not in quoted:
+            if toks[i].start not in quoted:
                 end = j                     # "Bureau of Fisheries and Aquatic Resources": over connectors
                 while end + 2 < len(toks) and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
                     end += 2
                     while end + 1 < len(toks) and caps[end + 1]:
                         end += 1
-                if any(t.lower in lexicon.organization_words() for t in toks[name[0]:end + 1]):
+                if not lexicon.organization_words().isdisjoint(map(_LOWER, toks[name[0]:end + 1])):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
-            if (name and role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
+            if (role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
                     lexicon.words("sole_titles") and toks[i].start not in quoted):
                 full = text[toks[name[0] - 1].start:toks[name[1]].end]     # "Queen Ingrid", "Pope Leo"
                 names.add_full_name(_key(toks[name[0]].text), full)
@@ -207,7 +231,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     names.gender.setdefault(full, g)
                 if subject:
                     names.sole_at.append((toks[name[0]].start, full))
-            if name and toks[i].start not in quoted:
+            if toks[i].start not in quoted:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
                     subjects.append((toks[name[0]].start, words))
@@ -350,8 +374,8 @@ def _introduced(toks: list[Token], i: int) -> bool:
     introduces the person a later "he" or "she" stands for."""
     k = i - 1
     moved = False
-    while k >= 0 and _ROLE_LEAD[toks[k].text]:
-        k -= 1
+    while k >= 0 and toks[k].text.islower() and _ROLE_LEAD[toks[k].text]:   # (lowercase asked first: a
+        k -= 1                              # role lead is lowercase, and punctuation before names is common)
         moved = True
     while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:
         k -= 1                              # the organisation before the role words ("Hawks head")
@@ -501,7 +525,7 @@ def _is_time_or_number(part: str) -> bool:
 
 def _bare(word: str) -> str:
     """"who’s" -> "who": a word without a contracted verb."""
-    return re.split("[’']", word.lower(), maxsplit=1)[0]
+    return before_apostrophe(word.lower())
 
 
 _AFFILIATION = frozenset({"from", "with", "at"})      # "from Natural Justice in Cape Town" is where one works
@@ -766,7 +790,7 @@ def _pronoun_key(low: str) -> str:
     """"we'll" -> "we"; other words unchanged."""
     if low in lexicon.possessive_pronouns():
         return lexicon.possessive_pronouns()[low]          # "His remarks that “…”": the possessor
-    head = re.split("[’']", low, maxsplit=1)[0]
+    head = before_apostrophe(low)
     return head if head != low and head in lexicon.pronouns() else low
 
 

@@ -83,43 +83,55 @@ def _by_first_word(kind: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return by_first
 
 
-def _phrase_matches(tokens: list[Token], kind: str, lowers: list[str] | None = None):
+@cache
+def _opening_words() -> frozenset[str]:
+    """Every word a cue can open with: a phrase's first word (either kind) or a speech verb."""
+    return frozenset(_by_first_word("source")) | frozenset(_by_first_word("verb")) | frozenset(lexicon.speech_verbs())
+
+
+def cue_openers(lowers: list[str]) -> list[int]:
+    """Indexes of the tokens (by their lowercase forms) that may open a cue of any kind: a C-level
+    look-up per token, and few are."""
+    return list(compress(range(len(lowers)), map(_opening_words().__contains__, lowers)))
+
+
+def _phrase_matches(tokens: list[Token], kind: str, lowers: list[str] | None = None, at: list[int] | None = None):
     """(first index, last index, value) for every phrase of that kind in the tokens (``lowers``: the
-    tokens' lowercase forms, when the caller has them)."""
+    tokens' lowercase forms, and ``at``: their ``cue_openers``, when the caller has them)."""
     by_first = _by_first_word(kind)
     if lowers is None:
         lowers = list(map(_LOWER, tokens))
-    if by_first.keys().isdisjoint(lowers):
-        return                  # no phrase's first word (most paragraphs for the 15 verb phrase openers)
-    starts = list(map(by_first.get, lowers))        # a C-level look-up per token; a phrase starts at few
-    for i in compress(range(len(starts)), starts):
-        for words, value in starts[i]:
+    for i in cue_openers(lowers) if at is None else at:
+        for words, value in by_first.get(lowers[i], ()):
             n = len(words)
             if tuple(lowers[i:i + n]) == words:
                 yield i, i + n - 1, value
 
 
-def phrase_cues(tokens: list[Token], lowers: list[str] | None = None) -> list[Cue]:
+def phrase_cues(tokens: list[Token], lowers: list[str] | None = None, at: list[int] | None = None) -> list[Cue]:
     """Multi-word cues that name the source after them ("according to")."""
-    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, "source", lowers)]
+    return [Cue(i, j, phrase, True, True) for i, j, phrase in _phrase_matches(tokens, "source", lowers, at)]
 
 
-def verb_phrase_cues(tokens: list[Token], lowers: list[str] | None = None) -> list[Cue]:
+def verb_phrase_cues(tokens: list[Token], lowers: list[str] | None = None, at: list[int] | None = None) -> list[Cue]:
     """Speech verbs of several words ("pointed out")."""
-    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, "verb", lowers)
+    return [Cue(i, j, lemma, False, True) for i, j, lemma in _phrase_matches(tokens, "verb", lowers, at)
             if _is_verb_use(tokens, i)]
 
 
-def verb_cues(tokens: list[Token], title_case: bool = False, lowers: list[str] | None = None) -> list[Cue]:
+def verb_cues(tokens: list[Token], title_case: bool = False, lowers: list[str] | None = None,
+              at: list[int] | None = None) -> list[Cue]:
     """Speech verbs used as verbs (capitalized too in a Title Case headline: "Clinton Says …")."""
     verbs = lexicon.speech_verbs()
     reports = lexicon.report_verbs()
-    lemmas = list(map(verbs.get, lowers if lowers is not None else map(_LOWER, tokens)))   # most are no speech verb
+    if lowers is None:
+        lowers = list(map(_LOWER, tokens))
     out = []
-    for i in compress(range(len(lemmas)), lemmas):
-        tok = tokens[i]
-        if _is_verb_use(tokens, i, title_case):
-            out.append(Cue(i, i, lemmas[i], False, tok.lower in reports, tok.lower in lexicon.mixed_verbs()))
+    for i in cue_openers(lowers) if at is None else at:
+        lemma = verbs.get(lowers[i])
+        if lemma and _is_verb_use(tokens, i, title_case):
+            tok = tokens[i]
+            out.append(Cue(i, i, lemma, False, tok.lower in reports, tok.lower in lexicon.mixed_verbs()))
     return out
 
 
@@ -132,8 +144,11 @@ def is_title_case(tokens: list[Token]) -> bool:
 def find_cues(tokens: list[Token], headline: bool = False) -> list[Cue]:
     """All cues in token order; a phrase wins over a verb inside it."""
     lowers = list(map(_LOWER, tokens))      # read once for the three finders
-    phrases = phrase_cues(tokens, lowers) + verb_phrase_cues(tokens, lowers)
+    at = cue_openers(lowers)                # one pass over the tokens for the three finders
+    if not at:
+        return []                           # no word any cue opens with
+    phrases = phrase_cues(tokens, lowers, at) + verb_phrase_cues(tokens, lowers, at)
     taken = {i for c in phrases for i in range(c.first, c.last + 1)}
     title_case = headline and is_title_case(tokens)
-    cues = phrases + [c for c in verb_cues(tokens, title_case, lowers) if c.first not in taken]
+    cues = phrases + [c for c in verb_cues(tokens, title_case, lowers, at) if c.first not in taken]
     return sorted(cues, key=lambda c: c.first)

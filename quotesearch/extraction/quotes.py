@@ -118,17 +118,27 @@ def _closer_is_strong(text: str, j: int, end: int) -> bool:
     return text[j + 1] in _CLOSER_PUNCT + ")"
 
 
+_SINGLE_MARK = re.compile("[‘’']")     # the characters a single opener or closer can be
+
+
 def single_quotes(text: str, start: int, end: int) -> list[Quote]:
     """British-style single-quoted spans in ``text[start:end]``."""
     quotes: list[Quote] = []
+    marks = [m.start() for m in _SINGLE_MARK.finditer(text, start, end)]    # no other offset opens or closes
+    n = 0                                   # marks[n:] are the marks at or after i
     i = start
     while i < end:
+        while n < len(marks) and marks[n] < i:
+            n += 1
+        if n == len(marks):
+            break                           # no mark left: nothing more opens
+        i = marks[n]
         if not _is_single_opener(text, i, start, end):
             i += 1
             continue
-        nxt_open = next((k for k in range(i + 1, end) if _is_single_opener(text, k, start, end)
-                         and text[k] == "‘"), end)
-        closers = [j for j in range(i + 2, nxt_open) if _is_single_closer(text, j, end)]
+        later = marks[n + 1:]
+        nxt_open = next((k for k in later if text[k] == "‘" and _is_single_opener(text, k, start, end)), end)
+        closers = [j for j in later if i + 2 <= j < nxt_open and _is_single_closer(text, j, end)]
         strong = [j for j in closers if _closer_is_strong(text, j, end)]
         if strong or closers:
             j = (strong or closers)[0] if strong else closers[-1]

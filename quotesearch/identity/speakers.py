@@ -26,7 +26,8 @@ _WORD = re.compile(r"\w+")
 def fold(text: Optional[str]) -> str:
     """Lowercase words without diacritics or punctuation: 'Zoë  Müller-Lüdenscheidt' -> 'zoe muller ludenscheidt'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # no ASCII character is a combining mark: most names need no look at each character
+    plain = decomposed if decomposed.isascii() else "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_WORD.findall(plain.casefold()))
 
 

@@ -75,6 +75,8 @@ def test_stdlib_patterns_split_words_like_nltks():
     rng = random.Random(9)
     chars = "ab .,-\t!?\"'()[]{}*:;@&#`‘’“”«»\u00a01"
     lines = [SEED.read_text(encoding="utf-8")] + TRICKY
+    lines += [line for p in sorted(POLNEAR.glob("*.txt")) for line in p.read_text(encoding="utf-8").split("\n")]
+    lines += ["a.b,c-d e..f g--h i, j,k l.,m ,n. o- -p q...r s. . . t", "x,--y z,.. ,", ",a", "a,", "a-"]
     lines += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
     ours, theirs = LanguageVars(), nltk_punkt.PunktLanguageVars()
     for line in lines:
@@ -86,6 +88,25 @@ def test_stdlib_patterns_split_words_like_nltks():
         assert mine.type == nltks.type
         assert [bool(getattr(mine, p)) for p in ("is_ellipsis", "is_initial", "is_alpha", "is_number")] == \
             [bool(getattr(nltks, p)) for p in ("is_ellipsis", "is_initial", "is_alpha", "is_number")], word
+
+
+def test_word_pattern_takes_plain_characters_as_a_run_and_falls_back_to_nltks():
+    """Our word pattern is NLTK's restated (a run of characters at which no word end can start is
+    taken at once); lang vars whose non-word characters are not one character set get NLTK's own
+    pattern, and split as NLTK does with the same variables."""
+    assert LanguageVars()._word_pattern() is not None
+    assert LanguageVars()._word_tokenizer_re().pattern != nltk_punkt.PunktLanguageVars()._word_tokenizer_re().pattern
+
+    class Odd(nltk_punkt.PunktLanguageVars):
+        _re_non_word_chars = r"(?:[)\";}\]\*:@\'\({\[?!]|xx)"
+
+    class OurOdd(LanguageVars, Odd):
+        pass
+
+    assert OurOdd()._word_pattern() is None
+    rng = random.Random(2)
+    for line in TRICKY + ["".join(rng.choice("ax .,-!?\"'()") for _ in range(12)) for _ in range(3000)]:
+        assert OurOdd().word_tokenize(line) == Odd().word_tokenize(line), line
 
 
 def test_punkt_words_read_like_nltks_tokens():
@@ -213,3 +234,20 @@ def test_token_pattern_matches_the_pattern_as_first_written():
     texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 16))) for _ in range(50000)]
     for text in texts:
         assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in as_written.finditer(text)], text
+
+
+def test_trainer_counts_word_types_as_nltks_freqdist_does():
+    """The trainer's type counts (stored without ``FreqDist``'s per-count bookkeeping) give NLTK's
+    totals and parameters, over one training and over two in a row."""
+    from quotesearch.extraction.segment import Trainer, _LANG
+    texts = [SEED.read_text(encoding="utf-8")] + TRICKY
+    ours, theirs = Trainer(lang_vars=_LANG, token_cls=PunktWord), nltk_punkt.PunktTrainer()
+    for text in texts:
+        for trainer in (ours, theirs):
+            trainer.train(punkt_view(text), finalize=False)
+        assert ours._type_fdist.N() == theirs._type_fdist.N() == sum(theirs._type_fdist.values())
+        assert dict(ours._type_fdist) == dict(theirs._type_fdist)
+    ours_params, theirs_params = ours.get_params(), theirs.get_params()
+    assert ours_params.abbrev_types == theirs_params.abbrev_types
+    assert ours_params.collocations == theirs_params.collocations
+    assert ours_params.sent_starters == theirs_params.sent_starters

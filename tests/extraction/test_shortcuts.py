@@ -1,6 +1,7 @@
 """Shortcuts taken for speed give the answers of the plain path they replace."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from quotesearch.extraction import cues, lexicon
@@ -19,16 +20,20 @@ def _paragraphs():
 
 
 def test_cue_finders_given_lowercase_forms_find_what_they_find_alone():
-    """find_cues reads the tokens' lowercase forms once and hands them to its three finders; each
-    finder given them finds exactly what it finds reading them itself."""
+    """find_cues reads the tokens' lowercase forms, and which of them may open a cue, once and hands
+    them to its three finders; each finder given them finds exactly what it finds reading them itself,
+    and the words that may open a cue are where a phrase's first word or a speech verb is."""
     found = 0
+    phrase_firsts = {words[0] for words in lexicon.speech_phrases()} | {p.split()[0] for p in lexicon.cue_phrases()}
     for paragraph in _paragraphs():
         toks = tokenize(paragraph)
         lowers = [t.lower for t in toks]
-        assert cues.phrase_cues(toks, lowers) == cues.phrase_cues(toks)
-        assert cues.verb_phrase_cues(toks, lowers) == cues.verb_phrase_cues(toks)
+        at = cues.cue_openers(lowers)
+        assert at == [i for i, w in enumerate(lowers) if w in phrase_firsts or w in lexicon.speech_verbs()]
+        assert cues.phrase_cues(toks, lowers, at) == cues.phrase_cues(toks, lowers) == cues.phrase_cues(toks)
+        assert cues.verb_phrase_cues(toks, lowers, at) == cues.verb_phrase_cues(toks)
         for title_case in (False, True):
-            assert cues.verb_cues(toks, title_case, lowers) == cues.verb_cues(toks, title_case)
+            assert cues.verb_cues(toks, title_case, lowers, at) == cues.verb_cues(toks, title_case)
         found += len(cues.find_cues(toks))
     assert found > 50
 
@@ -44,17 +49,19 @@ def test_word_list_helpers_are_their_lexicon_files():
     assert "president" in lexicon.titles() and "the" in lexicon.determiners()
 
 
-def test_capital_flags_by_word_are_capitalized_token_by_token():
-    """capital_flags looks each word up in a cache by its text; the flags are those of capitalized()
-    asked token by token, on real paragraphs and on words with elision marks and digits."""
-    from quotesearch.extraction.mentions import _CAPITALIZED, capital_flags, capitalized
-    extra = "’Manteboheng ’90s ’ ’a Über éclair 3M x-Ray A. ’’B ’É"
+def test_capital_flags_by_maps_are_capitalized_token_by_token():
+    """capital_flags reads every token by C-level maps; the flags are those of capitalized() asked
+    token by token, on real paragraphs and on words with elision marks, digits and a lone mark."""
+    from quotesearch.extraction.mentions import capital_flags, capitalized
+    from quotesearch.extraction.segment import Token
+    extra = "’Manteboheng ’90s ’ ’a Über éclair 3M x-Ray A. ’’B ’É ǅemal ﬁne"
     for paragraph in _paragraphs() + [extra]:
         toks = tokenize(paragraph)
         assert capital_flags(toks) == [capitalized(t) for t in toks]
+        assert all(type(flag) is bool for flag in capital_flags(toks))
     assert [capitalized(t) for t in tokenize(extra)][:3] == [True, False, False]
-    _CAPITALIZED.clear()
-    assert capital_flags(tokenize(extra)) == [capitalized(t) for t in tokenize(extra)]
+    odd = [Token(text, 0, len(text)) for text in ["’", "’’", "’A", "A’", "’1", "Ab’", "’’B"]]
+    assert capital_flags(odd) == [capitalized(t) for t in odd]
 
 
 def test_word_flags_are_bounded():
@@ -93,3 +100,134 @@ def test_double_mark_pattern_matches_the_pattern_as_first_written():
     texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 14))) for _ in range(30000)]
     for text in texts:
         assert [m.span() for m in _DOUBLE_MARK.finditer(text)] == [m.span() for m in as_written.finditer(text)]
+
+
+def _words():
+    extra = "we'll he’s who’s o'neill ’90s rock'n’roll '' ’ ' it's’ Jones’ Jones's Khan’s X’s\n a’\n s"
+    return [w for paragraph in _paragraphs() for w in paragraph.split()] + extra.split(" ") + ["", "’s", "'s"]
+
+
+def test_the_word_before_an_apostrophe_is_the_split_at_the_first_one():
+    """before_apostrophe (two partitions) is the first part of ``re.split("[’']", word, maxsplit=1)``."""
+    import re
+    from quotesearch.extraction.mentions import before_apostrophe
+    words = _words()
+    assert all(before_apostrophe(w) == re.split("[’']", w, maxsplit=1)[0] for w in words)
+    assert before_apostrophe("rock'n’roll") == "rock" and before_apostrophe("he’s") == "he"
+
+
+def test_a_possessive_is_stripped_as_the_pattern_strips_it():
+    """_strip_possessive runs its pattern only on names whose last character could end a possessive;
+    every other name is what the pattern leaves."""
+    from quotesearch.extraction.coreference import _POSSESSIVE, _strip_possessive
+    names = _words() + [" ".join(p.split()[:3]) for p in _paragraphs()]
+    assert all(_strip_possessive(n) == _POSSESSIVE.sub("", n) for n in names)
+    assert _strip_possessive("Jones’") == "Jones" and _strip_possessive("Khan’s") == "Khan"
+
+
+def test_names_fold_as_character_by_character():
+    """fold drops combining marks character by character only where a name has a character outside
+    ASCII; an ASCII name has none to drop."""
+    import unicodedata
+    from quotesearch.identity.speakers import fold
+    for name in _words() + ["Zoë  Müller-Lüdenscheidt", "Erdoğan", "São Paulo", "ＡＢＣ", "ﬁne", "plain Name"]:
+        decomposed = unicodedata.normalize("NFKD", name)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+        assert fold(name) == " ".join(re.findall(r"\w+", plain.casefold())), name
+    assert fold("Zoë  Müller-Lüdenscheidt") == "zoe muller ludenscheidt"
+
+
+def _single_quotes_char_by_char(text, start, end):
+    """single_quotes as first written: every offset asked whether it opens or closes."""
+    from quotesearch.extraction.quotes import _closer_is_strong, _is_single_closer, _is_single_opener, _make
+    quotes = []
+    i = start
+    while i < end:
+        if not _is_single_opener(text, i, start, end):
+            i += 1
+            continue
+        nxt_open = next((k for k in range(i + 1, end) if _is_single_opener(text, k, start, end)
+                         and text[k] == "‘"), end)
+        closers = [j for j in range(i + 2, nxt_open) if _is_single_closer(text, j, end)]
+        strong = [j for j in closers if _closer_is_strong(text, j, end)]
+        if strong or closers:
+            j = (strong or closers)[0] if strong else closers[-1]
+            quotes.append(_make(text, i, j, j, text[i]))
+            i = j + 1
+        elif i == start or text[i - 1] in ":,":
+            quotes.append(_make(text, i, None, nxt_open, text[i]))
+            i = nxt_open
+        else:
+            i += 1
+    return [q for q in quotes if q.end - q.start >= 2]
+
+
+def test_single_quotes_read_only_the_marks():
+    """single_quotes visits only the offsets of ‘ ’ and ' (no other character opens or closes a single
+    quote) and finds what asking every offset finds, on real paragraphs and on every slice of tricky ones."""
+    from quotesearch.extraction.quotes import single_quotes
+    found = 0
+    for paragraph in _paragraphs():
+        got = single_quotes(paragraph, 0, len(paragraph))
+        assert got == _single_quotes_char_by_char(paragraph, 0, len(paragraph))
+        found += len(got)
+    for text in ["'a' b ‘c’ d 'e", "‘x ‘y’ z’", "He said: 'it's fine' and ‘no’.", "''''", "'a'b'c'd' e'",
+                 "x ‘ab’s cd’ 'ef'", ", ‘unclosed one", "(‘in brackets’) ‘90s ’til"]:
+        for s in range(len(text)):
+            for e in range(s, len(text) + 1):
+                assert single_quotes(text, s, e) == _single_quotes_char_by_char(text, s, e), (text, s, e)
+    assert found > 0 or not POLNEAR.is_dir()
+
+
+def test_quote_token_ranges_are_worked_out_once_as_token_at_gives_them():
+    """A paragraph's quote token ranges, worked out while it is built, are ``token_at`` of each quote's
+    opening mark and of its outer end (minus one), as the rules once asked each time."""
+    from quotesearch.extraction.document import Document
+    from quotesearch.ingest.read import article_from_text
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:40]]
+    texts.append("“Unclosed and on, he said. ‘Single,’ she said “and ''ascii'' too.”\n\n“Next.”")
+    checked = 0
+    for n, text in enumerate(texts):
+        for p in Document.build(article_from_text(text, f"t{n}")).paragraphs:
+            for qi, q in enumerate(p.quotes):
+                assert p.quote_tokens(qi) == (p.token_at(q.open), p.token_at(q.outer_end) - 1)
+                checked += 1
+    assert checked > 20
+
+
+def _acronym_definitions_whole_text(text):
+    """Acronym definitions as first read: runs of names from the start of the text to its end."""
+    from quotesearch.extraction.coreference import _ACRONYM, _NAME_RUN
+    out, pos = [], 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        acr = _ACRONYM.match(text, m.end())
+        pos = acr.end() if acr else m.end()
+        if acr:
+            out.append((" ".join(m.group(1).split()), acr.group(1)))
+    return out
+
+
+def test_acronyms_are_defined_as_reading_the_whole_text_defines_them():
+    """Runs of names are read only around bracketed acronyms, between two characters no run or acronym
+    holds; the definitions are those of reading the whole text, on real articles and random ones."""
+    import random
+    from quotesearch.extraction.coreference import _acronym_definitions
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))]
+    rng = random.Random(7)
+    words = ["Institute", "for", "the", "Study", "of", "War", "(ISW)", "(UN)", "(A.B)", "(x)", "(AB", "AB)", "and",
+             "&", "on", "Mr.", "U.S.", "al-Qaeda", "eBay", "Ab", "ab", ",", ":", "“", "”", "’s", "-", ".", "(", ")",
+             "\n", "(N&P)"]
+    texts += ["".join(rng.choice(words) + rng.choice([" ", "", "\n"]) for _ in range(rng.randint(0, 14)))
+              for _ in range(20000)]
+    defined = 0
+    for text in texts:
+        found = list(_acronym_definitions(text))
+        assert found == _acronym_definitions_whole_text(text), text
+        defined += len(found)
+    assert list(_acronym_definitions("The Institute for the Study of War (ISW), said: Big Corp (BC)")) == \
+        [("The Institute for the Study of War", "ISW"), ("Big Corp", "BC")]
+    assert defined > 100

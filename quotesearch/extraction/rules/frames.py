@@ -9,7 +9,7 @@ from functools import cache
 from .. import lexicon
 from ...lexicons import lines as lexicon_lines
 from ..cues import Cue
-from ..mentions import Mention, appositive_before, capitalized, is_title, np_after, np_before, text_of
+from ..mentions import Mention, appositive_before, before_apostrophe, capitalized, is_title, np_after, np_before, text_of
 from ..paragraph import Attribution, Paragraph, make
 from . import NOTHING, Found, Taken
 
@@ -498,7 +498,7 @@ def says_something(p: Paragraph, cue: Cue) -> bool:
         return True
     if any(p.quote_of[i] is not None for i in range(k, min(hi, k + 12) + 1)):
         return True                                        # "was prompted to say, ''…''", "by calling him “dopey”"
-    if re.split("[’']", toks[k].lower, maxsplit=1)[0] in _CLAUSE_OPENERS:
+    if before_apostrophe(toks[k].lower) in _CLAUSE_OPENERS:
         return True
     m = np_after(toks, k, hi, appositive=False, any_head=True)
     if m is None:

@@ -2,13 +2,12 @@
 "According to X, …", "As X reported, …", "… was reported by X", "…, saying …"."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from .. import lexicon
 from ..cues import Cue
 from .frames import after_cue, skip_place, speaker_before
-from ..mentions import Mention, np_after
+from ..mentions import Mention, before_apostrophe, np_after
 from ..paragraph import (MIN_CLAUSE_WORDS, Attribution, Paragraph, clean_span, extend_over_quotes, kind_of,
                         make, tok_range)
 
@@ -309,7 +308,7 @@ def clause_after_phrase(p: Paragraph, start: int) -> int | None:
         low = toks[k].lower
         if not toks[k].is_word:
             return None
-        if re.split("[’']", low, maxsplit=1)[0] in _SUBJECT_PRONOUNS or (
+        if before_apostrophe(low) in _SUBJECT_PRONOUNS or (
                 k > start + 1 and low in ("the", "a", "an") and toks[k - 1].lower not in lexicon.prepositions()):
             return k
     return None
