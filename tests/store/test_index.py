@@ -606,3 +606,27 @@ def test_long_listings_walk_the_saved_reading_order(index_dir):
     with quotesearch.Index(index_dir) as ix:
         assert [h.statement.id for h in ix.search("", kind="direct", limit=4).hits] == first
         assert [h.statement.id for h in ix.search("", limit=5, sort="reading").hits] == dated
+
+
+def test_markers_never_come_out_of_a_date_filtered_search(index_dir):
+    """A query that source markers could match (outlet:) with a date filter is answered by whoosh,
+    statements taken as (query) AND NOT doctype:source. An article without statements (a marker
+    alone) after another article's marker, first to match in its segment: whoosh's AND NOT kept it,
+    a hit with no id and no text, counted in the total."""
+    from whoosh.query import AndNot, Term
+
+    texts = {"a-1": ("The Post", BETA), "a-2": ("Reuters", "Nothing said\n\nNo quote here at all.\n"),
+             "a-3": ("Reuters", ALPHA)}
+    articles = [article_from_text(text, i, f"{i}.txt", outlet=outlet, date="2024-05-01") for i, (outlet, text) in texts.items()]
+    index_articles(index_dir, [(a, fake_statements(a)) for a in articles])
+    expected = sorted(["a-3:30", "a-3:108", "a-3:205"])
+    with quotesearch.Index(index_dir) as ix:
+        for since in (None, "2024"):
+            for sort in ("relevance", "date"):
+                found = ix.search("outlet:reuters", limit=0, since=since, sort=sort)
+                assert (sorted(str(h.statement.id) for h in found.hits), found.total) == (expected, 3)
+    ix = open_index(index_dir)
+    with ix.searcher() as s:
+        markers = set(qindex.docs_with_term(s, "doctype", "source"))
+        assert len(markers) == 3
+        assert not markers & set(s.docs_for_query(AndNot(Term("outlet", "reuters"), Term("doctype", "source"))))

@@ -397,3 +397,25 @@ def test_crafted_word_positions_are_refused_without_running(tmp_path):
     with pytest.raises(pickle.UnpicklingError):
         word_positions(Positions(), plain[:2] + [crafted] + plain[2:])
     assert not marker.exists()
+
+
+def test_word_positions_read_together_stay_with_their_postings():
+    """Phrase queries read many postings' word positions in one pickle (index.word_positions). A
+    crafted value holding no list, two lists, or a list ending inside an opcode (its next byte read
+    from the next value) must not shift the positions of the postings after it: each value reads as
+    whoosh reads it alone (the same positions, or the same refusal), never another's."""
+    from whoosh.formats import Positions
+
+    from quotesearch.store.whoosh.index import DAMAGE, word_positions
+
+    def value(body: bytes) -> bytes:  # a posting's value: the count of positions, then the pickle
+        return b"\x00\x00\x00\x01" + b"\x80\x02" + body + b"."
+
+    plain = [Positions().encode(p) for p in ([7], [2, 5], [9])]
+    two_lists = value(b"]q\x00]q\x01K\x01a")  # whoosh's own loads gives the last: [1]
+    assert word_positions(Positions(), plain[:1] + [two_lists] + plain[1:]) == [[7], [1], [2, 5], [9]]
+    for refused in ([value(b"")], [value(b"]q\x00K"), value(b"]a"), value(b"]q\x00K\x01a]q\x00K\x02a")]):
+        with pytest.raises(DAMAGE):  # (a damaged index: the one-line error with the rebuild hint)
+            Positions().decode_positions(refused[0])
+        with pytest.raises(DAMAGE):
+            word_positions(Positions(), plain + refused)
