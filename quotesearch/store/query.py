@@ -180,7 +180,7 @@ def _convert(tree, field: str, query: str) -> Optional[Node]:
             raise _bad(query, f"unknown field {tree.name!r} (fields: {', '.join(FIELDS)}, org, type, told)")
         return _convert(tree.expr, name, query)
     if isinstance(tree, (t.Boost, t.Fuzzy, t.Proximity)):  # weights and slop are not ours: the term itself
-        return _convert(tree.term, field, query)
+        return _convert(tree.expr if isinstance(tree, t.Boost) else tree.term, field, query)
     if isinstance(tree, t.Word):
         return Word(field, _number(tree.value, field, query))
     if isinstance(tree, t.Phrase):

@@ -160,6 +160,16 @@ def test_good_queries_pass_the_check(query):
     assert parse(query) is not None
 
 
+@pytest.mark.parametrize("query, same_as", [("troops^2", "troops"), ('"move troops"^0.5', '"move troops"'),
+                                             ("(troops front)^3", "troops front"), ("troops~2", "troops"),
+                                             ('"move troops"~3', '"move troops"'), ("speaker:lopez^2", "speaker:lopez")])
+def test_weights_and_slop_are_read_as_the_plain_query(qs, query, same_as):
+    """Lucene's ``^boost``, ``~fuzziness`` and phrase ``~slop`` are accepted and read as the words
+    themselves (a boost was a traceback: luqum's Boost holds its part as ``expr``)."""
+    assert parse(query) == parse(same_as)
+    assert [h.statement.id for h in qs.search(query).hits] == [h.statement.id for h in qs.search(same_as).hits]
+
+
 @pytest.mark.parametrize("query", [
     "troops", "Troops advance", "  russia   now  has ", "2024", "covid19 vaccine", "Zoë Müller", "東京",
     "naïve café déjà", "x²", "to and or not", "To", "a\tb\nc", "l'état", "don't", "co-operation", "e.g.",
