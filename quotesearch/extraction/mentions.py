@@ -81,8 +81,14 @@ def capital_flags(tokens: list[Token]) -> list[bool]:
     mark is a capital, and the token is a word. (Looking each word up in a table by its text, as this
     once did, was a third slower inside extraction: a table of 65,000 words is out of the processor's
     cache by the time the next paragraph asks.)"""
-    firsts = map(_FIRST, map(str.removeprefix, map(_TEXT, tokens), repeat("’")))
-    return list(map(and_, map(str.isupper, firsts), map(_IS_WORD, tokens)))
+    return capital_flags_of(map(_TEXT, tokens), map(_IS_WORD, tokens))
+
+
+def capital_flags_of(texts, is_word) -> list[bool]:
+    """``capital_flags`` of the tokens with these texts and ``is_word`` flags (iterables, one entry a
+    token: the columns ``segment.token_columns`` gives with the tokens)."""
+    firsts = map(_FIRST, map(str.removeprefix, texts, repeat("’")))
+    return list(map(and_, map(str.isupper, firsts), is_word))
 
 
 def opener(tok: Token) -> bool:

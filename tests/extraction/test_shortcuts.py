@@ -231,3 +231,29 @@ def test_acronyms_are_defined_as_reading_the_whole_text_defines_them():
     assert list(_acronym_definitions("The Institute for the Study of War (ISW), said: Big Corp (BC)")) == \
         [("The Institute for the Study of War", "ISW"), ("Big Corp", "BC")]
     assert defined > 100
+
+
+def test_paragraph_built_from_token_columns_is_the_one_built_from_tokens():
+    """token_columns hands the texts, starts, lowercase forms and word flags it built the tokens from;
+    they are what reading the tokens gives, and a paragraph built with them (cues, capital flags,
+    token starts) equals the one built from the tokens alone."""
+    from quotesearch.extraction.mentions import capital_flags, capital_flags_of
+    from quotesearch.extraction.paragraph import build_paragraph
+    from quotesearch.extraction.quotes import find_quotes
+    from quotesearch.extraction.segment import Segmentation, token_columns
+    for paragraph in _paragraphs() + ["’Manteboheng ’90s ’ ’a Über, said éclair 3M x-Ray A. ’’B ’É", ""]:
+        columns = token_columns(paragraph)
+        toks = columns.tokens
+        assert toks == tokenize(paragraph)
+        assert columns.texts == [t.text for t in toks] and columns.starts == [t.start for t in toks]
+        assert columns.lowers == [t.lower for t in toks] and columns.is_word == [t.is_word for t in toks]
+        assert capital_flags_of(columns.texts, columns.is_word) == capital_flags(toks)
+        assert cues.find_cues(toks, True, columns.lowers) == cues.find_cues(toks, True)
+        seg = Segmentation(paragraph)
+        n = len(paragraph)
+        for index in (0, 1):
+            quotes = find_quotes(paragraph, 0, n, False)
+            plain = build_paragraph(paragraph, index, 0, n, seg.tokens(0, n), seg.sentences(0, n), quotes)
+            given = build_paragraph(paragraph, index, 0, n, seg.tokens(0, n), seg.sentences(0, n), quotes,
+                                    seg.columns(0, n))
+            assert given == plain
