@@ -257,3 +257,24 @@ def test_paragraph_built_from_token_columns_is_the_one_built_from_tokens():
             given = build_paragraph(paragraph, index, 0, n, seg.tokens(0, n), seg.sentences(0, n), quotes,
                                     seg.columns(0, n))
             assert given == plain
+
+
+def test_one_word_name_split_is_the_run_split():
+    """split_name answers a phrase whose name part is one capitalized word at once; the answer is what
+    the scan of a run (``_split_run``) gives, on every phrase of up to four tokens of real paragraphs
+    (parentheses after the word included) and on titles, determiners and acronyms."""
+    from quotesearch.extraction import mentions as M
+    extra = "The President said. Gen. Smith (R-Texas) and Mr. Jones, NATO, CEO Ann, Her The UN (AP) Lt-Col X."
+    one_word = 0
+    for paragraph in _paragraphs() + [extra]:
+        toks = tokenize(paragraph)
+        for first in range(len(toks)):
+            for last in range(first, min(first + 4, len(toks))):
+                name_end = last
+                while name_end >= first and toks[name_end].text in ")":
+                    name_end = M._paren_open(toks, name_end, first) - 1
+                if name_end < first or not M.capitalized(toks[name_end]) or M._pronoun(toks[name_end].lower):
+                    continue
+                assert M.split_name(toks, first, last) == M._split_run(toks, first, last, name_end)
+                one_word += name_end == first
+    assert one_word > 1000
