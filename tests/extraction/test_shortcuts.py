@@ -278,3 +278,15 @@ def test_one_word_name_split_is_the_run_split():
                 assert M.split_name(toks, first, last) == M._split_run(toks, first, last, name_end)
                 one_word += name_end == first
     assert one_word > 1000
+
+
+def test_glued_role_needs_three_words():
+    """collect_names asks _glued_role only of runs of three words or more: of one or two words it finds
+    no role (a role word and a two-word name after it), whatever the words."""
+    from quotesearch.extraction import coreference as C
+    words = ["Frenchman", "DL", "MP", "London", "President", "Corentin", "Moutet", "U.S.", "Dr.", "NATO", "Mrs"]
+    for a in words:
+        assert C._glued_role(a)[0] == ""
+        for b in words:
+            assert C._glued_role(f"{a} {b}")[0] == ""
+    assert C._glued_role("Frenchman Corentin Moutet") == ("Frenchman", "Corentin Moutet")
