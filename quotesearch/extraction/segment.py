@@ -211,9 +211,14 @@ class _TypeCounts(FreqDist):
     ``FreqDist``'s own store is a Python method that forgets the cached total ``N()`` at every
     count (one call per word of the article, a tenth of training). Here the total is summed when
     first asked and then kept, which holds because the trainer counts every word before it asks
-    (``Trainer._train_tokens`` forgets it at the start of each training)."""
+    (``Trainer._train_tokens`` forgets it at the start of each training).
+
+    A type not counted yet counts 0, as in ``Counter``, by a C-level function (its count in an empty
+    tuple) instead of ``Counter.__missing__``, a Python call at the first occurrence of every type of
+    the article and at most of the trainer's look-ups of types without or with a final period."""
 
     __setitem__ = dict.__setitem__
+    __missing__ = staticmethod(().count)
 
 
 class Trainer(PunktTrainer):
