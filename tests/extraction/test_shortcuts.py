@@ -290,3 +290,23 @@ def test_glued_role_needs_three_words():
         for b in words:
             assert C._glued_role(f"{a} {b}")[0] == ""
     assert C._glued_role("Frenchman Corentin Moutet") == ("Frenchman", "Corentin Moutet")
+
+
+def test_reported_statements_are_new_objects_given_their_quotes():
+    """reported_rule sets the quotes of each statement a cue reports on the statement itself (no copy):
+    each call of _reported_one makes a new one, shared with nothing, and the quotes set are those of the
+    paragraph opening inside its spans."""
+    from quotesearch.extraction import rules
+    from quotesearch.extraction.document import Document
+    from quotesearch.extraction.rules.attribute import _reported_one, reported_rule
+    from quotesearch.ingest.read import article_from_text
+    count = 0
+    for text in {paragraph.split("\n\n")[0] for paragraph in _paragraphs()} | {SEED.read_text(encoding="utf-8")}:
+        for p in Document.build(article_from_text(text, "t")).paragraphs:
+            for cue in p.cues:
+                first, again = _reported_one(p, cue), _reported_one(p, cue)
+                assert first is None and again is None or first is not again and first == again
+            for a in reported_rule(p, rules.Taken()).attributions:
+                assert a.quotes == [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
+                count += 1
+    assert count > 20
