@@ -238,7 +238,8 @@ def collect_names(doc: Document) -> ArticleNames:
                 elif len(words) >= 2:
                     names.others_at.append((toks[name[0]].start, _strip_possessive(text_of(toks, name, text))))
                 the_thing = not role and i >= 1 and toks[i - 1].text == "the"   # "at the Kell Bus Stand"
-                glued, _ = _glued_role(" ".join(w.text for w in words))
+                # (a role word glued on and a name of two words after it: three words at least to read)
+                glued = _glued_role(" ".join(w.text for w in words))[0] if len(words) >= 3 else ""
                 if glued:                   # "Frenchman Corentin Moutet": the nationality is no part of the name
                     words = words[len(glued.split()):]
                 if len(words) >= 2 and _looks_like_person(words) and not the_thing:

@@ -141,9 +141,11 @@ def is_title_case(tokens: list[Token]) -> bool:
     return len(long) >= 3 and sum(t.text[0].isupper() for t in long) >= 0.8 * len(long)
 
 
-def find_cues(tokens: list[Token], headline: bool = False) -> list[Cue]:
-    """All cues in token order; a phrase wins over a verb inside it."""
-    lowers = list(map(_LOWER, tokens))      # read once for the three finders
+def find_cues(tokens: list[Token], headline: bool = False, lowers: list[str] | None = None) -> list[Cue]:
+    """All cues in token order; a phrase wins over a verb inside it (``lowers``: the tokens' lowercase
+    forms, when the caller has them)."""
+    if lowers is None:
+        lowers = list(map(_LOWER, tokens))  # read once for the three finders
     at = cue_openers(lowers)                # one pass over the tokens for the three finders
     if not at:
         return []                           # no word any cue opens with

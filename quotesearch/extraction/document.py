@@ -40,7 +40,9 @@ class Document:
         for index, (ps, pe) in enumerate(article.paragraphs):
             single_style = single or index == 0          # headlines quote with single marks
             quotes = find_quotes(text, ps, pe, single_style)
-            paragraphs.append(build_paragraph(text, index, ps, pe, seg.tokens(ps, pe), seg.sentences(ps, pe), quotes))
+            columns = seg.columns(ps, pe)
+            paragraphs.append(build_paragraph(text, index, ps, pe, list(columns.tokens), seg.sentences(ps, pe), quotes,
+                                              columns))
             # single marks count for names only where find_quotes would take them without the style
             same = not single_style or has_double_marks(text, ps, pe) or "‘" in text[ps:pe]
             name_quotes.append(tuple(quotes if same else find_quotes(text, ps, pe, False)))

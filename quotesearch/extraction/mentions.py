@@ -81,8 +81,14 @@ def capital_flags(tokens: list[Token]) -> list[bool]:
     mark is a capital, and the token is a word. (Looking each word up in a table by its text, as this
     once did, was a third slower inside extraction: a table of 65,000 words is out of the processor's
     cache by the time the next paragraph asks.)"""
-    firsts = map(_FIRST, map(str.removeprefix, map(_TEXT, tokens), repeat("’")))
-    return list(map(and_, map(str.isupper, firsts), map(_IS_WORD, tokens)))
+    return capital_flags_of(map(_TEXT, tokens), map(_IS_WORD, tokens))
+
+
+def capital_flags_of(texts, is_word) -> list[bool]:
+    """``capital_flags`` of the tokens with these texts and ``is_word`` flags (iterables, one entry a
+    token: the columns ``segment.token_columns`` gives with the tokens)."""
+    firsts = map(_FIRST, map(str.removeprefix, texts, repeat("’")))
+    return list(map(and_, map(str.isupper, firsts), is_word))
 
 
 def opener(tok: Token) -> bool:
@@ -169,6 +175,15 @@ def split_name(tokens: list[Token], first: int, last: int) -> tuple[tuple | None
         name_end = _paren_open(tokens, name_end, first) - 1
     if name_end < first or not capitalized(tokens[name_end]) or _pronoun(tokens[name_end].lower):
         return ((first, last) if last >= first else None), None
+    if name_end == first:       # one capitalized word (half the calls): what ``_split_run`` finds for it
+        if tokens[first].lower in lexicon.determiners() or is_title(tokens[first]):
+            return (first, last), None          # "The", "President": a role, no name
+        return None, (first, last)
+    return _split_run(tokens, first, last, name_end)
+
+
+def _split_run(tokens: list[Token], first: int, last: int, name_end: int) -> tuple[tuple | None, tuple | None]:
+    """``split_name`` of a phrase whose name part ends at ``name_end``, a capitalized word and no pronoun."""
     if all(is_title(t) for t in tokens[first:name_end + 1] if capitalized(t) and t.lower not in lexicon.determiners()) \
             or (tokens[name_end].text.isupper() and is_title(tokens[name_end])):
         return (first, last), None                   # "the Prime Minister", "the Labour MP": a role, no name

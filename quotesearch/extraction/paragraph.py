@@ -8,9 +8,9 @@ from operator import attrgetter
 
 from . import lexicon
 from .cues import Cue, find_cues
-from .mentions import Mention, capital_flags, capitalized, text_of
+from .mentions import Mention, capital_flags_of, capitalized, text_of
 from .quotes import Quote
-from .segment import Token
+from .segment import Token, TokenColumns
 
 SENTENCE_END = ".!?"
 # "WASHINGTON (Reuters) - ", "PARIS, Aug 31 (AFP) — ", "KYIV, Ukraine – ": not part of the first sentence
@@ -24,6 +24,8 @@ MIN_CONTENT_WORDS = 3        # a quote or quoted fragment standing on its own
 MIN_CLAUSE_WORDS = 2         # a reported clause ("They said she could.")
 _IS_WORD = attrgetter("is_word")
 _START = attrgetter("start")
+_TEXT = attrgetter("text")
+_LOWER = attrgetter("lower")
 
 
 @dataclass(slots=True)
@@ -93,10 +95,15 @@ def colon_dateline(source: str, index: int, start: int, end: int) -> re.Match | 
 
 
 def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[Token],
-                    sentence_spans: list[tuple[int, int]], quotes: list[Quote]) -> Paragraph:
+                    sentence_spans: list[tuple[int, int]], quotes: list[Quote],
+                    columns: TokenColumns | None = None) -> Paragraph:
     """One paragraph as the rules read it: token and sentence indexes, which quote each token is in,
-    and the speech cues outside quotes (paragraph 0 is the headline)."""
-    starts = list(map(_START, tokens))
+    and the speech cues outside quotes (paragraph 0 is the headline). ``columns``: the tokens' columns
+    (``Segmentation.columns``), when the caller has them, read instead of the tokens."""
+    if columns is None:
+        columns = TokenColumns(tokens, list(map(_TEXT, tokens)), list(map(_START, tokens)),
+                               list(map(_LOWER, tokens)), list(map(_IS_WORD, tokens)))
+    starts = columns.starts
     quote_of: list[int | None] = [None] * len(tokens)
     quote_spans: list[tuple[int, int]] = []
     for qi, q in enumerate(quotes):
@@ -117,9 +124,9 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
     sent_of = [0] * len(tokens)
     for n, (a, b) in enumerate(sents):
         sent_of[a:b + 1] = [n] * (b + 1 - a)
-    cues = [c for c in find_cues(tokens, headline=index == 0) if quote_of[c.first] is None]
+    cues = [c for c in find_cues(tokens, index == 0, columns.lowers) if quote_of[c.first] is None]
     return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
-                     cues, {c.first: c for c in cues}, capital_flags(tokens), quote_spans)
+                     cues, {c.first: c for c in cues}, capital_flags_of(columns.texts, columns.is_word), quote_spans)
 
 
 def trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:

@@ -162,9 +162,8 @@ _SINGLE_PAIR = re.compile(r"[‘'](?<![^\s(“\"—–:][‘'])(?=[^\W\d_])[^\n�
 def uses_single_quotes(text: str) -> bool:
     """Whether an article quotes with single marks (British style, curly or straight): more
     single-quoted stretches than half its double marks."""
-    doubles = len(_DOUBLE_MARK.findall(text))
     singles = len(_SINGLE_PAIR.findall(text))
-    return singles > 0 and singles * 2 > doubles
+    return singles > 0 and singles * 2 > len(_DOUBLE_MARK.findall(text))    # (no need to count doubles without singles)
 
 
 def find_quotes(text: str, start: int, end: int, single_style: bool) -> list[Quote]:

@@ -54,15 +54,34 @@ _Match = re.Match
 _last = itemgetter(-1)
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of ``text[start:end]`` with offsets into ``text`` (a new list on every call)."""
+class TokenColumns(NamedTuple):
+    """A stretch's tokens, and the columns they were built from, one entry per token: what the
+    paragraph's readers (its token starts, cues, capital flags) would otherwise read back out of the
+    tokens, each by a pass of its own."""
+
+    tokens: list[Token]
+    texts: list[str]
+    starts: list[int]
+    lowers: list[str]
+    is_word: list[bool]
+
+
+def token_columns(text: str, start: int = 0, end: int | None = None) -> TokenColumns:
+    """Tokens of ``text[start:end]`` with offsets into ``text``, and their columns (new lists)."""
     end = len(text) if end is None else end
     # C-level maps, no Python loop per token: tokenizing is a tenth of extraction time
     found = list(_TOKEN.finditer(text, start, end))
     words = list(map(_Match.group, found))
-    return list(map(_new, repeat(Token), zip(
-        words, map(_Match.start, found), map(_Match.end, found), map(str.lower, words),
-        map(str.isalnum, map(_last, words)))))
+    starts = list(map(_Match.start, found))
+    lowers = list(map(str.lower, words))
+    is_word = list(map(str.isalnum, map(_last, words)))
+    tokens = list(map(_new, repeat(Token), zip(words, starts, map(_Match.end, found), lowers, is_word)))
+    return TokenColumns(tokens, words, starts, lowers, is_word)
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]`` with offsets into ``text`` (a new list on every call)."""
+    return token_columns(text, start, end).tokens
 
 
 # -- Punkt, through NLTK's extension points -------------------------------------------
@@ -192,9 +211,14 @@ class _TypeCounts(FreqDist):
     ``FreqDist``'s own store is a Python method that forgets the cached total ``N()`` at every
     count (one call per word of the article, a tenth of training). Here the total is summed when
     first asked and then kept, which holds because the trainer counts every word before it asks
-    (``Trainer._train_tokens`` forgets it at the start of each training)."""
+    (``Trainer._train_tokens`` forgets it at the start of each training).
+
+    A type not counted yet counts 0, as in ``Counter``, by a C-level function (its count in an empty
+    tuple) instead of ``Counter.__missing__``, a Python call at the first occurrence of every type of
+    the article and at most of the trainer's look-ups of types without or with a final period."""
 
     __setitem__ = dict.__setitem__
+    __missing__ = staticmethod(().count)
 
 
 class Trainer(PunktTrainer):
@@ -273,16 +297,21 @@ class Segmentation:
 
     def __init__(self, text: str):
         self.text = text
-        self._tokens: dict[tuple[int, int], list[Token]] = {}
+        self._tokens: dict[tuple[int, int], TokenColumns] = {}
         self._sentence_tokenizer: PunktSentenceTokenizer | None = None
 
-    def tokens(self, start: int = 0, end: int | None = None) -> list[Token]:
-        """``tokenize(text, start, end)``, computed once; a new list on every call."""
+    def columns(self, start: int = 0, end: int | None = None) -> TokenColumns:
+        """``token_columns(text, start, end)``, computed once (the same lists on every call: read them,
+        never change them)."""
         key = (start, len(self.text) if end is None else end)
         found = self._tokens.get(key)
         if found is None:
-            found = self._tokens[key] = tokenize(self.text, *key)
-        return list(found)
+            found = self._tokens[key] = token_columns(self.text, *key)
+        return found
+
+    def tokens(self, start: int = 0, end: int | None = None) -> list[Token]:
+        """``tokenize(text, start, end)``, computed once; a new list on every call."""
+        return list(self.columns(start, end).tokens)
 
     def sentences(self, start: int, end: int) -> list[tuple[int, int]]:
         """Sentence spans inside ``text[start:end]`` (see ``sentence_spans``)."""

@@ -248,6 +248,9 @@ def test_trainer_counts_word_types_as_nltks_freqdist_does():
         assert ours._type_fdist.N() == theirs._type_fdist.N() == sum(theirs._type_fdist.values())
         assert dict(ours._type_fdist) == dict(theirs._type_fdist)
     ours_params, theirs_params = ours.get_params(), theirs.get_params()
+    missing = "never-seen-type."
+    assert ours._type_fdist[missing] == theirs._type_fdist[missing] == 0 and type(ours._type_fdist[missing]) is int
+    assert missing not in ours._type_fdist and dict(ours._type_fdist) == dict(theirs._type_fdist)
     assert ours_params.abbrev_types == theirs_params.abbrev_types
     assert ours_params.collocations == theirs_params.collocations
     assert ours_params.sent_starters == theirs_params.sent_starters

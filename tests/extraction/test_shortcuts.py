@@ -231,3 +231,82 @@ def test_acronyms_are_defined_as_reading_the_whole_text_defines_them():
     assert list(_acronym_definitions("The Institute for the Study of War (ISW), said: Big Corp (BC)")) == \
         [("The Institute for the Study of War", "ISW"), ("Big Corp", "BC")]
     assert defined > 100
+
+
+def test_paragraph_built_from_token_columns_is_the_one_built_from_tokens():
+    """token_columns hands the texts, starts, lowercase forms and word flags it built the tokens from;
+    they are what reading the tokens gives, and a paragraph built with them (cues, capital flags,
+    token starts) equals the one built from the tokens alone."""
+    from quotesearch.extraction.mentions import capital_flags, capital_flags_of
+    from quotesearch.extraction.paragraph import build_paragraph
+    from quotesearch.extraction.quotes import find_quotes
+    from quotesearch.extraction.segment import Segmentation, token_columns
+    for paragraph in _paragraphs() + ["’Manteboheng ’90s ’ ’a Über, said éclair 3M x-Ray A. ’’B ’É", ""]:
+        columns = token_columns(paragraph)
+        toks = columns.tokens
+        assert toks == tokenize(paragraph)
+        assert columns.texts == [t.text for t in toks] and columns.starts == [t.start for t in toks]
+        assert columns.lowers == [t.lower for t in toks] and columns.is_word == [t.is_word for t in toks]
+        assert capital_flags_of(columns.texts, columns.is_word) == capital_flags(toks)
+        assert cues.find_cues(toks, True, columns.lowers) == cues.find_cues(toks, True)
+        seg = Segmentation(paragraph)
+        n = len(paragraph)
+        for index in (0, 1):
+            quotes = find_quotes(paragraph, 0, n, False)
+            plain = build_paragraph(paragraph, index, 0, n, seg.tokens(0, n), seg.sentences(0, n), quotes)
+            given = build_paragraph(paragraph, index, 0, n, seg.tokens(0, n), seg.sentences(0, n), quotes,
+                                    seg.columns(0, n))
+            assert given == plain
+
+
+def test_one_word_name_split_is_the_run_split():
+    """split_name answers a phrase whose name part is one capitalized word at once; the answer is what
+    the scan of a run (``_split_run``) gives, on every phrase of up to four tokens of real paragraphs
+    (parentheses after the word included) and on titles, determiners and acronyms."""
+    from quotesearch.extraction import mentions as M
+    extra = "The President said. Gen. Smith (R-Texas) and Mr. Jones, NATO, CEO Ann, Her The UN (AP) Lt-Col X."
+    one_word = 0
+    for paragraph in _paragraphs() + [extra]:
+        toks = tokenize(paragraph)
+        for first in range(len(toks)):
+            for last in range(first, min(first + 4, len(toks))):
+                name_end = last
+                while name_end >= first and toks[name_end].text in ")":
+                    name_end = M._paren_open(toks, name_end, first) - 1
+                if name_end < first or not M.capitalized(toks[name_end]) or M._pronoun(toks[name_end].lower):
+                    continue
+                assert M.split_name(toks, first, last) == M._split_run(toks, first, last, name_end)
+                one_word += name_end == first
+    assert one_word > 1000
+
+
+def test_glued_role_needs_three_words():
+    """collect_names asks _glued_role only of runs of three words or more: of one or two words it finds
+    no role (a role word and a two-word name after it), whatever the words."""
+    from quotesearch.extraction import coreference as C
+    words = ["Frenchman", "DL", "MP", "London", "President", "Corentin", "Moutet", "U.S.", "Dr.", "NATO", "Mrs"]
+    for a in words:
+        assert C._glued_role(a)[0] == ""
+        for b in words:
+            assert C._glued_role(f"{a} {b}")[0] == ""
+    assert C._glued_role("Frenchman Corentin Moutet") == ("Frenchman", "Corentin Moutet")
+
+
+def test_reported_statements_are_new_objects_given_their_quotes():
+    """reported_rule sets the quotes of each statement a cue reports on the statement itself (no copy):
+    each call of _reported_one makes a new one, shared with nothing, and the quotes set are those of the
+    paragraph opening inside its spans."""
+    from quotesearch.extraction import rules
+    from quotesearch.extraction.document import Document
+    from quotesearch.extraction.rules.attribute import _reported_one, reported_rule
+    from quotesearch.ingest.read import article_from_text
+    count = 0
+    for text in {paragraph.split("\n\n")[0] for paragraph in _paragraphs()} | {SEED.read_text(encoding="utf-8")}:
+        for p in Document.build(article_from_text(text, "t")).paragraphs:
+            for cue in p.cues:
+                first, again = _reported_one(p, cue), _reported_one(p, cue)
+                assert first is None and again is None or first is not again and first == again
+            for a in reported_rule(p, rules.Taken()).attributions:
+                assert a.quotes == [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
+                count += 1
+    assert count > 20

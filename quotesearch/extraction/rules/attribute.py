@@ -3,8 +3,6 @@ that borrow a speaker (their order is ``rules.RULES``). What each matches lives 
 ``reported`` and ``frames``."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .. import lexicon
 from ..cues import Cue
 from . import NOTHING, Found, Taken
@@ -113,7 +111,8 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
         claimed.add(a.spans[0][0])
         used.add(cue.first)
         done.update(qi for qi, q in enumerate(p.quotes) if any(s <= q.open and q.outer_end <= e + 1 for s, e in a.spans))
-        found.append(replace(a, quotes=[q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]))
+        a.quotes = [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]   # (``a`` is new, ours alone)
+        found.append(a)
         covered.extend(a.spans)
     return Found(tuple(found), frozenset(used), frozenset(done)) if found else NOTHING
 
