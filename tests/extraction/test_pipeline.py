@@ -120,13 +120,15 @@ def test_settle_freezes_what_extraction_loaded_and_changes_no_statement():
         "text = Path(r'%s').read_text(encoding='utf-8')\n"
         "before = [s.to_dict() for s in extract_text(text, 'seed')]\n"
         "assert gc.get_freeze_count() == 0\n"
+        "default = gc.get_threshold()\n"
         "settle()\n"
         "frozen = gc.get_freeze_count()\n"
         "after = [s.to_dict() for s in extract_text(text, 'seed')]\n"
-        "print(json.dumps([frozen, before == after, len(before), len(extract_text(_WARM_UP))]))\n"
+        "print(json.dumps([frozen, before == after, len(before), len(extract_text(_WARM_UP)), default, gc.get_threshold()]))\n"
     ) % (Path(__file__).parents[2] / "seeds" / "kursk-incursion.txt")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    frozen, same, statements, warm_up = json.loads(out)
+    frozen, same, statements, warm_up, default, threshold = json.loads(out)
+    assert threshold == [20000] + default[1:]  # the youngest generation collected less often, the others as before
     assert frozen > 20000          # NLTK's objects among them
     assert same and statements > 10
     assert warm_up >= 3            # the warm-up text runs the direct, reported and source rules
