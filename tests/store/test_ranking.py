@@ -57,7 +57,6 @@ def _queries():
             And([Term("text", "border"), Term("speaker", "lopez")]), Phrase("text", ["kremlin", "absent"])]
 
 
-
 def test_ranked_from_posting_lists_as_whoosh_ranks(varied_index, index_dir):
     from whoosh import highlight
     from whoosh.query import And, Term

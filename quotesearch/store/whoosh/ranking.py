@@ -142,6 +142,6 @@ def _phrase(leaf, q, offset: int, allowed: Optional[Collection[int]]) -> dict[in
         starts = [{p - i for p in positions if p - i in st} for st, positions in zip(starts, following)]
         found, starts = [d for d, st in zip(found, starts) if st], [st for st in starts if st]
     scores = [w.scorer.scores(found, [w.tfs[where[d]] for d in found]) for w, where in zip(words, at)]
-    if len(scores) == 2:
+    if len(scores) == 2:  # (make_binary_tree's sum of two, without a call per document)
         return dict(zip(found, [a + b for a, b in zip(*scores)]))
     return dict(zip(found, [make_binary_tree(operator.add, list(each)) for each in zip(*scores)]))

@@ -314,13 +314,14 @@ class _View:
 
     def ranked(self, q, flt, limit: Optional[int]) -> tuple[list, int]:
         """whoosh hits for ``q`` and the filters, best first, the first ``limit``, and how many match."""
-        # Filters of terms are a set of document numbers read from their posting lists, that the
-        # query's matches are checked against; other filters (dates) are a part of the query whose
-        # terms score nothing (whoosh's filter= runs them as a query first). Scores are the query's
-        # alone either way. The total is counted while ranking (one pass, see _CountingTop).
+        # Filters of terms are document numbers read from their posting lists, that the query's
+        # matches are checked against; other filters (dates) are a part of the query whose terms
+        # score nothing (whoosh's filter= runs them as a query first). Scores are the query's alone
+        # either way, and the total is counted while ranking (one pass).
         allowed = self._posting_set(flt) if flt is not None else None
+        query_alone = allowed is not None or flt is None  # what is ranked is the query, without filter parts
         extra, term = 0.0, None
-        if allowed is not None or flt is None:
+        if query_alone:
             q, term, extra = self._constant_part(q)
             if term is not None:  # a term of an ID field ANDed with the rest: a set, like a filter
                 docs = SortedDocs(docs_with_term(self.s, term.fieldname, term.text))
@@ -331,7 +332,7 @@ class _View:
             if not allowed:  # (whoosh reads an empty set as no filter)
                 return [], 0
         read = None
-        if allowed is not None or flt is None:  # words, phrases, ANDs of two: from whole posting lists
+        if query_alone:  # words, phrases, ANDs of two: from whole posting lists (else None)
             read = ranking.rank(self.s, q, limit, allowed, self.marker_docs() if _may_match_markers(q) else None, extra)
         if read is not None:
             items, total = read
@@ -344,11 +345,10 @@ class _View:
             else:
                 query, collector = _statements_only(q), collectors.FilterCollector(top, allow=set(allowed))
             self.s.search_with_collector(query, collector)
-            results, total = collector.results(), top.total if limit else None
+            results, total = collector.results(), top.total if limit else len(top.items)
         results.fragmenter = highlight.WholeFragmenter()
         results.formatter = _Spans()
-        found = list(results)
-        return found, total if limit else len(found)
+        return list(results), total
 
     def _constant_part(self, q):
         """``q`` as (rest, term, score): when ``q`` is an AND of two parts, one of them a term of a
