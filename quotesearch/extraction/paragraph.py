@@ -191,10 +191,12 @@ def frame_end(p: Paragraph, j: int) -> int:
 
 def extend_over_quotes(p: Paragraph, lo: int, hi: int) -> int:
     """A clause holding a quote runs at least to that quote's end, even past a sentence break inside it."""
-    for i in range(lo, hi + 1):
-        qi = p.quote_of[i]
-        if qi is not None:
-            hi = max(hi, p.quote_tokens(qi)[1])
+    if not p.quotes:
+        return hi
+    inside = set(p.quote_of[lo:hi + 1])     # the quotes of tokens lo..hi, read at C level
+    inside.discard(None)
+    for qi in inside:
+        hi = max(hi, p.quote_spans[qi][1])
     return hi
 
 

@@ -310,3 +310,52 @@ def test_reported_statements_are_new_objects_given_their_quotes():
                 assert a.quotes == [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
                 count += 1
     assert count > 20
+
+
+def _documents():
+    from quotesearch.extraction.document import Document
+    from quotesearch.ingest.read import article_from_text
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:40]]
+    texts.append("“Unclosed and on, he said. ‘Single,’ she said “and ''ascii'' too.”\n\n“Next.” Then: “A” and “B.”")
+    return [Document.build(article_from_text(text, f"t{n}")) for n, text in enumerate(texts)]
+
+
+def test_clause_extended_over_quotes_as_token_by_token_reading_extends_it():
+    """extend_over_quotes reads which quotes tokens lo..hi are in at C level (a set of the slice); the end
+    is the one reading the tokens one by one gives, for every token range of quote paragraphs."""
+    from quotesearch.extraction.paragraph import extend_over_quotes
+
+    def plain(p, lo, hi):
+        for i in range(lo, hi + 1):
+            qi = p.quote_of[i]
+            if qi is not None:
+                hi = max(hi, p.quote_tokens(qi)[1])
+        return hi
+
+    checked = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            n = len(p.tokens)
+            for lo in range(0, n, 3):
+                for hi in range(lo - 1, n, 5):
+                    assert extend_over_quotes(p, lo, hi) == plain(p, lo, hi)
+                    checked += bool(p.quotes)
+    assert checked > 1000
+
+
+def test_a_colon_token_is_where_the_text_has_a_colon():
+    """colon_headline looks for a ":" in the text of a paragraph's first eight tokens before it reads
+    them: there is a colon token among them exactly where that text holds a ":"."""
+    from quotesearch.extraction.rules.direct import colon_headline
+    colons = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            first = p.tokens[:8]
+            has_token = any(t.text == ":" for t in first)
+            assert has_token == (bool(first) and ":" in p.source[first[0].start:first[-1].end])
+            colons += has_token
+            if not has_token:
+                assert colon_headline(p) is None
+    assert colons > 5

@@ -93,7 +93,10 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     """Reported speech, one cue at a time, cues closing a frame (", Barros said,") first: "X said
     (that) …", "…, X said.", "…, according to X". A cue used by a quote, or inside a statement
     already found, reports nothing; nor does one whose content another has claimed."""
-    if not p.cues:
+    # a cue a quote used reports nothing: left out before the frames are read to order the others
+    # (sorting is stable, so the others keep their order)
+    free = [c for c in p.cues if c.first not in taken.cues] if taken.cues else p.cues
+    if not free:
         return NOTHING
     toks = p.tokens
     covered = taken.covered
@@ -101,10 +104,10 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     found: list[Attribution] = []
     used: set[int] = set()
     done: set[int] = set()
-    for cue in sorted(p.cues, key=lambda c: (not _closes_frame(p, c), c.first)):
+    for cue in sorted(free, key=lambda c: (not _closes_frame(p, c), c.first)):
         start = toks[cue.first].start
-        if cue.first in taken.cues or any(s <= start < e for s, e in covered):
-            continue  # used by a quote, or inside another statement's content
+        if any(s <= start < e for s, e in covered):
+            continue  # inside another statement's content
         a = _reported_one(p, cue)
         if a is None or a.spans[0][0] in claimed:
             continue  # content another cue or quote has claimed ("responded …, adding …"): one statement

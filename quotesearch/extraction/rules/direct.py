@@ -3,6 +3,7 @@ borrow the speaker of the quote before them, and headline colons ("Lynch: No out
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from .. import lexicon
 from ..cues import Cue
@@ -13,6 +14,7 @@ from ..paragraph import (MIN_CONTENT_WORDS, SENTENCE_END, Attribution, Paragraph
                         kind_of, make)
 
 _INTRO = ":,—–-"
+_IS_WORD = attrgetter("is_word")
 
 
 def _inverted_speaker(p: Paragraph, cue: Cue, hi: int) -> Mention | None:
@@ -175,7 +177,7 @@ def _clause_after_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]) -> int |
 
 def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
     lo = p.sentence(open_tok)[0]
-    return all(not t.is_word for t in p.tokens[lo:open_tok])
+    return not any(map(_IS_WORD, p.tokens[lo:open_tok]))     # no word before it in its sentence
 
 
 def _quote_then_cue_statement(p: Paragraph, qi: int, hit) -> tuple[Attribution | None, frozenset[int]]:
@@ -281,9 +283,9 @@ def dash_signature(p: Paragraph, qi: int) -> Mention | None:
     toks = p.tokens
     first, last = p.quote_tokens(qi)
     q = p.quotes[qi]
-    if not q.closed or any(t.is_word for t in toks[:first]) or last + 2 >= len(toks) \
-            or toks[last + 1].text not in _DASHES:
-        return None
+    if not q.closed or last + 2 >= len(toks) or toks[last + 1].text not in _DASHES \
+            or any(map(_IS_WORD, toks[:first])):
+        return None         # (the dash asked first: few quotes have one after them)
     hi = len(toks) - 1
     while hi > last + 1 and toks[hi].text in ".":
         hi -= 1
@@ -470,7 +472,10 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     """"Lynch: No outside influence on FBI probe" — a name, a colon, then what was said.
     Only at the start of a paragraph, with a capitalized speaker that is not a rubric ("Analysis:")."""
     toks = p.tokens
-    colon = next((i for i in range(min(len(toks), 8)) if toks[i].text == ":"), None)
+    n = min(len(toks), 8)
+    if n == 0 or p.source.find(":", toks[0].start, toks[n - 1].end) < 0:
+        return None     # no ":" in the first eight tokens' text, so no colon token (most paragraphs)
+    colon = next((i for i in range(n) if toks[i].text == ":"), None)
     if colon is None or colon == 0 or p.words_between(colon + 1, len(toks) - 1) < MIN_CONTENT_WORDS:
         return None
     m = np_after(toks, 0, colon - 1, appositive=False)
@@ -507,11 +512,10 @@ def subject_with_quoted_words(p: Paragraph, qi: int) -> Attribution | None:
     and Title Case ones (“Saturday Night Live”) are scare quotes and titles, not statements."""
     toks = p.tokens
     first, last = p.quote_tokens(qi)
-    if p.words_between(first, last) < MIN_CONTENT_WORDS or _title_case(p, first, last):
-        return None
+    if p.words_between(first, last) < MIN_CONTENT_WORDS or _opens_sentence(p, first) \
+            or _title_case(p, first, last):
+        return None     # (a quote opening its sentence is ruled out before its words are read for Title Case)
     lo, hi = p.sentence(first)
-    if _opens_sentence(p, first):
-        return None
     m = main_subject(p, lo, first - 1)
     if m is None or not (m.name or m.head in lexicon.pronouns() or toks[m.first].lower in lexicon.determiners()):
         return None
