@@ -359,3 +359,18 @@ def test_a_colon_token_is_where_the_text_has_a_colon():
             if not has_token:
                 assert colon_headline(p) is None
     assert colons > 5
+
+
+def test_words_between_counts_the_word_tokens():
+    """Paragraph.words_between sums the paragraph's word flags (the tokenizer's column) instead of
+    reading the tokens: the count of word tokens among tokens a..b, for any range, as the tokens say."""
+    checked = 0
+    for doc in _documents()[:12]:
+        for p in doc.paragraphs:
+            assert p.is_word == [t.is_word for t in p.tokens]
+            n = len(p.tokens)
+            for a in range(0, n, 2):
+                for b in range(a - 2, n + 1, 3):
+                    assert p.words_between(a, b) == sum(t.is_word for t in p.tokens[a:b + 1])
+                    checked += 1
+    assert checked > 1000
