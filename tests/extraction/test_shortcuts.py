@@ -374,3 +374,15 @@ def test_words_between_counts_the_word_tokens():
                     assert p.words_between(a, b) == sum(t.is_word for t in p.tokens[a:b + 1])
                     checked += 1
     assert checked > 1000
+
+
+def test_adjunct_words_are_the_time_words_and_one_word_markers():
+    """skip_adjuncts asks one set for the words it steps over one by one; a word is in it exactly when
+    it is a time word and no preposition, or a discourse marker of one word."""
+    from quotesearch.extraction.rules.frames import _PREPOSITIONS, _adjunct_words
+    candidates = set(lexicon.time_words()) | {w for m in lexicon.discourse_markers() for w in m} | _PREPOSITIONS
+    candidates |= {t.lower for paragraph in _paragraphs()[:200] for t in tokenize(paragraph)}
+    for word in candidates:
+        plain = word in lexicon.time_words() and word not in _PREPOSITIONS or (word,) in lexicon.discourse_markers()
+        assert (word in _adjunct_words()) == plain, word
+    assert "tuesday" in _adjunct_words() and "however" in _adjunct_words() and "in" not in _adjunct_words()

@@ -75,17 +75,26 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     claims are weighed)."""
     toks = p.tokens
     s_lo, s_hi = p.sentence(cue.first)
-    that = None if cue.report or cue.phrase else _says_that(p, cue, s_hi)
-    if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
+    quote_only = not (cue.report or cue.phrase)     # reports only with "that", "if" or a quoted fragment
+    frame = toks[cue.first].lower in lexicon.frame_verbs()
+    that = _says_that(p, cue, s_hi) if quote_only and frame else None
+    if frame and that is None:
         return None  # a verb that only frames quotes ("he snapped")
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
     if a is not None and p.index == 0 and not cue.phrase and _topic_only(p, cue, a):
         return None  # a headline's "minister warns of regional infighting": a topic, not what was said
     if a is not None and _appointment(p, cue, a):
         return None  # "confirmed Marta Oyelaran as its new commissioner": a post, not what was said
-    if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that or len(a.spans) > 1):
-        return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that",
-        # or as a parenthetical inside what was said ("The cause, Mariam narrates, is that …")
+    if a is None:
+        return None
+    if not (cue.report or a.kind == "mixed" or len(a.spans) > 1):
+        # quote-only verbs ("called", "described") report only with a quoted fragment or "that", or as a
+        # parenthetical inside what was said ("The cause, Mariam narrates, is that …"); where the "that"
+        # clause starts is read only now, when nothing else settles it (half the quote-only cues)
+        if quote_only and not frame:
+            that = _says_that(p, cue, s_hi)
+        if a.spans[0][0] != that:
+            return None
     return a
 
 
@@ -104,7 +113,9 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     found: list[Attribution] = []
     used: set[int] = set()
     done: set[int] = set()
-    for cue in sorted(free, key=lambda c: (not _closes_frame(p, c), c.first)):
+    if len(free) > 1:   # (sorted() reads the key of a lone cue too)
+        free = sorted(free, key=lambda c: (not _closes_frame(p, c), c.first))
+    for cue in free:
         start = toks[cue.first].start
         if any(s <= start < e for s, e in covered):
             continue  # inside another statement's content
