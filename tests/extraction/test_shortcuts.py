@@ -386,3 +386,33 @@ def test_adjunct_words_are_the_time_words_and_one_word_markers():
         plain = word in lexicon.time_words() and word not in _PREPOSITIONS or (word,) in lexicon.discourse_markers()
         assert (word in _adjunct_words()) == plain, word
     assert "tuesday" in _adjunct_words() and "however" in _adjunct_words() and "in" not in _adjunct_words()
+
+
+def test_cues_without_phrases_are_the_verb_cues_unsorted():
+    """find_cues returns the verb cues as found when no phrase cue is there (they come in token order);
+    with phrases, phrases and the verbs outside them sorted by first token: always what taking the
+    phrases out of the verb cues and sorting gives."""
+    phrases_seen = 0
+    for paragraph in _paragraphs():
+        toks = tokenize(paragraph)
+        for headline in (False, True):
+            phrases = cues.phrase_cues(toks) + cues.verb_phrase_cues(toks)
+            taken = {i for c in phrases for i in range(c.first, c.last + 1)}
+            verbs = cues.verb_cues(toks, headline and cues.is_title_case(toks))
+            plain = sorted(phrases + [c for c in verbs if c.first not in taken], key=lambda c: c.first)
+            assert cues.find_cues(toks, headline) == plain
+            phrases_seen += bool(phrases)
+    assert phrases_seen > 5
+
+
+def test_words_outside_quotes_as_read_token_by_token():
+    """Whether a paragraph has a word outside its quotes, read from its word flags and quote column
+    at C level, is what reading its tokens one by one says."""
+    from quotesearch.extraction.rules.direct import _words_outside_quotes
+    quote_only = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            plain = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+            assert _words_outside_quotes(p) == plain
+            quote_only += bool(p.quotes) and not plain
+    assert quote_only > 3

@@ -3,6 +3,8 @@ that borrow a speaker (their order is ``rules.RULES``). What each matches lives 
 ``reported`` and ``frames``."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import lexicon
 from ..cues import Cue
 from . import NOTHING, Found, Taken
@@ -62,8 +64,10 @@ def _appointment(p: Paragraph, cue: Cue, a: Attribution) -> bool:
         w in lexicon.auxiliaries() or w in lexicon.speech_verbs() or w == "that" for w in words)
 
 
+@lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    """A verb's stem as the appointment list has it: 'confirmed', 'confirms', 'naming' -> 'confirm', 'nam'."""
+    """A verb's stem as the appointment list has it: 'confirmed', 'confirms', 'naming' -> 'confirm', 'nam'.
+    (Kept per word: it is asked of a cue's first word, a speech verb form or a phrase's first word.)"""
     for suffix in ("ed", "es", "s", "ing", "d"):
         if word.endswith(suffix) and word[:-len(suffix)] in lexicon.words("appointment_verbs"):
             return word[:-len(suffix)]
@@ -117,7 +121,7 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
         free = sorted(free, key=lambda c: (not _closes_frame(p, c), c.first))
     for cue in free:
         start = toks[cue.first].start
-        if any(s <= start < e for s, e in covered):
+        if covered and any(s <= start < e for s, e in covered):
             continue  # inside another statement's content
         a = _reported_one(p, cue)
         if a is None or a.spans[0][0] in claimed:

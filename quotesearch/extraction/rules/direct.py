@@ -3,7 +3,8 @@ borrow the speaker of the quote before them, and headline colons ("Lynch: No out
 from __future__ import annotations
 
 from dataclasses import replace
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from .. import lexicon
 from ..cues import Cue
@@ -386,7 +387,7 @@ def intro_statement(intro: Paragraph, p: Paragraph) -> Attribution | None:
     if found is None or not p.tokens:
         return None
     m, cue = found
-    outside = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+    outside = _words_outside_quotes(p)
     if p.quotes and not outside:
         spans = [(q.start, q.end) for q in p.quotes]
         quotes, open_end = list(p.quotes), not p.quotes[-1].closed
@@ -440,7 +441,7 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
     """Quotes with no cue of their own: a quote-only paragraph, or a quote opening a sentence
     in a paragraph whose other quote is attributed. Scare quotes stay out."""
     toks = p.tokens
-    outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+    outside_words = _words_outside_quotes(p)
     out = []
     for qi, q in enumerate(p.quotes):
         if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
@@ -455,6 +456,12 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
             out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
                                    inherit=True, quotes=[q], open_end=not q.closed))
     return out
+
+
+def _words_outside_quotes(p: Paragraph) -> bool:
+    """Whether a word of ``p`` stands outside its quotes: the word flags of the tokens in no quote,
+    read at C level."""
+    return any(compress(p.is_word, map(is_, p.quote_of, repeat(None))))
 
 
 def _heading(text: str) -> bool:
