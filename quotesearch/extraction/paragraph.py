@@ -181,15 +181,15 @@ def _inner_dot(p: Paragraph, k: int) -> bool:
 
 def frame_end(p: Paragraph, j: int) -> int:
     """Last token index of a frame starting at j: before the next quote or at a sentence-final mark."""
-    toks = p.tokens
+    toks, quote_of, n = p.tokens, p.quote_of, len(p.tokens)
     k = j
-    while k < len(toks):
-        if p.quote_of[k] is not None:
+    while k < n:
+        if quote_of[k] is not None:
             return k - 1
         if toks[k].text in SENTENCE_END and not _inner_dot(p, k):
             return k
         k += 1
-    return len(toks) - 1
+    return n - 1
 
 
 def extend_over_quotes(p: Paragraph, lo: int, hi: int) -> int:

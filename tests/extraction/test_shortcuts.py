@@ -416,3 +416,41 @@ def test_words_outside_quotes_as_read_token_by_token():
             assert _words_outside_quotes(p) == plain
             quote_only += bool(p.quotes) and not plain
     assert quote_only > 3
+
+
+def test_unattributed_quotes_ask_the_cheap_question_first():
+    """unattributed_quotes asks whether a statement with a cue comes before a quote before it reads the
+    quote's words and whether it opens a sentence: the quotes it gives are those of the plain reading,
+    for every paragraph with what the rules before it found."""
+    from quotesearch.extraction import rules
+    from quotesearch.extraction.paragraph import MIN_CONTENT_WORDS, Attribution
+    from quotesearch.extraction.rules.direct import _heading, _opens_sentence, unattributed_quotes
+
+    def plain(p, done, found):
+        toks = p.tokens
+        outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+        out = []
+        for qi, q in enumerate(p.quotes):
+            if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
+                continue
+            first, last = p.quote_tokens(qi)
+            words = p.words_between(first, last)
+            if not outside_words and _heading(p.source[q.start:q.end]):
+                continue
+            said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
+            opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
+            if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
+                out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                                       inherit=True, quotes=[q], open_end=not q.closed))
+        return out
+
+    given = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            taken = rules.Taken()
+            for name, rule in rules.RULES[:-1]:
+                taken = taken.plus(rule(p, taken))
+            for done, found in ((taken.quotes, list(taken.attributions)), (frozenset(), [])):
+                assert unattributed_quotes(p, done, found) == plain(p, done, found)
+                given += len(plain(p, done, found))
+    assert given > 50

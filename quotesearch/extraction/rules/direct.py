@@ -37,11 +37,13 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     hi = frame_end(p, j)
     if j > hi:
         return None
+    if not cues_at:                 # (a paragraph without cues) only a verb of any kind can be the frame's
+        return _inverted_any_verb(p, qi, j, hi)
     cue = cues_at.get(j)
     if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
         m = _inverted_speaker(p, cue, hi)
         return (cue, m, None, hi) if m is not None else None
-    if cue is None and not any(c in cues_at for c in range(j, hi + 1)):   # "…,” retired Gen. X told: the cue's
+    if cue is None and not any(map(cues_at.__contains__, range(j, hi + 1))):   # "…,” retired Gen. X told: the cue's
         inverted = _inverted_any_verb(p, qi, j, hi)
         if inverted is not None:
             return inverted
@@ -126,6 +128,8 @@ def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
 
 def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     """Barros said: “…” / Barros told The Post, “…” / He added “…”. Returns (cue, mention, outlet)."""
+    if not cues_at:
+        return None
     toks = p.tokens
     open_tok = p.quote_tokens(qi)[0]
     lo = p.sentence(open_tok)[0] if open_tok < len(toks) else 0
@@ -447,14 +451,16 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
         if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
             continue
         first, last = p.quote_tokens(qi)
-        words = p.words_between(first, last)
-        if not outside_words and _heading(p.source[q.start:q.end]):
-            continue
-        said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
-        opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
-        if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
-            out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
-                                   inherit=True, quotes=[q], open_end=not q.closed))
+        if not outside_words:
+            if _heading(p.source[q.start:q.end]):
+                continue                # a quoted subheading
+        elif not (any(a.cue and a.spans[0][0] < q.open for a in found)
+                  and p.words_between(first, last) >= MIN_CONTENT_WORDS
+                  and (_opens_sentence(p, first) or first > 0 and toks[first - 1].text in ".!?")):
+            continue    # words outside quotes: only a quote opening a sentence after a statement with a cue
+            # (asked first: few quotes have one before them)
+        out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                               inherit=True, quotes=[q], open_end=not q.closed))
     return out
 
 
