@@ -29,6 +29,7 @@ _ARTICLES = frozenset({"a", "an", "the", "his", "her", "its", "their", "our", "m
 
 _PLURAL_VERBS = frozenset({"have", "are", "were"})
 _LOWER = attrgetter("lower")
+_FIRST = attrgetter("first")
 
 
 def _is_verb_use(tokens: list[Token], i: int, title_case: bool = False) -> bool:
@@ -150,7 +151,9 @@ def find_cues(tokens: list[Token], headline: bool = False, lowers: list[str] | N
     if not at:
         return []                           # no word any cue opens with
     phrases = phrase_cues(tokens, lowers, at) + verb_phrase_cues(tokens, lowers, at)
-    taken = {i for c in phrases for i in range(c.first, c.last + 1)}
     title_case = headline and is_title_case(tokens)
-    cues = phrases + [c for c in verb_cues(tokens, title_case, lowers, at) if c.first not in taken]
-    return sorted(cues, key=lambda c: c.first)
+    verbs = verb_cues(tokens, title_case, lowers, at)
+    if not phrases:
+        return verbs                        # (most paragraphs) in token order already, as ``at`` is
+    taken = {i for c in phrases for i in range(c.first, c.last + 1)}
+    return sorted(phrases + [c for c in verbs if c.first not in taken], key=_FIRST)

@@ -240,13 +240,14 @@ def np_before(tokens: list[Token], k: int, lo: int) -> Mention | None:
         first += 1
     if first > k or not tokens[k].is_word and tokens[k].text not in ")%" and not _abbrev_dot(tokens, k, first):
         return None
-    head_tok = _head(tokens, first, k)
+    h = _head_index(tokens, first, k)       # read once: ``_mention`` is given it
+    head_tok = tokens[h]
     has_det = tokens[first].lower in lexicon.determiners()
     if not (_noun_like(head_tok) or has_det or head_tok.lower.endswith("s")):
         return None
     if head_tok.lower in lexicon.words("bare_determiners"):
         return None                       # "An | earlier report said": a determiner alone is no speaker
-    return _mention(tokens, first, k)
+    return _mention(tokens, first, k, h)
 
 
 def _np_before_first(tokens: list[Token], k: int, lo: int) -> int:
@@ -352,15 +353,13 @@ def _person_of_organization(tokens: list[Token], first: int, of: int, last: int)
     return any(t.lower in lexicon.organization_words() for t in tokens[of + 1:last + 1])
 
 
-def _head(tokens: list[Token], first: int, last: int) -> Token:
-    return tokens[_head_index(tokens, first, last)]
-
-
-def _mention(tokens: list[Token], first: int, last: int) -> Mention:
+def _mention(tokens: list[Token], first: int, last: int, h: int | None = None) -> Mention:
     """A mention with its name and role words. The name is looked for up to the head: in
     "a spokesman for Mayor Frank Jackson" there is none; in "Lauren Nel from Natural Justice in
-    Cape Town" it is "Lauren Nel", and the phrase after the head is kept as an appositive."""
-    h = _head_index(tokens, first, last)
+    Cape Town" it is "Lauren Nel", and the phrase after the head is kept as an appositive. ``h``:
+    ``_head_index(tokens, first, last)``, when the caller has read it already."""
+    if h is None:
+        h = _head_index(tokens, first, last)
     role, name = split_name(tokens, first, h)
     if h < last and name is not None:
         return Mention(first, last, name=name, role=role, appositive=(h + 1, last), head=tokens[h].lower)
@@ -396,12 +395,13 @@ def np_after(tokens: list[Token], j: int, hi: int, appositive: bool = True, any_
     # don't end on a dangling preposition
     while last > j and tokens[last].lower in lexicon.stop_words() and not capitalized(tokens[last]):
         last -= 1
-    head_tok = _head(tokens, j, last)
+    h = _head_index(tokens, j, last)        # read once: ``_mention`` is given it
+    head_tok = tokens[h]
     if not (any_head or _noun_like(head_tok) or tokens[j].lower in lexicon.determiners()):
         return None
     if head_tok.lower in lexicon.words("bare_determiners"):
         return None
-    m = _mention(tokens, j, last)
+    m = _mention(tokens, j, last, h)
     if appositive and last + 2 <= hi and tokens[last + 1].text == ",":
         named = _name_after_role(tokens, m, last + 2, hi)
         if named is not None:

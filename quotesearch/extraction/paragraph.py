@@ -67,9 +67,11 @@ class Paragraph:
     cues_at: dict[int, Cue] = field(default_factory=dict)   # first token index -> its cue
     caps: list[bool] = field(default_factory=list)    # token -> ``capitalized(token)``
     quote_spans: list[tuple[int, int]] = field(default_factory=list)   # quote -> ``quote_tokens(quote)``
+    is_word: list[bool] = field(default_factory=list)   # token -> its ``is_word``
 
     def words_between(self, a: int, b: int) -> int:
-        return sum(map(_IS_WORD, self.tokens[a:b + 1]))
+        """How many of tokens a..b are words (a sum of the flags: no token is read)."""
+        return sum(self.is_word[a:b + 1])
 
     def token_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
@@ -126,7 +128,8 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
         sent_of[a:b + 1] = [n] * (b + 1 - a)
     cues = [c for c in find_cues(tokens, index == 0, columns.lowers) if quote_of[c.first] is None]
     return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
-                     cues, {c.first: c for c in cues}, capital_flags_of(columns.texts, columns.is_word), quote_spans)
+                     cues, {c.first: c for c in cues}, capital_flags_of(columns.texts, columns.is_word), quote_spans,
+                     columns.is_word)
 
 
 def trim_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -178,23 +181,25 @@ def _inner_dot(p: Paragraph, k: int) -> bool:
 
 def frame_end(p: Paragraph, j: int) -> int:
     """Last token index of a frame starting at j: before the next quote or at a sentence-final mark."""
-    toks = p.tokens
+    toks, quote_of, n = p.tokens, p.quote_of, len(p.tokens)
     k = j
-    while k < len(toks):
-        if p.quote_of[k] is not None:
+    while k < n:
+        if quote_of[k] is not None:
             return k - 1
         if toks[k].text in SENTENCE_END and not _inner_dot(p, k):
             return k
         k += 1
-    return len(toks) - 1
+    return n - 1
 
 
 def extend_over_quotes(p: Paragraph, lo: int, hi: int) -> int:
     """A clause holding a quote runs at least to that quote's end, even past a sentence break inside it."""
-    for i in range(lo, hi + 1):
-        qi = p.quote_of[i]
-        if qi is not None:
-            hi = max(hi, p.quote_tokens(qi)[1])
+    if not p.quotes:
+        return hi
+    inside = set(p.quote_of[lo:hi + 1])     # the quotes of tokens lo..hi, read at C level
+    inside.discard(None)
+    for qi in inside:
+        hi = max(hi, p.quote_spans[qi][1])
     return hi
 
 

@@ -310,3 +310,147 @@ def test_reported_statements_are_new_objects_given_their_quotes():
                 assert a.quotes == [q for q in p.quotes if any(s <= q.open < e for s, e in a.spans)]
                 count += 1
     assert count > 20
+
+
+def _documents():
+    from quotesearch.extraction.document import Document
+    from quotesearch.ingest.read import article_from_text
+    texts = [SEED.read_text(encoding="utf-8")]
+    if POLNEAR.is_dir():
+        texts += [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:40]]
+    texts.append("“Unclosed and on, he said. ‘Single,’ she said “and ''ascii'' too.”\n\n“Next.” Then: “A” and “B.”")
+    return [Document.build(article_from_text(text, f"t{n}")) for n, text in enumerate(texts)]
+
+
+def test_clause_extended_over_quotes_as_token_by_token_reading_extends_it():
+    """extend_over_quotes reads which quotes tokens lo..hi are in at C level (a set of the slice); the end
+    is the one reading the tokens one by one gives, for every token range of quote paragraphs."""
+    from quotesearch.extraction.paragraph import extend_over_quotes
+
+    def plain(p, lo, hi):
+        for i in range(lo, hi + 1):
+            qi = p.quote_of[i]
+            if qi is not None:
+                hi = max(hi, p.quote_tokens(qi)[1])
+        return hi
+
+    checked = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            n = len(p.tokens)
+            for lo in range(0, n, 3):
+                for hi in range(lo - 1, n, 5):
+                    assert extend_over_quotes(p, lo, hi) == plain(p, lo, hi)
+                    checked += bool(p.quotes)
+    assert checked > 1000
+
+
+def test_a_colon_token_is_where_the_text_has_a_colon():
+    """colon_headline looks for a ":" in the text of a paragraph's first eight tokens before it reads
+    them: there is a colon token among them exactly where that text holds a ":"."""
+    from quotesearch.extraction.rules.direct import colon_headline
+    colons = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            first = p.tokens[:8]
+            has_token = any(t.text == ":" for t in first)
+            assert has_token == (bool(first) and ":" in p.source[first[0].start:first[-1].end])
+            colons += has_token
+            if not has_token:
+                assert colon_headline(p) is None
+    assert colons > 5
+
+
+def test_words_between_counts_the_word_tokens():
+    """Paragraph.words_between sums the paragraph's word flags (the tokenizer's column) instead of
+    reading the tokens: the count of word tokens among tokens a..b, for any range, as the tokens say."""
+    checked = 0
+    for doc in _documents()[:12]:
+        for p in doc.paragraphs:
+            assert p.is_word == [t.is_word for t in p.tokens]
+            n = len(p.tokens)
+            for a in range(0, n, 2):
+                for b in range(a - 2, n + 1, 3):
+                    assert p.words_between(a, b) == sum(t.is_word for t in p.tokens[a:b + 1])
+                    checked += 1
+    assert checked > 1000
+
+
+def test_adjunct_words_are_the_time_words_and_one_word_markers():
+    """skip_adjuncts asks one set for the words it steps over one by one; a word is in it exactly when
+    it is a time word and no preposition, or a discourse marker of one word."""
+    from quotesearch.extraction.rules.frames import _PREPOSITIONS, _adjunct_words
+    candidates = set(lexicon.time_words()) | {w for m in lexicon.discourse_markers() for w in m} | _PREPOSITIONS
+    candidates |= {t.lower for paragraph in _paragraphs()[:200] for t in tokenize(paragraph)}
+    for word in candidates:
+        plain = word in lexicon.time_words() and word not in _PREPOSITIONS or (word,) in lexicon.discourse_markers()
+        assert (word in _adjunct_words()) == plain, word
+    assert "tuesday" in _adjunct_words() and "however" in _adjunct_words() and "in" not in _adjunct_words()
+
+
+def test_cues_without_phrases_are_the_verb_cues_unsorted():
+    """find_cues returns the verb cues as found when no phrase cue is there (they come in token order);
+    with phrases, phrases and the verbs outside them sorted by first token: always what taking the
+    phrases out of the verb cues and sorting gives."""
+    phrases_seen = 0
+    for paragraph in _paragraphs():
+        toks = tokenize(paragraph)
+        for headline in (False, True):
+            phrases = cues.phrase_cues(toks) + cues.verb_phrase_cues(toks)
+            taken = {i for c in phrases for i in range(c.first, c.last + 1)}
+            verbs = cues.verb_cues(toks, headline and cues.is_title_case(toks))
+            plain = sorted(phrases + [c for c in verbs if c.first not in taken], key=lambda c: c.first)
+            assert cues.find_cues(toks, headline) == plain
+            phrases_seen += bool(phrases)
+    assert phrases_seen > 5
+
+
+def test_words_outside_quotes_as_read_token_by_token():
+    """Whether a paragraph has a word outside its quotes, read from its word flags and quote column
+    at C level, is what reading its tokens one by one says."""
+    from quotesearch.extraction.rules.direct import _words_outside_quotes
+    quote_only = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            plain = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+            assert _words_outside_quotes(p) == plain
+            quote_only += bool(p.quotes) and not plain
+    assert quote_only > 3
+
+
+def test_unattributed_quotes_ask_the_cheap_question_first():
+    """unattributed_quotes asks whether a statement with a cue comes before a quote before it reads the
+    quote's words and whether it opens a sentence: the quotes it gives are those of the plain reading,
+    for every paragraph with what the rules before it found."""
+    from quotesearch.extraction import rules
+    from quotesearch.extraction.paragraph import MIN_CONTENT_WORDS, Attribution
+    from quotesearch.extraction.rules.direct import _heading, _opens_sentence, unattributed_quotes
+
+    def plain(p, done, found):
+        toks = p.tokens
+        outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+        out = []
+        for qi, q in enumerate(p.quotes):
+            if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
+                continue
+            first, last = p.quote_tokens(qi)
+            words = p.words_between(first, last)
+            if not outside_words and _heading(p.source[q.start:q.end]):
+                continue
+            said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
+            opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
+            if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
+                out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                                       inherit=True, quotes=[q], open_end=not q.closed))
+        return out
+
+    given = 0
+    for doc in _documents():
+        for p in doc.paragraphs:
+            taken = rules.Taken()
+            for name, rule in rules.RULES[:-1]:
+                taken = taken.plus(rule(p, taken))
+            for done, found in ((taken.quotes, list(taken.attributions)), (frozenset(), [])):
+                assert unattributed_quotes(p, done, found) == plain(p, done, found)
+                given += len(plain(p, done, found))
+    assert given > 50

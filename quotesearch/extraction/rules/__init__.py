@@ -90,5 +90,7 @@ def run(p: Paragraph, rules: Iterable[tuple[str, Rule]] = RULES) -> list[Attribu
     """The statements ``rules`` find in one paragraph, in reading order."""
     taken = _START
     for _, rule in rules:
-        taken = taken.plus(rule(p, taken))
+        found = rule(p, taken)
+        if found is not NOTHING:    # (what most rules return for most paragraphs: nothing to add)
+            taken = taken.plus(found)
     return sorted(taken.attributions, key=lambda a: a.spans[0][0])

@@ -3,6 +3,8 @@ that borrow a speaker (their order is ``rules.RULES``). What each matches lives 
 ``reported`` and ``frames``."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import lexicon
 from ..cues import Cue
 from . import NOTHING, Found, Taken
@@ -62,8 +64,10 @@ def _appointment(p: Paragraph, cue: Cue, a: Attribution) -> bool:
         w in lexicon.auxiliaries() or w in lexicon.speech_verbs() or w == "that" for w in words)
 
 
+@lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    """A verb's stem as the appointment list has it: 'confirmed', 'confirms', 'naming' -> 'confirm', 'nam'."""
+    """A verb's stem as the appointment list has it: 'confirmed', 'confirms', 'naming' -> 'confirm', 'nam'.
+    (Kept per word: it is asked of a cue's first word, a speech verb form or a phrase's first word.)"""
     for suffix in ("ed", "es", "s", "ing", "d"):
         if word.endswith(suffix) and word[:-len(suffix)] in lexicon.words("appointment_verbs"):
             return word[:-len(suffix)]
@@ -75,17 +79,26 @@ def _reported_one(p: Paragraph, cue: Cue) -> Attribution | None:
     claims are weighed)."""
     toks = p.tokens
     s_lo, s_hi = p.sentence(cue.first)
-    that = None if cue.report or cue.phrase else _says_that(p, cue, s_hi)
-    if toks[cue.first].lower in lexicon.frame_verbs() and that is None:
+    quote_only = not (cue.report or cue.phrase)     # reports only with "that", "if" or a quoted fragment
+    frame = toks[cue.first].lower in lexicon.frame_verbs()
+    that = _says_that(p, cue, s_hi) if quote_only and frame else None
+    if frame and that is None:
         return None  # a verb that only frames quotes ("he snapped")
     a = according_to(p, cue, s_lo, s_hi) if cue.phrase else reported_clause(p, cue, s_lo, s_hi, p.cues_at)
     if a is not None and p.index == 0 and not cue.phrase and _topic_only(p, cue, a):
         return None  # a headline's "minister warns of regional infighting": a topic, not what was said
     if a is not None and _appointment(p, cue, a):
         return None  # "confirmed Marta Oyelaran as its new commissioner": a post, not what was said
-    if a is None or not (cue.report or a.kind == "mixed" or a.spans[0][0] == that or len(a.spans) > 1):
-        return None  # quote-only verbs ("called", "described") report only with a quoted fragment or "that",
-        # or as a parenthetical inside what was said ("The cause, Mariam narrates, is that …")
+    if a is None:
+        return None
+    if not (cue.report or a.kind == "mixed" or len(a.spans) > 1):
+        # quote-only verbs ("called", "described") report only with a quoted fragment or "that", or as a
+        # parenthetical inside what was said ("The cause, Mariam narrates, is that …"); where the "that"
+        # clause starts is read only now, when nothing else settles it (half the quote-only cues)
+        if quote_only and not frame:
+            that = _says_that(p, cue, s_hi)
+        if a.spans[0][0] != that:
+            return None
     return a
 
 
@@ -93,7 +106,10 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     """Reported speech, one cue at a time, cues closing a frame (", Barros said,") first: "X said
     (that) …", "…, X said.", "…, according to X". A cue used by a quote, or inside a statement
     already found, reports nothing; nor does one whose content another has claimed."""
-    if not p.cues:
+    # a cue a quote used reports nothing: left out before the frames are read to order the others
+    # (sorting is stable, so the others keep their order)
+    free = [c for c in p.cues if c.first not in taken.cues] if taken.cues else p.cues
+    if not free:
         return NOTHING
     toks = p.tokens
     covered = taken.covered
@@ -101,10 +117,12 @@ def reported_rule(p: Paragraph, taken: Taken) -> Found:
     found: list[Attribution] = []
     used: set[int] = set()
     done: set[int] = set()
-    for cue in sorted(p.cues, key=lambda c: (not _closes_frame(p, c), c.first)):
+    if len(free) > 1:   # (sorted() reads the key of a lone cue too)
+        free = sorted(free, key=lambda c: (not _closes_frame(p, c), c.first))
+    for cue in free:
         start = toks[cue.first].start
-        if cue.first in taken.cues or any(s <= start < e for s, e in covered):
-            continue  # used by a quote, or inside another statement's content
+        if covered and any(s <= start < e for s, e in covered):
+            continue  # inside another statement's content
         a = _reported_one(p, cue)
         if a is None or a.spans[0][0] in claimed:
             continue  # content another cue or quote has claimed ("responded …, adding …"): one statement

@@ -3,6 +3,8 @@ borrow the speaker of the quote before them, and headline colons ("Lynch: No out
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import compress, repeat
+from operator import attrgetter, is_
 
 from .. import lexicon
 from ..cues import Cue
@@ -13,6 +15,7 @@ from ..paragraph import (MIN_CONTENT_WORDS, SENTENCE_END, Attribution, Paragraph
                         kind_of, make)
 
 _INTRO = ":,—–-"
+_IS_WORD = attrgetter("is_word")
 
 
 def _inverted_speaker(p: Paragraph, cue: Cue, hi: int) -> Mention | None:
@@ -34,11 +37,13 @@ def quote_then_cue(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     hi = frame_end(p, j)
     if j > hi:
         return None
+    if not cues_at:                 # (a paragraph without cues) only a verb of any kind can be the frame's
+        return _inverted_any_verb(p, qi, j, hi)
     cue = cues_at.get(j)
     if cue is not None and not toks[cue.last].lower.endswith("ing"):  # inverted: said Barros (not ", claiming he …")
         m = _inverted_speaker(p, cue, hi)
         return (cue, m, None, hi) if m is not None else None
-    if cue is None and not any(c in cues_at for c in range(j, hi + 1)):   # "…,” retired Gen. X told: the cue's
+    if cue is None and not any(map(cues_at.__contains__, range(j, hi + 1))):   # "…,” retired Gen. X told: the cue's
         inverted = _inverted_any_verb(p, qi, j, hi)
         if inverted is not None:
             return inverted
@@ -123,6 +128,8 @@ def _clause_follows(p: Paragraph, k: int, hi: int) -> bool:
 
 def cue_then_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]):
     """Barros said: “…” / Barros told The Post, “…” / He added “…”. Returns (cue, mention, outlet)."""
+    if not cues_at:
+        return None
     toks = p.tokens
     open_tok = p.quote_tokens(qi)[0]
     lo = p.sentence(open_tok)[0] if open_tok < len(toks) else 0
@@ -175,7 +182,7 @@ def _clause_after_quote(p: Paragraph, qi: int, cues_at: dict[int, Cue]) -> int |
 
 def _opens_sentence(p: Paragraph, open_tok: int) -> bool:
     lo = p.sentence(open_tok)[0]
-    return all(not t.is_word for t in p.tokens[lo:open_tok])
+    return not any(map(_IS_WORD, p.tokens[lo:open_tok]))     # no word before it in its sentence
 
 
 def _quote_then_cue_statement(p: Paragraph, qi: int, hit) -> tuple[Attribution | None, frozenset[int]]:
@@ -281,9 +288,9 @@ def dash_signature(p: Paragraph, qi: int) -> Mention | None:
     toks = p.tokens
     first, last = p.quote_tokens(qi)
     q = p.quotes[qi]
-    if not q.closed or any(t.is_word for t in toks[:first]) or last + 2 >= len(toks) \
-            or toks[last + 1].text not in _DASHES:
-        return None
+    if not q.closed or last + 2 >= len(toks) or toks[last + 1].text not in _DASHES \
+            or any(map(_IS_WORD, toks[:first])):
+        return None         # (the dash asked first: few quotes have one after them)
     hi = len(toks) - 1
     while hi > last + 1 and toks[hi].text in ".":
         hi -= 1
@@ -384,7 +391,7 @@ def intro_statement(intro: Paragraph, p: Paragraph) -> Attribution | None:
     if found is None or not p.tokens:
         return None
     m, cue = found
-    outside = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(p.tokens))
+    outside = _words_outside_quotes(p)
     if p.quotes and not outside:
         spans = [(q.start, q.end) for q in p.quotes]
         quotes, open_end = list(p.quotes), not p.quotes[-1].closed
@@ -438,21 +445,29 @@ def unattributed_quotes(p: Paragraph, done: set[int], found: list[Attribution]) 
     """Quotes with no cue of their own: a quote-only paragraph, or a quote opening a sentence
     in a paragraph whose other quote is attributed. Scare quotes stay out."""
     toks = p.tokens
-    outside_words = any(p.quote_of[i] is None and t.is_word for i, t in enumerate(toks))
+    outside_words = _words_outside_quotes(p)
     out = []
     for qi, q in enumerate(p.quotes):
         if qi in done or any(s <= q.start < e for a in found for s, e in a.spans):
             continue
         first, last = p.quote_tokens(qi)
-        words = p.words_between(first, last)
-        if not outside_words and _heading(p.source[q.start:q.end]):
-            continue
-        said_before = any(a.cue and a.spans[0][0] < q.open for a in found)
-        opens = _opens_sentence(p, first) or (first > 0 and toks[first - 1].text in ".!?")
-        if not outside_words or (said_before and opens and words >= MIN_CONTENT_WORDS):
-            out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
-                                   inherit=True, quotes=[q], open_end=not q.closed))
+        if not outside_words:
+            if _heading(p.source[q.start:q.end]):
+                continue                # a quoted subheading
+        elif not (any(a.cue and a.spans[0][0] < q.open for a in found)
+                  and p.words_between(first, last) >= MIN_CONTENT_WORDS
+                  and (_opens_sentence(p, first) or first > 0 and toks[first - 1].text in ".!?")):
+            continue    # words outside quotes: only a quote opening a sentence after a statement with a cue
+            # (asked first: few quotes have one before them)
+        out.append(Attribution(kind="direct", spans=[(q.start, q.end)], paragraph=p.index,
+                               inherit=True, quotes=[q], open_end=not q.closed))
     return out
+
+
+def _words_outside_quotes(p: Paragraph) -> bool:
+    """Whether a word of ``p`` stands outside its quotes: the word flags of the tokens in no quote,
+    read at C level."""
+    return any(compress(p.is_word, map(is_, p.quote_of, repeat(None))))
 
 
 def _heading(text: str) -> bool:
@@ -470,7 +485,10 @@ def colon_headline(p: Paragraph) -> Attribution | None:
     """"Lynch: No outside influence on FBI probe" — a name, a colon, then what was said.
     Only at the start of a paragraph, with a capitalized speaker that is not a rubric ("Analysis:")."""
     toks = p.tokens
-    colon = next((i for i in range(min(len(toks), 8)) if toks[i].text == ":"), None)
+    n = min(len(toks), 8)
+    if n == 0 or p.source.find(":", toks[0].start, toks[n - 1].end) < 0:
+        return None     # no ":" in the first eight tokens' text, so no colon token (most paragraphs)
+    colon = next((i for i in range(n) if toks[i].text == ":"), None)
     if colon is None or colon == 0 or p.words_between(colon + 1, len(toks) - 1) < MIN_CONTENT_WORDS:
         return None
     m = np_after(toks, 0, colon - 1, appositive=False)
@@ -507,11 +525,10 @@ def subject_with_quoted_words(p: Paragraph, qi: int) -> Attribution | None:
     and Title Case ones (“Saturday Night Live”) are scare quotes and titles, not statements."""
     toks = p.tokens
     first, last = p.quote_tokens(qi)
-    if p.words_between(first, last) < MIN_CONTENT_WORDS or _title_case(p, first, last):
-        return None
+    if p.words_between(first, last) < MIN_CONTENT_WORDS or _opens_sentence(p, first) \
+            or _title_case(p, first, last):
+        return None     # (a quote opening its sentence is ruled out before its words are read for Title Case)
     lo, hi = p.sentence(first)
-    if _opens_sentence(p, first):
-        return None
     m = main_subject(p, lo, first - 1)
     if m is None or not (m.name or m.head in lexicon.pronouns() or toks[m.first].lower in lexicon.determiners()):
         return None
