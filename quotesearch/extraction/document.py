@@ -8,6 +8,7 @@ run from several threads or processes at once).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from ..models import Article
 from .paragraph import Paragraph, build_paragraph
@@ -31,8 +32,9 @@ class Document:
 
     @classmethod
     def build(cls, article: Article, segmentation: Segmentation | None = None) -> "Document":
-        """Segment ``article`` (NLTK's Punkt trained on it, see ``segment``), pair its quote marks
-        and find its cues, paragraph by paragraph."""
+        """Tokenize ``article``, pair its quote marks and find its cues, paragraph by paragraph. A
+        paragraph's sentences (NLTK's Punkt trained on the article, see ``segment``) are read when a
+        rule first asks for them (``paragraph.Sentences``)."""
         text = article.text
         seg = segmentation or Segmentation(text)
         single = uses_single_quotes(text)
@@ -41,8 +43,8 @@ class Document:
             single_style = single or index == 0          # headlines quote with single marks
             quotes = find_quotes(text, ps, pe, single_style)
             columns = seg.columns(ps, pe)
-            paragraphs.append(build_paragraph(text, index, ps, pe, list(columns.tokens), seg.sentences(ps, pe), quotes,
-                                              columns))
+            sentences = partial(seg.sentences, ps, pe)     # called on first use only
+            paragraphs.append(build_paragraph(text, index, ps, pe, list(columns.tokens), sentences, quotes, columns))
             # single marks count for names only where find_quotes would take them without the style
             same = not single_style or has_double_marks(text, ps, pe) or "‘" in text[ps:pe]
             name_quotes.append(tuple(quotes if same else find_quotes(text, ps, pe, False)))

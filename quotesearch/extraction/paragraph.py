@@ -5,6 +5,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Callable
 
 from . import lexicon
 from .cues import Cue, find_cues
@@ -49,6 +50,58 @@ class Attribution:
     open_end: bool = False              # an unclosed quote that may continue in the next paragraph
 
 
+class Sentences:
+    """A paragraph's sentences, worked out when a rule first reads them: ``ranges``, each sentence as
+    an inclusive token index range, and ``of``, each token's sentence index. The character spans come
+    from ``spans`` (a list, or a function returning one: Punkt's for the paragraph, see
+    ``segment.Segmentation.sentences``), the first sentence starting after a dateline. A paragraph
+    with no tokens has none; one whose spans cover no token is one sentence.
+
+    The rules read sentences only around cues and quote marks: in six paragraphs of ten over the
+    PolNeAR texts. The others are never passed to Punkt (its pass over a paragraph was a twelfth of
+    extraction time), and an article in which no rule reads a sentence is never trained on."""
+
+    __slots__ = ("ranges", "of", "_spans", "_source", "_paragraph", "_starts")
+
+    def __init__(self, spans, source: str, paragraph: tuple[int, int, int], starts: list[int]):
+        self._spans, self._source, self._paragraph, self._starts = spans, source, paragraph, starts
+
+    def __getattr__(self, name: str):
+        # called only while ``ranges`` and ``of`` are unset: fill both, once
+        if name not in ("ranges", "of"):
+            raise AttributeError(name)
+        self._read()
+        return getattr(self, name)
+
+    def _read(self) -> None:
+        source, (index, start, end), starts = self._source, self._paragraph, self._starts
+        spans = self._spans() if callable(self._spans) else self._spans
+        self._spans = None                  # the segmentation is not needed any more
+        dateline = _DATELINE.match(source, start, end) or colon_dateline(source, index, start, end)
+        if dateline and spans:
+            s0, e0 = spans[0]
+            spans = [(max(s0, dateline.end()), e0)] + list(spans[1:])
+        ranges: list[tuple[int, int]] = []
+        for s, e in spans:
+            a, b = bisect_left(starts, s), bisect_left(starts, e) - 1
+            if b >= a:
+                ranges.append((a, b))
+        if not ranges and starts:
+            ranges = [(0, len(starts) - 1)]
+        of = [0] * len(starts)
+        for n, (a, b) in enumerate(ranges):
+            of[a:b + 1] = [n] * (b + 1 - a)
+        self.ranges, self.of = ranges, of
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sentences):
+            return NotImplemented
+        return (self.ranges, self.of) == (other.ranges, other.of)
+
+    def __repr__(self) -> str:
+        return f"Sentences({self.ranges!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of a ``Document``, built once by ``build_paragraph``; the rules only read it."""
@@ -58,10 +111,9 @@ class Paragraph:
     start: int
     end: int
     tokens: list[Token]
-    sentences: list[tuple[int, int]]      # token index ranges (inclusive)
+    sentence_index: Sentences             # ``sentences`` and ``sent_of``, read on first use
     quotes: list[Quote]
     quote_of: list[int | None]            # token -> quote index (marks included)
-    sent_of: list[int]                    # token -> sentence index
     starts: list[int] = field(default_factory=list)   # token -> its start offset
     cues: list[Cue] = field(default_factory=list)     # speech cues outside quotes, in token order
     cues_at: dict[int, Cue] = field(default_factory=dict)   # first token index -> its cue
@@ -77,8 +129,20 @@ class Paragraph:
         """Index of the first token starting at or after ``offset``."""
         return bisect_left(self.starts, offset)
 
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """The paragraph's sentences as token index ranges (inclusive), in order."""
+        return self.sentence_index.ranges
+
+    @property
+    def sent_of(self) -> list[int]:
+        """token -> the index of its sentence in ``sentences``."""
+        return self.sentence_index.of
+
     def sentence(self, i: int) -> tuple[int, int]:
-        return self.sentences[self.sent_of[i]]
+        """The token index range (inclusive) of the sentence holding token ``i``."""
+        index = self.sentence_index
+        return index.ranges[index.of[i]]
 
     def quote_tokens(self, qi: int) -> tuple[int, int]:
         """First and last token index of quote ``qi``, its marks included (worked out once, in
@@ -97,10 +161,12 @@ def colon_dateline(source: str, index: int, start: int, end: int) -> re.Match | 
 
 
 def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[Token],
-                    sentence_spans: list[tuple[int, int]], quotes: list[Quote],
-                    columns: TokenColumns | None = None) -> Paragraph:
+                    sentence_spans: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]],
+                    quotes: list[Quote], columns: TokenColumns | None = None) -> Paragraph:
     """One paragraph as the rules read it: token and sentence indexes, which quote each token is in,
-    and the speech cues outside quotes (paragraph 0 is the headline). ``columns``: the tokens' columns
+    and the speech cues outside quotes (paragraph 0 is the headline). ``sentence_spans``: the
+    paragraph's sentences as character spans, or a function returning them, called only if a rule
+    reads the paragraph's sentences (see ``Sentences``). ``columns``: the tokens' columns
     (``Segmentation.columns``), when the caller has them, read instead of the tokens."""
     if columns is None:
         columns = TokenColumns(tokens, list(map(_TEXT, tokens)), list(map(_START, tokens)),
@@ -112,22 +178,9 @@ def build_paragraph(source: str, index: int, start: int, end: int, tokens: list[
         a, b = bisect_left(starts, q.open), bisect_left(starts, q.outer_end)     # token_at of each end
         quote_of[a:b] = [qi] * (b - a)      # a slice of the same length: the list keeps its length
         quote_spans.append((a, b - 1))
-    sents: list[tuple[int, int]] = []
-    dateline = _DATELINE.match(source, start, end) or colon_dateline(source, index, start, end)
-    if dateline and sentence_spans:
-        s0, e0 = sentence_spans[0]
-        sentence_spans = [(max(s0, dateline.end()), e0)] + list(sentence_spans[1:])
-    for s, e in sentence_spans:
-        a, b = bisect_left(starts, s), bisect_left(starts, e) - 1
-        if b >= a:
-            sents.append((a, b))
-    if not sents and tokens:
-        sents = [(0, len(tokens) - 1)]
-    sent_of = [0] * len(tokens)
-    for n, (a, b) in enumerate(sents):
-        sent_of[a:b + 1] = [n] * (b + 1 - a)
     cues = [c for c in find_cues(tokens, index == 0, columns.lowers) if quote_of[c.first] is None]
-    return Paragraph(source, index, start, end, tokens, sents, quotes, quote_of, sent_of, starts,
+    sentences = Sentences(sentence_spans, source, (index, start, end), starts)
+    return Paragraph(source, index, start, end, tokens, sentences, quotes, quote_of, starts,
                      cues, {c.first: c for c in cues}, capital_flags_of(columns.texts, columns.is_word), quote_spans,
                      columns.is_word)
 

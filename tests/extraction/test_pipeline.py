@@ -35,6 +35,30 @@ def test_the_document_holds_paragraphs_sentences_tokens_quotes_and_cues_with_off
         p.tokens = []                     # built once, read by every rule
 
 
+def test_sentences_are_read_from_punkt_only_where_a_rule_reads_them():
+    """Punkt is trained on the article and passed over a paragraph only when a rule first reads that
+    paragraph's sentences; what it then gives is what building them at once gives."""
+    from quotesearch.extraction.paragraph import build_paragraph
+    from quotesearch.extraction.segment import Segmentation
+    from quotesearch.extraction.coreference import resolve
+    plain = "Harvest begins\n\nThe river rose. Farmers moved the herds uphill.\n\nRoads stayed open."
+    seg = Segmentation(plain)
+    doc = Document.build(article_from_text(plain, "t"), seg)
+    assert resolve(doc, attributions(doc)) == []
+    assert seg._sentence_tokenizer is None          # no cue, no quote: no sentence read, Punkt never trained
+
+    seg = Segmentation(TEXT)
+    doc = Document.build(article_from_text(TEXT, "t"), seg)
+    assert seg._sentence_tokenizer is None
+    for p in doc.paragraphs:
+        eager = build_paragraph(TEXT, p.index, p.start, p.end, p.tokens, seg.sentences(p.start, p.end), p.quotes)
+        assert (p.sentences, p.sent_of) == (eager.sentences, eager.sent_of) and p == eager
+        assert [p.sentence(i) for i in range(len(p.tokens))] == [eager.sentences[eager.sent_of[i]]
+                                                                  for i in range(len(p.tokens))]
+    assert doc.paragraphs[1].sentence(0) == (0, 10)    # "“We will not give up,” Barros said."
+    assert seg._sentence_tokenizer is not None
+
+
 def test_the_rules_are_an_ordered_list_of_names():
     assert rules.NAMES == ("direct", "reported", "quoted_words", "noun_cue", "headline", "unattributed")
 
