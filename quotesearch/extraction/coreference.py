@@ -679,10 +679,11 @@ def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
         prev = _Said(a.paragraph, speaker, stype, mention)
         said.append((a, speaker, stype, mention, role))
     out: list[Statement] = []
+    keys: dict[tuple[str, str], str] = {}   # (speaker, type) -> speaker key: most speakers say several things
     for a, speaker, stype, mention, role in said:   # a described person's role reaches all their statements
         role = role or (described.get(speaker, "") if stype == "person" else "")
         org = _organization(speaker, stype, role, names, orgs)
-        out.append(_statement(article, a, speaker, stype, mention, role, org))
+        out.append(_statement(article, a, speaker, stype, mention, role, org, keys))
     return out
 
 
@@ -752,14 +753,18 @@ def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs
 
 
 def _statement(article: Article, a: Attribution, speaker: str, stype: str, mention: str, role: str,
-               org: str | None) -> Statement:
-    """The final record of one attribution, with its resolved speaker."""
+               org: str | None, keys: dict[tuple[str, str], str]) -> Statement:
+    """The final record of one attribution, with its resolved speaker (``keys``: the speaker keys of
+    the article's statements so far, by speaker and type)."""
     spans = [list(s) for s in a.spans]
     text = article.text
     if not speaker.strip() or _pronoun_key(speaker.lower()) in lexicon.pronouns():
         speaker = ""            # no one the article names: the mention is kept, the speaker is unknown
     if not speaker:
         speaker, stype, role, org = UNKNOWN_SPEAKER, "unknown", "", None
+    key = keys.get((speaker, stype))
+    if key is None:
+        key = keys[speaker, stype] = speaker_key(speaker, stype, article.id)
     return Statement(
         id=Statement.make_id(article.id, spans[0][0]),
         source=article.id,
@@ -779,7 +784,7 @@ def _statement(article: Article, a: Attribution, speaker: str, stype: str, menti
         date=article.date,
         url=article.url,
         outlet=article.outlet,
-        speaker_key=speaker_key(speaker, stype, article.id),
+        speaker_key=key,
     )
 
 
