@@ -6,6 +6,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import compress
 from operator import attrgetter
 
@@ -31,6 +32,7 @@ _ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere 
 # reading runs from the start of the text or from just after one of these finds the same runs after it.
 _RUN_BREAK = re.compile(r"[^\w’'\-.&()\s]")
 _LOWER = attrgetter("lower")
+_TEXT = attrgetter("text")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -178,6 +180,7 @@ def collect_names(doc: Document) -> ArticleNames:
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
+    not_names = _not_names()
     for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
         ps, toks = p.start, p.tokens
         quoted = _Spans((q.open, q.outer_end) for q in quotes)
@@ -193,12 +196,18 @@ def collect_names(doc: Document) -> ArticleNames:
                     toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
                     and j > i and j + 2 < len(toks) and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
                 j += 1      # (the possessive asked last: most capitalized words stand alone)
+            if i == j and toks[i].lower in not_names:
+                continue                    # "The", "He", "President" alone: no name, wherever it stands
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
             while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
                 i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
-            role, name = split_name(toks, i, j)
+            if (all(caps[i:j + 1]) and not_names.isdisjoint(map(_LOWER, toks[i:j + 1]))
+                    and _NAME_MARKS.search(text, toks[i].start, toks[j].end) is None):
+                role, name = None, (i, j)   # plain capitalized words (most runs): all of them the name
+            else:
+                role, name = split_name(toks, i, j)
             if name is None:
                 after = j + 1               # no name in the run (a title, "The" opening a sentence): nothing to note
                 continue
@@ -367,6 +376,21 @@ def _role_lead(tok: Token) -> bool:
 
 
 _ROLE_LEAD = WordFlags.of_token(_role_lead)     # by word: asked for the words before each capitalized word
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    """Words that ``split_name`` never takes for a name: determiners, titles and pronouns.
+
+    A run of capitalized words none of which is one of these, with no hyphen or apostrophe in it, is a
+    name, all of it, with no role words: ``split_name`` finds no title to end a role at ("Lt-Col" is one),
+    no determiner to skip, no full stop or connector to look across (they are no capitalized words), and
+    no pronoun last ("He’s" is one) (tests/extraction/test_name_shortcuts.py). One of these words alone
+    is no name."""
+    return lexicon.determiners() | lexicon.titles() | frozenset(lexicon.pronouns())
+
+
+_NAME_MARKS = re.compile(r"[\-’']")      # what split_name reads inside a word: "Lt-Col", "He’s"
 
 
 def _introduced(toks: list[Token], i: int) -> bool:
