@@ -50,7 +50,8 @@ def _strip_possessive(s: str) -> str:
 
 
 def _key(s: str) -> str:
-    return _strip_possessive(s).lower()
+    """``_strip_possessive(s).lower()`` (without a call of its own: asked for most words of a name)."""
+    return (s if s[-1:] not in "’'s\n" else _POSSESSIVE.sub("", s)).lower()
 
 
 @dataclass
@@ -180,10 +181,14 @@ def collect_names(doc: Document) -> ArticleNames:
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
+    # the word lists asked about in the loop below, once (it runs for every capitalized word)
+    abbreviations, titles, stop_words = lexicon.abbreviations(), lexicon.titles(), lexicon.stop_words()
+    clause_links, role_adjectives = lexicon.words("clause_links"), lexicon.words("role_adjectives")
     not_names = _not_names()
     for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
         ps, toks = p.start, p.tokens
-        quoted = _Spans((q.open, q.outer_end) for q in quotes)
+        n = len(toks)
+        quoted = _Spans((q.open, q.outer_end) for q in quotes) if quotes else ()
         caps = p.caps
         after = 0                           # where the last run of capitalized words ended
         subject_at = -1                     # a run in subject position after "ORG role-words"
@@ -191,15 +196,15 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (
+            while j + 1 < n and (
                     caps[j + 1] or toks[j + 1].text == "." and (
-                    toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
-                    and j > i and j + 2 < len(toks) and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
+                    toks[j].lower in abbreviations or len(toks[j].text) == 1 and toks[j].text.isupper()
+                    and j > i and j + 2 < n and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
                 j += 1      # (the possessive asked last: most capitalized words stand alone)
             if i == j and toks[i].lower in not_names:
                 continue                    # "The", "He", "President" alone: no name, wherever it stands
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
-            while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
+            while i < j and (toks[i].lower in clause_links or toks[i].lower in stop_words):
                 i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
@@ -211,26 +216,26 @@ def collect_names(doc: Document) -> ArticleNames:
             if name is None:
                 after = j + 1               # no name in the run (a title, "The" opening a sentence): nothing to note
                 continue
+            free = toks[i].start not in quoted      # a name outside quotes: the article's own words
             k = j + 1                       # "Norbridge Analytics chief economist Lotte Brink": an organisation
-            while k < len(toks) and toks[k].text.islower() and (
-                    toks[k].lower in lexicon.titles() or toks[k].lower in lexicon.words("role_adjectives")):
+            while k < n and toks[k].text.islower() and (toks[k].lower in titles or toks[k].lower in role_adjectives):
                 k += 1
-            if not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
+            if not role and k > j + 1 and k < n and caps[k] and free:
                 names.orgs.add(_strip_possessive(text_of(toks, name, text)))
                 subject_at = k if subject else -1      # the person after the role is the subject
                 after = j + 1
                 continue
-            if toks[i].start not in quoted:
+            if free:
                 end = j                     # "Bureau of Fisheries and Aquatic Resources": over connectors
-                while end + 2 < len(toks) and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
+                while end + 2 < n and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
                     end += 2
-                    while end + 1 < len(toks) and caps[end + 1]:
+                    while end + 1 < n and caps[end + 1]:
                         end += 1
                 if not lexicon.organization_words().isdisjoint(map(_LOWER, toks[name[0]:end + 1])):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
             if (role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
-                    lexicon.words("sole_titles") and toks[i].start not in quoted):
+                    lexicon.words("sole_titles") and free):
                 full = text[toks[name[0] - 1].start:toks[name[1]].end]     # "Queen Ingrid", "Pope Leo"
                 names.add_full_name(_key(toks[name[0]].text), full)
                 names.by_first.setdefault(_key(toks[name[0]].text), full)
@@ -240,7 +245,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     names.gender.setdefault(full, g)
                 if subject:
                     names.sole_at.append((toks[name[0]].start, full))
-            if toks[i].start not in quoted:
+            if free:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
                     subjects.append((toks[name[0]].start, words))
@@ -264,9 +269,10 @@ def collect_names(doc: Document) -> ArticleNames:
                     if works:                   # "NAME, who is working with ORG as ROLE,"
                         names.roles.setdefault(full, sane_role(works.group("role")))
                         names.works_for.setdefault(full, " ".join(works.group("org").split()))
-                    stated = _stated_role(toks, i, j, role, text) or glued
-                    if stated:
-                        names.roles.setdefault(full, stated)
+                    if full not in names.roles:     # (a role stated before stands: nothing to read)
+                        stated = _stated_role(toks, i, j, role, text) or glued
+                        if stated:
+                            names.roles[full] = stated
             after = j + 1
     names.persons_at.extend(names.sole_at)
     names.persons_at.sort()
@@ -398,14 +404,13 @@ def _introduced(toks: list[Token], i: int) -> bool:
     or after a copula ("The first witness was Hawks head Major-Gen Gopaul Govender"): where an article
     introduces the person a later "he" or "she" stands for."""
     k = i - 1
-    moved = False
     while k >= 0 and toks[k].text.islower() and _ROLE_LEAD[toks[k].text]:   # (lowercase asked first: a
         k -= 1                              # role lead is lowercase, and punctuation before names is common)
-        moved = True
-    while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:
-        k -= 1                              # the organisation before the role words ("Hawks head")
-    if moved and (k < 0 or toks[k].text in ".!?”\"“"):
-        return True
+    if k < i - 1:                           # after role words (most names are not)
+        while k >= 0 and toks[k].is_word and _cap(toks[k]):
+            k -= 1                          # the organisation before the role words ("Hawks head")
+        if k < 0 or toks[k].text in ".!?”\"“":
+            return True
     return k >= 0 and toks[k].lower in _COPULAS and k >= 1 and toks[k - 1].is_word
 
 
