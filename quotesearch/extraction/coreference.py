@@ -6,7 +6,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from itertools import compress
 from operator import attrgetter
 
@@ -301,21 +301,21 @@ def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: st
     "her advocate NAME", "ousted PM NAME"), "ROLE, NAME", "NAME, ROLE," or "NAME is a ROLE". A leading
     article or possessive is kept: it is part of what the article says the person is ("her advocate")."""
     first = role[0] if role else i
-    if role and not any(_role_word(t) for t in toks[role[0]:role[1] + 1]):
+    if role and not any(_ROLE_WORD[t.text] for t in toks[role[0]:role[1] + 1]):
         role, first = None, i               # capitalized words before an untitled name: no role
     k = first - 1                           # lowercase role words (and the organisation) before the run
     while (k >= 0 and first - k <= _ROLE_MAX and toks[k].is_word and toks[k].start != toks[k + 1].start
-           and (_role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives")
+           and (_ROLE_WORD[toks[k].text] or toks[k].lower in lexicon.words("role_adjectives")
                 or toks[k].lower in lexicon.words("speaker_modifiers")
                 or _cap(toks[k]) and k + 1 < first and toks[k].lower not in lexicon.stop_words()
-                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1])
-                or toks[k].lower in ("of", "for") and k >= 1 and _role_word(toks[k - 1]) and _cap(toks[k + 1])
-                or _noun_modifier(toks[k]) and toks[k + 1].text.islower() and _role_word(toks[k + 1]))):
+                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _ROLE_WORD[toks[k + 1].text]
+                or toks[k].lower in ("of", "for") and k >= 1 and _ROLE_WORD[toks[k - 1].text] and _cap(toks[k + 1])
+                or _NOUN_MODIFIER[toks[k].text] and toks[k + 1].text.islower() and _ROLE_WORD[toks[k + 1].text])):
         k -= 1
     lead = k + 1
     words_before = toks[lead:first]
-    if any(_role_word(t) and t.text.islower() for t in words_before) or role:
-        while lead < first and _cap(toks[lead]) and not _role_word(toks[lead]) and toks[lead].lower in \
+    if any(_ROLE_WORD[t.text] and t.text.islower() for t in words_before) or role:
+        while lead < first and _cap(toks[lead]) and not _ROLE_WORD[toks[lead].text] and toks[lead].lower in \
                 lexicon.stop_words():
             lead += 1
         if lead - 1 >= 0 and toks[lead - 1].lower in lexicon.determiners() and toks[lead - 1].lower not in \
@@ -360,6 +360,11 @@ def _noun_modifier(tok: Token) -> bool:
         return False
     verb = lexicon.speech_verbs().get(low)
     return verb is None or verb == low
+
+
+# by word: ``_stated_role`` asks them of the words around every name
+_ROLE_WORD = WordFlags.of_token(_role_word)
+_NOUN_MODIFIER = WordFlags.of_token(_noun_modifier)
 
 
 def _headed_by_role(phrase: list[Token]) -> bool:
@@ -430,14 +435,24 @@ def title_gender(tokens) -> str | None:
 
 
 def _looks_like_person(words: list[Token]) -> bool:
-    lows = [_key(w.text) for w in words]
+    return _PERSON_LIKE[tuple(map(_TEXT, words))]
+
+
+def _person_like(texts: tuple[str, ...]) -> bool:
+    """Whether words with these texts can be a person's name: no organisation word, place, acronym,
+    speech verb, nor a determiner or stop word first."""
+    lows = [_key(w) for w in texts]
     if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
         return False
-    if any(w.text.isupper() and len(w.text) > 1 for w in words):
+    if any(w.isupper() and len(w) > 1 for w in texts):
         return False
     if lows[0] in lexicon.determiners() or lows[0] in lexicon.stop_words():
         return False
     return not any(w in lexicon.speech_verbs() for w in lows)
+
+
+# by the words' texts: it reads nothing else, and most names come again (in the article and in others)
+_PERSON_LIKE = WordFlags(_person_like)
 
 
 def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
@@ -581,10 +596,12 @@ def _role_shaped(words: list[str]) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 14)
 def sane_role(role: str) -> str:
     """A role as a user reads it: the role words of each comma part, never a clause ("who joined the
     council in 2019", "noting that …": cut there, but "who is a trader" keeps "a trader"), an age, a year,
-    a date or a quote."""
+    a date or a quote. (Kept by text for the last roles asked: a name's role words come again, and
+    half of the roles asked over the PolNeAR texts were asked before.)"""
     if not role or re.search("[“”\"]", role):
         return ""
     kept: list[str] = []

@@ -48,3 +48,20 @@ def test_runs_of_plain_capitalized_words_split_as_split_name_splits_them():
     assert split_name(toks, 0, 3) == ((0, 1), (2, 3)) and split_name(toks, 5, 7) == ((5, 5), (6, 7))
 
 
+
+def test_word_tests_kept_by_text_are_the_tests_of_the_token():
+    """_stated_role asks whether words are role words or noun modifiers through tables by text; they
+    answer as the tests of the token, and a run looks like a person's name by its words' texts alone."""
+    words = 0
+    for paragraph in _paragraphs():
+        toks = tokenize(paragraph)
+        for t in toks:
+            assert C._ROLE_WORD[t.text] == bool(C._role_word(t)), t.text
+            assert C._NOUN_MODIFIER[t.text] == bool(C._noun_modifier(t)), t.text
+            words += 1
+        for i in range(len(toks) - 1):
+            run = toks[i:i + 2]
+            assert C._looks_like_person(run) == C._person_like((run[0].text, run[1].text))
+    assert words > 500 and (not POLNEAR.is_dir() or words > 10000)
+    assert [C._looks_like_person(tokenize(n)) for n in ("Donald Trump", "White House", "NATO Chief", "The Post")] \
+        == [True, False, False, False]
