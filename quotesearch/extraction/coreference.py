@@ -138,11 +138,14 @@ def _acronym_definitions(text: str):
     acronyms = [m.start() for m in _ANY_ACRONYM.finditer(text)]
     if not acronyms:
         return          # no bracketed acronym at all (most articles): no run of names needs reading
-    breaks = [m.start() for m in _RUN_BREAK.finditer(text)]
+    # The break before an acronym is the first one after it in the reversed text (a break is one
+    # character): found by one search, instead of listing every break of the text (a comma, a quote …).
+    n = len(text)
+    backwards = text[::-1]
     read_to = 0
     for at in acronyms:
-        k = bisect_left(breaks, at)
-        lo, hi = (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(text))
+        before, after = _RUN_BREAK.search(backwards, n - at), _RUN_BREAK.search(text, at)
+        lo, hi = (n - before.start() if before else 0), (after.start() if after else n)
         if lo < read_to:
             continue    # the stretch of an acronym before, read already
         read_to = hi
