@@ -729,9 +729,10 @@ def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
         said.append((a, speaker, stype, mention, role))
     out: list[Statement] = []
     keys: dict[tuple[str, str], str] = {}   # (speaker, type) -> speaker key: most speakers say several things
+    named_in: dict[str, str | None] = {}    # role -> the organization it names: a speaker's role comes again
     for a, speaker, stype, mention, role in said:   # a described person's role reaches all their statements
         role = role or (described.get(speaker, "") if stype == "person" else "")
-        org = _organization(speaker, stype, role, names, orgs)
+        org = _organization(speaker, stype, role, names, orgs, named_in)
         out.append(_statement(article, a, speaker, stype, mention, role, org, keys))
     return out
 
@@ -789,10 +790,15 @@ def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, in
     return speaker, stype, mention, role
 
 
-def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str]) -> str | None:
+def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str],
+                  named_in: dict[str, str | None]) -> str | None:
     """The organization a speaker belongs to: named in the role, the organization itself (with its
-    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here)."""
-    org = organization_in(role, names) or names.works_for.get(speaker)
+    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here).
+    ``named_in``: ``organization_in`` of the roles asked before, by role (it reads the names that
+    ``collect_names`` found, which no statement changes)."""
+    if role not in named_in:
+        named_in[role] = organization_in(role, names)
+    org = named_in[role] or names.works_for.get(speaker)
     if stype == "organization" and speaker:
         acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
         org = org or (f"{speaker} ({acr})" if acr else speaker)
