@@ -214,6 +214,8 @@ def collect_names(doc: Document) -> ArticleNames:
             if (all(caps[i:j + 1]) and not_names.isdisjoint(map(_LOWER, toks[i:j + 1]))
                     and _NAME_MARKS.search(text, toks[i].start, toks[j].end) is None):
                 role, name = None, (i, j)   # plain capitalized words (most runs): all of them the name
+            elif s := _after_title(toks, caps, text, i, j, not_names):
+                role, name = (i, s - 1), (s, j)     # "President Joe Biden", "Mr. Barros"
             else:
                 role, name = split_name(toks, i, j)
             if name is None:
@@ -402,6 +404,18 @@ def _not_names() -> frozenset[str]:
     no pronoun last ("He’s" is one) (tests/extraction/test_name_shortcuts.py). One of these words alone
     is no name."""
     return lexicon.determiners() | lexicon.titles() | frozenset(lexicon.pronouns())
+
+
+def _after_title(toks: list[Token], caps: list[bool], text: str, i: int, j: int, not_names: frozenset[str]) -> int:
+    """Where the name starts in a run ``toks[i..j]`` of one title (with its full stop: "Sen.") and plain
+    capitalized words after it ("Sen. Ted Cruz"), as ``split_name`` finds it; 0 for any other run (and
+    for a name that would open with "of": "Secretary Of State …" reads on past "of")."""
+    s = i + 2 if i + 1 <= j and toks[i + 1].text == "." else i + 1
+    if (s <= j and toks[i].lower in lexicon.titles() and "-" not in toks[i].lower and toks[s].lower != "of"
+            and all(caps[s:j + 1]) and not_names.isdisjoint(map(_LOWER, toks[s:j + 1]))
+            and _NAME_MARKS.search(text, toks[s].start, toks[j].end) is None):
+        return s
+    return 0
 
 
 _NAME_MARKS = re.compile(r"[\-’']")      # what split_name reads inside a word: "Lt-Col", "He’s"

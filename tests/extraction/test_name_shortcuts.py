@@ -48,6 +48,28 @@ def test_runs_of_plain_capitalized_words_split_as_split_name_splits_them():
     assert split_name(toks, 0, 3) == ((0, 1), (2, 3)) and split_name(toks, 5, 7) == ((5, 5), (6, 7))
 
 
+def test_a_title_then_plain_capitalized_words_split_as_split_name_splits_them():
+    """One title (with its full stop) before plain capitalized words is the role, the words after it the
+    name ("Sen. Ted Cruz", "President Obama"): on every run of up to six tokens of real paragraphs that
+    ``_after_title`` splits, split_name splits it there; a name that would open with "of" is left to
+    split_name, which reads on past it."""
+    titled = 0
+    extra = "Secretary Of State John Kerry met Sen. Ted Cruz, Gen . Ann Lee and Lt-Col Ann Lee-Smith."
+    for paragraph in _paragraphs() + [extra]:
+        toks = tokenize(paragraph)
+        caps = capital_flags(toks)
+        for i in range(len(toks)):
+            for j in range(i + 1, min(i + 6, len(toks))):
+                s = C._after_title(toks, caps, paragraph, i, j, C._not_names())
+                if s:
+                    assert split_name(toks, i, j) == ((i, s - 1), (s, j)), paragraph[toks[i].start:toks[j].end]
+                    titled += 1
+    assert titled > 20 and (not POLNEAR.is_dir() or titled > 300)
+    toks = tokenize(extra)
+    caps = capital_flags(toks)
+    assert C._after_title(toks, caps, extra, 0, 4, C._not_names()) == 0 and split_name(toks, 0, 4) == ((0, 2), (3, 4))
+    assert C._after_title(toks, caps, extra, 6, 9, C._not_names()) == 8
+
 
 def test_word_tests_kept_by_text_are_the_tests_of_the_token():
     """_stated_role asks whether words are role words or noun modifiers through tables by text; they
