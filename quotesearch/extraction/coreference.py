@@ -6,6 +6,7 @@ import heapq
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 from itertools import compress
 from operator import attrgetter
 
@@ -31,6 +32,7 @@ _ANY_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&.\-]{1,11})\)")   # found somewhere 
 # reading runs from the start of the text or from just after one of these finds the same runs after it.
 _RUN_BREAK = re.compile(r"[^\w’'\-.&()\s]")
 _LOWER = attrgetter("lower")
+_TEXT = attrgetter("text")
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _MAX_SKIPPED = 8        # people of the other gender a pronoun looks past before giving up
 _PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
@@ -48,7 +50,8 @@ def _strip_possessive(s: str) -> str:
 
 
 def _key(s: str) -> str:
-    return _strip_possessive(s).lower()
+    """``_strip_possessive(s).lower()`` (without a call of its own: asked for most words of a name)."""
+    return (s if s[-1:] not in "’'s\n" else _POSSESSIVE.sub("", s)).lower()
 
 
 @dataclass
@@ -135,11 +138,14 @@ def _acronym_definitions(text: str):
     acronyms = [m.start() for m in _ANY_ACRONYM.finditer(text)]
     if not acronyms:
         return          # no bracketed acronym at all (most articles): no run of names needs reading
-    breaks = [m.start() for m in _RUN_BREAK.finditer(text)]
+    # The break before an acronym is the first one after it in the reversed text (a break is one
+    # character): found by one search, instead of listing every break of the text (a comma, a quote …).
+    n = len(text)
+    backwards = text[::-1]
     read_to = 0
     for at in acronyms:
-        k = bisect_left(breaks, at)
-        lo, hi = (breaks[k - 1] + 1 if k else 0), (breaks[k] if k < len(breaks) else len(text))
+        before, after = _RUN_BREAK.search(backwards, n - at), _RUN_BREAK.search(text, at)
+        lo, hi = (n - before.start() if before else 0), (after.start() if after else n)
         if lo < read_to:
             continue    # the stretch of an acronym before, read already
         read_to = hi
@@ -178,9 +184,14 @@ def collect_names(doc: Document) -> ArticleNames:
             start = full.find(words[0])
             names.acronyms.setdefault(acr, full[start:])
     subjects: list[tuple[int, list[Token]]] = []
+    # the word lists asked about in the loop below, once (it runs for every capitalized word)
+    abbreviations, titles, stop_words = lexicon.abbreviations(), lexicon.titles(), lexicon.stop_words()
+    clause_links, role_adjectives = lexicon.words("clause_links"), lexicon.words("role_adjectives")
+    not_names = _not_names()
     for p, quotes in list(zip(doc.paragraphs, doc.name_quotes))[1:] or zip(doc.paragraphs, doc.name_quotes):
         ps, toks = p.start, p.tokens
-        quoted = _Spans((q.open, q.outer_end) for q in quotes)
+        n = len(toks)
+        quoted = _Spans((q.open, q.outer_end) for q in quotes) if quotes else ()
         caps = p.caps
         after = 0                           # where the last run of capitalized words ended
         subject_at = -1                     # a run in subject position after "ORG role-words"
@@ -188,40 +199,48 @@ def collect_names(doc: Document) -> ArticleNames:
             if i < after:
                 continue
             j = i
-            while j + 1 < len(toks) and (
+            while j + 1 < n and (
                     caps[j + 1] or toks[j + 1].text == "." and (
-                    toks[j].lower in lexicon.abbreviations() or len(toks[j].text) == 1 and toks[j].text.isupper()
-                    and j > i and j + 2 < len(toks) and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
+                    toks[j].lower in abbreviations or len(toks[j].text) == 1 and toks[j].text.isupper()
+                    and j > i and j + 2 < n and caps[j + 2])) and not _POSSESSIVE_WORDS[toks[j].text]:
                 j += 1      # (the possessive asked last: most capitalized words stand alone)
+            if i == j and toks[i].lower in not_names:
+                continue                    # "The", "He", "President" alone: no name, wherever it stands
             subject = _is_subject_position(text, ps, toks[i].start) or i == subject_at or _introduced(toks, i)
-            while i < j and (toks[i].lower in lexicon.words("clause_links") or toks[i].lower in lexicon.stop_words()):
+            while i < j and (toks[i].lower in clause_links or toks[i].lower in stop_words):
                 i += 1                      # "But Murray struck": the name after a sentence-opening conjunction
             if i == j and not subject:
                 continue                    # a lone capitalized word mid-sentence names no one new
-            role, name = split_name(toks, i, j)
+            if (all(caps[i:j + 1]) and not_names.isdisjoint(map(_LOWER, toks[i:j + 1]))
+                    and _NAME_MARKS.search(text, toks[i].start, toks[j].end) is None):
+                role, name = None, (i, j)   # plain capitalized words (most runs): all of them the name
+            elif s := _after_title(toks, caps, text, i, j, not_names):
+                role, name = (i, s - 1), (s, j)     # "President Joe Biden", "Mr. Barros"
+            else:
+                role, name = split_name(toks, i, j)
             if name is None:
                 after = j + 1               # no name in the run (a title, "The" opening a sentence): nothing to note
                 continue
+            free = toks[i].start not in quoted      # a name outside quotes: the article's own words
             k = j + 1                       # "Norbridge Analytics chief economist Lotte Brink": an organisation
-            while k < len(toks) and toks[k].text.islower() and (
-                    toks[k].lower in lexicon.titles() or toks[k].lower in lexicon.words("role_adjectives")):
+            while k < n and toks[k].text.islower() and (toks[k].lower in titles or toks[k].lower in role_adjectives):
                 k += 1
-            if not role and k > j + 1 and k < len(toks) and caps[k] and toks[i].start not in quoted:
+            if not role and k > j + 1 and k < n and caps[k] and free:
                 names.orgs.add(_strip_possessive(text_of(toks, name, text)))
                 subject_at = k if subject else -1      # the person after the role is the subject
                 after = j + 1
                 continue
-            if toks[i].start not in quoted:
+            if free:
                 end = j                     # "Bureau of Fisheries and Aquatic Resources": over connectors
-                while end + 2 < len(toks) and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
+                while end + 2 < n and toks[end + 1].lower in ("of", "for", "and", "&") and caps[end + 2]:
                     end += 2
-                    while end + 1 < len(toks) and caps[end + 1]:
+                    while end + 1 < n and caps[end + 1]:
                         end += 1
                 if not lexicon.organization_words().isdisjoint(map(_LOWER, toks[name[0]:end + 1])):
                     names.orgs_at.append((toks[name[0]].start,
                                           _strip_possessive(text[toks[name[0]].start:toks[end].end])))
             if (role and name[0] == name[1] and toks[name[0] - 1].lower.rstrip(".") in
-                    lexicon.words("sole_titles") and toks[i].start not in quoted):
+                    lexicon.words("sole_titles") and free):
                 full = text[toks[name[0] - 1].start:toks[name[1]].end]     # "Queen Ingrid", "Pope Leo"
                 names.add_full_name(_key(toks[name[0]].text), full)
                 names.by_first.setdefault(_key(toks[name[0]].text), full)
@@ -231,7 +250,7 @@ def collect_names(doc: Document) -> ArticleNames:
                     names.gender.setdefault(full, g)
                 if subject:
                     names.sole_at.append((toks[name[0]].start, full))
-            if toks[i].start not in quoted:
+            if free:
                 words = [t for t in toks[name[0]:name[1] + 1] if t.is_word]
                 if subject:
                     subjects.append((toks[name[0]].start, words))
@@ -255,9 +274,10 @@ def collect_names(doc: Document) -> ArticleNames:
                     if works:                   # "NAME, who is working with ORG as ROLE,"
                         names.roles.setdefault(full, sane_role(works.group("role")))
                         names.works_for.setdefault(full, " ".join(works.group("org").split()))
-                    stated = _stated_role(toks, i, j, role, text) or glued
-                    if stated:
-                        names.roles.setdefault(full, stated)
+                    if full not in names.roles:     # (a role stated before stands: nothing to read)
+                        stated = _stated_role(toks, i, j, role, text) or glued
+                        if stated:
+                            names.roles[full] = stated
             after = j + 1
     names.persons_at.extend(names.sole_at)
     names.persons_at.sort()
@@ -286,21 +306,21 @@ def _stated_role(toks: list[Token], i: int, j: int, role: tuple | None, text: st
     "her advocate NAME", "ousted PM NAME"), "ROLE, NAME", "NAME, ROLE," or "NAME is a ROLE". A leading
     article or possessive is kept: it is part of what the article says the person is ("her advocate")."""
     first = role[0] if role else i
-    if role and not any(_role_word(t) for t in toks[role[0]:role[1] + 1]):
+    if role and not any(_ROLE_WORD[t.text] for t in toks[role[0]:role[1] + 1]):
         role, first = None, i               # capitalized words before an untitled name: no role
     k = first - 1                           # lowercase role words (and the organisation) before the run
     while (k >= 0 and first - k <= _ROLE_MAX and toks[k].is_word and toks[k].start != toks[k + 1].start
-           and (_role_word(toks[k]) or toks[k].lower in lexicon.words("role_adjectives")
+           and (_ROLE_WORD[toks[k].text] or toks[k].lower in lexicon.words("role_adjectives")
                 or toks[k].lower in lexicon.words("speaker_modifiers")
                 or _cap(toks[k]) and k + 1 < first and toks[k].lower not in lexicon.stop_words()
-                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _role_word(toks[k + 1])
-                or toks[k].lower in ("of", "for") and k >= 1 and _role_word(toks[k - 1]) and _cap(toks[k + 1])
-                or _noun_modifier(toks[k]) and toks[k + 1].text.islower() and _role_word(toks[k + 1]))):
+                or toks[k].text.islower() and toks[k].lower.endswith("ed") and _ROLE_WORD[toks[k + 1].text]
+                or toks[k].lower in ("of", "for") and k >= 1 and _ROLE_WORD[toks[k - 1].text] and _cap(toks[k + 1])
+                or _NOUN_MODIFIER[toks[k].text] and toks[k + 1].text.islower() and _ROLE_WORD[toks[k + 1].text])):
         k -= 1
     lead = k + 1
     words_before = toks[lead:first]
-    if any(_role_word(t) and t.text.islower() for t in words_before) or role:
-        while lead < first and _cap(toks[lead]) and not _role_word(toks[lead]) and toks[lead].lower in \
+    if any(_ROLE_WORD[t.text] and t.text.islower() for t in words_before) or role:
+        while lead < first and _cap(toks[lead]) and not _ROLE_WORD[toks[lead].text] and toks[lead].lower in \
                 lexicon.stop_words():
             lead += 1
         if lead - 1 >= 0 and toks[lead - 1].lower in lexicon.determiners() and toks[lead - 1].lower not in \
@@ -347,6 +367,11 @@ def _noun_modifier(tok: Token) -> bool:
     return verb is None or verb == low
 
 
+# by word: ``_stated_role`` asks them of the words around every name
+_ROLE_WORD = WordFlags.of_token(_role_word)
+_NOUN_MODIFIER = WordFlags.of_token(_noun_modifier)
+
+
 def _headed_by_role(phrase: list[Token]) -> bool:
     """"the Lindi Municipal Director", "Regional Commissioner of Lindi": a role word heads the phrase
     (last, or before "of"/"for" and a capitalized name)."""
@@ -369,19 +394,45 @@ def _role_lead(tok: Token) -> bool:
 _ROLE_LEAD = WordFlags.of_token(_role_lead)     # by word: asked for the words before each capitalized word
 
 
+@cache
+def _not_names() -> frozenset[str]:
+    """Words that ``split_name`` never takes for a name: determiners, titles and pronouns.
+
+    A run of capitalized words none of which is one of these, with no hyphen or apostrophe in it, is a
+    name, all of it, with no role words: ``split_name`` finds no title to end a role at ("Lt-Col" is one),
+    no determiner to skip, no full stop or connector to look across (they are no capitalized words), and
+    no pronoun last ("He’s" is one) (tests/extraction/test_name_shortcuts.py). One of these words alone
+    is no name."""
+    return lexicon.determiners() | lexicon.titles() | frozenset(lexicon.pronouns())
+
+
+def _after_title(toks: list[Token], caps: list[bool], text: str, i: int, j: int, not_names: frozenset[str]) -> int:
+    """Where the name starts in a run ``toks[i..j]`` of one title (with its full stop: "Sen.") and plain
+    capitalized words after it ("Sen. Ted Cruz"), as ``split_name`` finds it; 0 for any other run (and
+    for a name that would open with "of": "Secretary Of State …" reads on past "of")."""
+    s = i + 2 if i + 1 <= j and toks[i + 1].text == "." else i + 1
+    if (s <= j and toks[i].lower in lexicon.titles() and "-" not in toks[i].lower and toks[s].lower != "of"
+            and all(caps[s:j + 1]) and not_names.isdisjoint(map(_LOWER, toks[s:j + 1]))
+            and _NAME_MARKS.search(text, toks[s].start, toks[j].end) is None):
+        return s
+    return 0
+
+
+_NAME_MARKS = re.compile(r"[\-’']")      # what split_name reads inside a word: "Lt-Col", "He’s"
+
+
 def _introduced(toks: list[Token], i: int) -> bool:
     """A name after lowercase role words that open the sentence ("Council engineer Samuel Otieno stood up")
     or after a copula ("The first witness was Hawks head Major-Gen Gopaul Govender"): where an article
     introduces the person a later "he" or "she" stands for."""
     k = i - 1
-    moved = False
     while k >= 0 and toks[k].text.islower() and _ROLE_LEAD[toks[k].text]:   # (lowercase asked first: a
         k -= 1                              # role lead is lowercase, and punctuation before names is common)
-        moved = True
-    while k >= 0 and toks[k].is_word and _cap(toks[k]) and moved:
-        k -= 1                              # the organisation before the role words ("Hawks head")
-    if moved and (k < 0 or toks[k].text in ".!?”\"“"):
-        return True
+    if k < i - 1:                           # after role words (most names are not)
+        while k >= 0 and toks[k].is_word and _cap(toks[k]):
+            k -= 1                          # the organisation before the role words ("Hawks head")
+        if k < 0 or toks[k].text in ".!?”\"“":
+            return True
     return k >= 0 and toks[k].lower in _COPULAS and k >= 1 and toks[k - 1].is_word
 
 
@@ -401,14 +452,24 @@ def title_gender(tokens) -> str | None:
 
 
 def _looks_like_person(words: list[Token]) -> bool:
-    lows = [_key(w.text) for w in words]
+    return _PERSON_LIKE[tuple(map(_TEXT, words))]
+
+
+def _person_like(texts: tuple[str, ...]) -> bool:
+    """Whether words with these texts can be a person's name: no organisation word, place, acronym,
+    speech verb, nor a determiner or stop word first."""
+    lows = [_key(w) for w in texts]
     if any(w in lexicon.organization_words() or w in lexicon.places() for w in lows):
         return False
-    if any(w.text.isupper() and len(w.text) > 1 for w in words):
+    if any(w.isupper() and len(w) > 1 for w in texts):
         return False
     if lows[0] in lexicon.determiners() or lows[0] in lexicon.stop_words():
         return False
     return not any(w in lexicon.speech_verbs() for w in lows)
+
+
+# by the words' texts: it reads nothing else, and most names come again (in the article and in others)
+_PERSON_LIKE = WordFlags(_person_like)
 
 
 def speaker_type_of_name(name: str, names: ArticleNames, has_honorific: bool,
@@ -552,10 +613,12 @@ def _role_shaped(words: list[str]) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 14)
 def sane_role(role: str) -> str:
     """A role as a user reads it: the role words of each comma part, never a clause ("who joined the
     council in 2019", "noting that …": cut there, but "who is a trader" keeps "a trader"), an age, a year,
-    a date or a quote."""
+    a date or a quote. (Kept by text for the last roles asked: a name's role words come again, and
+    half of the roles asked over the PolNeAR texts were asked before.)"""
     if not role or re.search("[“”\"]", role):
         return ""
     kept: list[str] = []
@@ -679,10 +742,12 @@ def resolve(doc: Document, attributions: list[Attribution]) -> list[Statement]:
         prev = _Said(a.paragraph, speaker, stype, mention)
         said.append((a, speaker, stype, mention, role))
     out: list[Statement] = []
+    keys: dict[tuple[str, str], str] = {}   # (speaker, type) -> speaker key: most speakers say several things
+    named_in: dict[str, str | None] = {}    # role -> the organization it names: a speaker's role comes again
     for a, speaker, stype, mention, role in said:   # a described person's role reaches all their statements
         role = role or (described.get(speaker, "") if stype == "person" else "")
-        org = _organization(speaker, stype, role, names, orgs)
-        out.append(_statement(article, a, speaker, stype, mention, role, org))
+        org = _organization(speaker, stype, role, names, orgs, named_in)
+        out.append(_statement(article, a, speaker, stype, mention, role, org, keys))
     return out
 
 
@@ -739,10 +804,15 @@ def _speaker(a: Attribution, prev: "_Said | None", last: dict[str, tuple[str, in
     return speaker, stype, mention, role
 
 
-def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str]) -> str | None:
+def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs: dict[str, str],
+                  named_in: dict[str, str | None]) -> str | None:
     """The organization a speaker belongs to: named in the role, the organization itself (with its
-    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here)."""
-    org = organization_in(role, names) or names.works_for.get(speaker)
+    acronym), or the one given for the speaker earlier in the article (``orgs``, updated here).
+    ``named_in``: ``organization_in`` of the roles asked before, by role (it reads the names that
+    ``collect_names`` found, which no statement changes)."""
+    if role not in named_in:
+        named_in[role] = organization_in(role, names)
+    org = named_in[role] or names.works_for.get(speaker)
     if stype == "organization" and speaker:
         acr = next((k for k, v in names.acronyms.items() if v == speaker), None)
         org = org or (f"{speaker} ({acr})" if acr else speaker)
@@ -752,14 +822,18 @@ def _organization(speaker: str, stype: str, role: str, names: ArticleNames, orgs
 
 
 def _statement(article: Article, a: Attribution, speaker: str, stype: str, mention: str, role: str,
-               org: str | None) -> Statement:
-    """The final record of one attribution, with its resolved speaker."""
+               org: str | None, keys: dict[tuple[str, str], str]) -> Statement:
+    """The final record of one attribution, with its resolved speaker (``keys``: the speaker keys of
+    the article's statements so far, by speaker and type)."""
     spans = [list(s) for s in a.spans]
     text = article.text
     if not speaker.strip() or _pronoun_key(speaker.lower()) in lexicon.pronouns():
         speaker = ""            # no one the article names: the mention is kept, the speaker is unknown
     if not speaker:
         speaker, stype, role, org = UNKNOWN_SPEAKER, "unknown", "", None
+    key = keys.get((speaker, stype))
+    if key is None:
+        key = keys[speaker, stype] = speaker_key(speaker, stype, article.id)
     return Statement(
         id=Statement.make_id(article.id, spans[0][0]),
         source=article.id,
@@ -779,7 +853,7 @@ def _statement(article: Article, a: Attribution, speaker: str, stype: str, menti
         date=article.date,
         url=article.url,
         outlet=article.outlet,
-        speaker_key=speaker_key(speaker, stype, article.id),
+        speaker_key=key,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 from typing import Optional, Union
 
@@ -31,7 +32,9 @@ def fold(text: Optional[str]) -> str:
     return " ".join(_WORD.findall(plain.casefold()))
 
 
+@cache
 def _leading_titles() -> frozenset[str]:
+    """Titles and honorifics without their full stop (built once: ``name_key`` runs for every statement)."""
     return lexicon.titles() | {w.rstrip(".") for w in lexicon.honorifics()}
 
 
@@ -58,7 +61,7 @@ def speaker_key(speaker: Optional[str], speaker_type: Optional[str] = None, sour
     company", "the campaign"), get a key of their own article: 'a government official@article-id'."""
     if not speaker:
         return ""
-    if speaker_type in LOCAL_TYPES or not any(c.isupper() for c in speaker):
+    if speaker_type in LOCAL_TYPES or not any(map(str.isupper, speaker)):
         return f"{fold(speaker)}@{source}"
     key = name_key(speaker)
     return aliases.get(key, key) if aliases else key
