@@ -2,8 +2,9 @@
 speech cues, every piece with its character offsets into the article text.
 
 Every rule and the speaker resolution read the same ``Document``; nothing in it changes after it
-is built, and nothing about it is kept once extraction of its article is over (so extraction can
-run from several threads or processes at once).
+is built but for each paragraph's sentences, filled in when first read (``paragraph.Sentences``:
+readers in several threads work out the same ones), and nothing about it is kept once extraction of
+its article is over (so extraction can run from several threads or processes at once).
 """
 from __future__ import annotations
 

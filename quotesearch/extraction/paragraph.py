@@ -74,9 +74,12 @@ class Sentences:
         return getattr(self, name)
 
     def _read(self) -> None:
+        spans = self._spans
+        if spans is None:                   # another thread filled them in the meantime
+            return
         source, (index, start, end), starts = self._source, self._paragraph, self._starts
-        spans = self._spans() if callable(self._spans) else self._spans
-        self._spans = None                  # the segmentation is not needed any more
+        if callable(spans):
+            spans = spans()
         dateline = _DATELINE.match(source, start, end) or colon_dateline(source, index, start, end)
         if dateline and spans:
             s0, e0 = spans[0]
@@ -92,6 +95,7 @@ class Sentences:
         for n, (a, b) in enumerate(ranges):
             of[a:b + 1] = [n] * (b + 1 - a)
         self.ranges, self.of = ranges, of
+        self._spans = None                  # only now: a reader in another thread may still need it
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Sentences):

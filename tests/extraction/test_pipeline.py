@@ -59,6 +59,39 @@ def test_sentences_are_read_from_punkt_only_where_a_rule_reads_them():
     assert seg._sentence_tokenizer is not None
 
 
+def test_threads_reading_one_documents_sentences_read_the_same_ones():
+    """Sentences are filled in on first read; threads reading one Document at once all get them."""
+    import sys
+    import threading
+    from quotesearch.extraction.paragraph import build_paragraph
+    from quotesearch.extraction.segment import Segmentation
+    texts = [SEED.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8") for p in sorted(POLNEAR.glob("*.txt"))[:30]]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)             # switch threads as often as the interpreter can
+    try:
+        for text in texts:
+            doc = Document.build(article_from_text(text, "t"))
+            seen, errors = [], []
+
+            def read():
+                try:
+                    seen.append([(p.sentences, p.sent_of) for p in doc.paragraphs])
+                except Exception as e:      # what a half-filled paragraph raised
+                    errors.append(e)
+            threads = [threading.Thread(target=read) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            seg = Segmentation(text)
+            eager = [build_paragraph(text, p.index, p.start, p.end, p.tokens, seg.sentences(p.start, p.end), p.quotes)
+                     for p in doc.paragraphs]
+            assert errors == []
+            assert seen == [[(e.sentences, e.sent_of) for e in eager]] * 4
+    finally:
+        sys.setswitchinterval(interval)
+
+
 def test_the_rules_are_an_ordered_list_of_names():
     assert rules.NAMES == ("direct", "reported", "quoted_words", "noun_cue", "headline", "unattributed")
 
