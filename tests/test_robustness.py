@@ -189,6 +189,19 @@ def test_hundreds_of_unbalanced_quote_marks(run, tmp_path, index_dir):
     assert all(0 <= s < e <= len(text) for h in hits for s, e in h["spans"])
 
 
+@pytest.mark.parametrize("empty", ["“,” Smith said.", "Smith argued ``:", '",” Kh said'])
+def test_a_quote_with_no_words_loses_nothing_else(run, tmp_path, index_dir, empty):
+    """A cue whose quote holds no words ("“,” Smith said.") is no statement; the article's other
+    statements are indexed (it used to fail the whole article: "extraction failed: IndexError")."""
+    text = f"Council meets\n\n{empty}\n\n“We will rebuild the bridge,” said Maria Lopez.\n"
+    (tmp_path / "council.txt").write_text(text, encoding="utf-8")
+    result = run("index", tmp_path / "council.txt")  # the real extractor
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert summary_of(result).startswith("Indexed 1 article: 1 statement, 1 speaker, ")
+    hits = json.loads(run("source", "council", "--format", "json").stdout)
+    assert [(h["text"], h["speaker"]) for h in hits] == [("We will rebuild the bridge", "Maria Lopez")]
+
+
 def test_one_line_of_one_megabyte(run, tmp_path, index_dir):
     filler = "The council met again on Tuesday to discuss the budget for the coming year. " * 60
     quote = "“We will balance the books,” said Maria Lopez. "

@@ -53,7 +53,11 @@ class Taken:
     def plus(self, found: Found) -> "Taken":
         if not (found.attributions or found.cues or found.quotes):
             return self
-        return Taken(self.attributions + found.attributions, self.cues | found.cues, self.quotes | found.quotes)
+        # a statement whose content trims to nothing ("“,” Smith said") says nothing: it is not kept,
+        # though its cue and quote stay used
+        said = found.attributions if all(a.spans for a in found.attributions) else \
+            tuple(a for a in found.attributions if a.spans)
+        return Taken(self.attributions + said, self.cues | found.cues, self.quotes | found.quotes)
 
 
 Rule = Callable[[Paragraph, Taken], Found]
