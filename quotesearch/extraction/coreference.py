@@ -655,16 +655,17 @@ def sane_role(role: str) -> str:
 
 
 def organization_in(role: str, names: ArticleNames) -> str | None:
-    """The organization a role names: an article-defined acronym or full name, else a capitalized
-    phrase with an organization word."""
+    """The organization a role names: an article-defined acronym or full name, else the longest
+    organisation the article wrote before a role that the role holds, else a capitalized phrase with
+    an organization word."""
     if not role:
         return None
     for acr, full in names.acronyms.items():
         if re.search(rf"\b{re.escape(acr)}\b", role) or full in role:
             return f"{full} ({acr})"
-    for org in names.orgs:
-        if org in role:
-            return org
+    named = [org for org in names.orgs if org in role]
+    if named:           # the longest written ("Acme Bank", not "Acme"), then the first: never the set's order
+        return max(named, key=lambda org: (len(org), -role.find(org)))
     best = None
     for m in re.finditer(r"(?:[A-Z][\w’'&\-]*\s+(?:(?:of|for|the|and|on)\s+)*)*[A-Z][\w’'&\-]*", role):
         # the organisation is the part between titles that holds an organisation word:

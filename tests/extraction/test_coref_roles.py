@@ -1,4 +1,6 @@
 """Roles and speakers resolved across an article (issue 13 §2, §3, §8, §9): invented sentences."""
+import os
+
 from quotesearch.extraction.coreference import sane_role
 from quotesearch.extraction.pipeline import extract_text
 
@@ -187,3 +189,20 @@ def test_who_works_with_org_as_role_gives_role_and_organization():
             "Tembo said more poles are needed.\n")
     got = [(s.speaker, s.role, s.organization) for s in extract_text(text)]
     assert got == [("Deo Tembo", "Programme Officer", "Kell Gender Network (KGN)")] * 2
+
+
+def test_the_organisation_in_a_role_is_the_longest_written_whatever_the_hash_seed():
+    """Two organisations written before roles, one inside the other: a role holding both names the
+    longer. The answer came from a set's order, so it moved with PYTHONHASHSEED from one process to
+    the next; each seed runs in a process of its own here."""
+    import subprocess
+    import sys
+    text = ("Bank officials speak\n\n"
+            "Acme chief economist Jane Doe said rates would rise.\n\n"
+            "Acme Bank chief economist John Roe said rates would fall.\n\n")
+    script = ("import sys; from quotesearch.extraction.pipeline import extract_text; "
+              "print([(s.speaker, s.organization) for s in extract_text(sys.stdin.read())])")
+    answers = {subprocess.run([sys.executable, "-c", script], input=text, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+               for seed in range(1, 9)}
+    assert answers == {"[('Jane Doe', 'Acme'), ('John Roe', 'Acme Bank')]\n"}
