@@ -630,3 +630,37 @@ def test_markers_never_come_out_of_a_date_filtered_search(index_dir):
         markers = set(qindex.docs_with_term(s, "doctype", "source"))
         assert len(markers) == 3
         assert not markers & set(s.docs_for_query(AndNot(Term("outlet", "reuters"), Term("doctype", "source"))))
+
+
+def test_a_date_filter_selects_the_statements_of_its_days_and_scores_nothing(index_dir):
+    """--since/--until are read from the day terms' posting lists: the hits of a filtered search are
+    the unfiltered search's hits dated inside the range, in the same order, with the same scores
+    (whoosh's own range scored each match 1 more) and highlights; over several segments, an article
+    re-dated (its old documents deleted) and undated articles."""
+    days = ["2023-01-05", "2023-06-30", "2023-07-01", "2023-12-31", "2024-02-10", "2024-03-31", None, "2024-08-01"]
+    articles = [article_from_text(ALPHA if n % 2 else BETA, f"a-{n}", f"a-{n}.txt", date=days[n % len(days)])
+                for n in range(24)]
+    for start in range(0, 24, 8):           # three runs: three segments
+        index_articles(index_dir, [(a, fake_statements(a)) for a in articles[start:start + 8]])
+    redated = article_from_text(ALPHA, "a-3", "a-3.txt", date="2024-03-01")
+    index_articles(index_dir, [(redated, fake_statements(redated))])
+    dated = {a.id: a.date for a in articles} | {"a-3": "2024-03-01"}
+    ranges = [("2023-06", None), (None, "2023-12"), ("2024-02", "2024-03"), ("2023-07-01", "2023-07-01"), ("2030", None)]
+    searches = [("troops", {}), ('"move troops"', {}), ("troops AND north", {}), ("", {}), ("", {"speaker": "barros"}),
+                ("pressure", {"kind": "direct"})]
+    with quotesearch.Index(index_dir) as ix:
+        for query, filters in searches:
+            every = ix.search(query, limit=0, **filters)
+            assert every.total > 0
+            for since, until in ranges:
+                low = since + {4: "-01-01", 7: "-01", 10: ""}[len(since)] if since else "0000-00-00"
+                high = until + {4: "-12-31", 7: "-31", 10: ""}[len(until)] if until else "9999-99-99"
+                inside = [h for h in every.hits
+                          if dated[h.statement.source] and low <= dated[h.statement.source] <= high]
+                found = ix.search(query, limit=0, since=since, until=until, **filters)
+                assert [(h.statement.id, h.score, h.highlights) for h in found.hits] == \
+                    [(h.statement.id, h.score, h.highlights) for h in inside], (query, filters, since, until)
+                assert found.total == len(inside)
+                top = ix.search(query, limit=3, since=since, until=until, **filters)
+                assert [h.statement.id for h in top.hits] == [h.statement.id for h in inside[:3]]
+                assert top.total == len(inside)
