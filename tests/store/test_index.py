@@ -664,3 +664,27 @@ def test_a_date_filter_selects_the_statements_of_its_days_and_scores_nothing(ind
                 top = ix.search(query, limit=3, since=since, until=until, **filters)
                 assert [h.statement.id for h in top.hits] == [h.statement.id for h in inside[:3]]
                 assert top.total == len(inside)
+
+
+def test_the_first_statements_by_date_are_those_of_the_whole_date_order(index_dir):
+    """A date-sorted search with a limit reads the days' posting lists from the first (or last) day
+    until it has enough; its hits are the first of the whole date order (ties in reading order,
+    undated last), over several segments, a re-dated article and undated ones."""
+    days = ["2023-01-05", None, "2023-07-01", "2023-01-05", "2024-02-10", None, "2022-12-31", "2024-02-10"]
+    articles = [article_from_text(ALPHA if n % 2 else BETA, f"a-{n}", f"a-{n}.txt", date=days[n % len(days)])
+                for n in range(16)]
+    for start in range(0, 16, 6):
+        index_articles(index_dir, [(a, fake_statements(a)) for a in articles[start:start + 6]])
+    redated = article_from_text(BETA, "a-0", "a-0.txt", date="2025-01-01")
+    index_articles(index_dir, [(redated, fake_statements(redated))])
+    with quotesearch.Index(index_dir) as ix:
+        for query, filters in [("", {}), ("troops", {}), ("", {"speaker": "maria lopez"}), ("", {"since": "2023"})]:
+            for sort in ("date", "-date"):
+                whole = [h.statement.id for h in ix.search(query, limit=0, sort=sort, **filters).hits]
+                assert len(whole) > 5
+                for limit in (1, 3, 5, len(whole) - 1, len(whole) + 10):
+                    found = ix.search(query, limit=limit, sort=sort, **filters)
+                    assert [h.statement.id for h in found.hits] == whole[:limit], (query, filters, sort, limit)
+                    assert found.total == len(whole)
+        newest = [h.statement for h in ix.search("", limit=3, sort="-date").hits]
+        assert [(s.source, s.date) for s in newest] == [("a-0", "2025-01-01")] * 2 + [("a-12", "2024-02-10")]

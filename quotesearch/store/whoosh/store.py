@@ -195,6 +195,17 @@ class _View:
         in reading order), the first ``limit`` of them."""
         if sort not in ("date", "-date"):
             return self.in_reading_order(docnums, limit)
+        if limit:   # the first days' posting lists, day by day, until ``limit`` are found
+            wanted = docnums if isinstance(docnums, (set, frozenset, SortedDocs)) else set(docnums)
+            days = [self.schema["day"].from_bytes(day) for day in self.s.reader().lexicon("day")]
+            found: list[int] = []
+            for day in (reversed(days) if sort == "-date" else days):
+                on_day = [d for d in docs_with_term(self.s, "day", day) if d in wanted]
+                if on_day:
+                    found += self.in_reading_order(on_day)
+                    if len(found) >= limit:
+                        return found[:limit]
+            # fewer dated than ``limit``: the whole order below (the undated follow)
         ranked = self.in_reading_order(docnums)
         days = column_reader(self.s.reader(), "day")
         dated = [d for d in ranked if days[d]]
