@@ -499,7 +499,11 @@ def search(query, speaker, role, org, source, kind, since, until, outlet, sort, 
     with _index(index_dir) as ix:
         results = ix.search(text, filters=filters, limit=limit, sort=sort, group=group)
         note = _speaker_note(ix, speaker) if speaker is not None and fmt == "table" else None
-        missing = ix.lacks(text, filters=filters, sort=sort) if fmt == "table" or not results.hits else None
+        # Found statements that a date or outlet filter let through have a date, an outlet: nothing
+        # lacks. Sorted by date, the undated come last, so only an undated first hit says dates lack.
+        undated_first = bool(results.hits) and sort in ("date", "-date") and not results.hits[0].statement.date
+        missing = ix.lacks(text, filters=filters, sort=sort) if not results.hits or (fmt == "table" and undated_first) \
+            else None
         empty = missing or ("" if results.hits else _why_no_hits(ix, text, filters))
     rows = [hit.to_dict() for hit in results]
     emit(rows, fmt, GROUP_COLUMNS if group else SEARCH_COLUMNS, empty=empty or "no matching statements")
