@@ -579,8 +579,14 @@ class WhooshStore:
         # markers carry the day and the outlet's words too: the statements' filters select them
         flt = view.filters(Filters(since=filters.since, until=filters.until, outlet=filters.outlet),
                            lambda: self.aliases)
-        q = Term("doctype", "source") if flt is None else And([Term("doctype", "source"), flt])
-        return sorted((_source(dict(d)) for d in view.s.search(q, limit=None)), key=lambda s: s.source)
+        markers = view.marker_docs()
+        allowed = markers if flt is None else view._posting_set(flt)
+        if allowed is None:     # (every filter there is reads from posting lists; whoosh's search else)
+            q = And([Term("doctype", "source"), flt])
+            docs = [hit.docnum for hit in view.s.search(q, limit=None)]
+        else:
+            docs = markers if allowed is markers else intersection([markers, allowed])
+        return sorted((_source(view.s.stored_fields(d)) for d in docs), key=lambda s: s.source)
 
     @_reading
     def quote_group(self, group_id: str) -> list[Statement]:
