@@ -666,10 +666,14 @@ def test_a_date_filter_selects_the_statements_of_its_days_and_scores_nothing(ind
                 assert top.total == len(inside)
 
 
-def test_the_first_statements_by_date_are_those_of_the_whole_date_order(index_dir):
-    """A date-sorted search with a limit reads the days' posting lists from the first (or last) day
-    until it has enough; its hits are the first of the whole date order (ties in reading order,
-    undated last), over several segments, a re-dated article and undated ones."""
+@pytest.mark.parametrize("few", [0, 2000])
+def test_the_first_statements_by_date_are_those_of_the_whole_date_order(index_dir, monkeypatch, few):
+    """A date-sorted search with a limit and many matches (here: more than ``few``) reads the days'
+    posting lists from the first (or last) day until it has enough; its hits are the first of the
+    whole date order (ties in reading order, undated last), over several segments, a re-dated
+    article and undated ones."""
+    from quotesearch.store.whoosh import store as whoosh_store
+    monkeypatch.setattr(whoosh_store, "_FEW_TO_SORT_BY_DATE", few)
     days = ["2023-01-05", None, "2023-07-01", "2023-01-05", "2024-02-10", None, "2022-12-31", "2024-02-10"]
     articles = [article_from_text(ALPHA if n % 2 else BETA, f"a-{n}", f"a-{n}.txt", date=days[n % len(days)])
                 for n in range(16)]
