@@ -81,6 +81,7 @@ def connect(spec) -> Iterator:
     distributed = _import()
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_client_log())
+        stack.enter_context(_quiet_interrupted_cancel())
         if local:
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=local, threads_per_worker=1, processes=True, dashboard_address=":0",
@@ -105,7 +106,8 @@ def dask_setup(worker) -> None:
     terminal reaches these processes too, and is for the command, which stops the cluster (a worker
     that took it would print a traceback), as --jobs workers ignore it. The warning a worker logs for
     each task cut short by that stop (``… ended with CancelledError``, only ever logged while a worker
-    closes) is left out too."""
+    closes) is left out too, and so is the error with a traceback a worker logs when its heartbeat
+    finds the scheduler gone (a local cluster's scheduler lives in the command: it is stopping)."""
     import logging
     import signal
 
@@ -113,6 +115,8 @@ def dask_setup(worker) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("distributed.worker.state_machine").addFilter(
         lambda record: not record.getMessage().endswith("ended with CancelledError"))
+    logging.getLogger("distributed.worker").addFilter(
+        lambda record: not record.getMessage().startswith("Failed to communicate with scheduler during heartbeat"))
 
 
 @contextlib.contextmanager
@@ -128,6 +132,26 @@ def _quiet_client_log():
         yield
     finally:
         log.setLevel(level)
+
+
+@contextlib.contextmanager
+def _quiet_interrupted_cancel():
+    """Ctrl-C while the command waits on Dask: distributed's ``sync`` asks its event loop to cancel
+    what it was waiting for, and when the key came before that existed, the cancelling fails itself
+    (a NameError about ``future``), which tornado logs with a traceback on the command's terminal.
+    The command is stopping anyway (exit 130): that one record is left out, no other."""
+    import logging
+
+    def keep(record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(error, NameError) and "sync.<locals>.cancel" in record.getMessage())
+
+    log = logging.getLogger("tornado.application")
+    log.addFilter(keep)
+    try:
+        yield
+    finally:
+        log.removeFilter(keep)
 
 
 def _probe(address: str) -> None:
