@@ -411,11 +411,8 @@ def test_a_cancel_failing_under_ctrl_c_is_not_logged_and_other_loop_errors_are()
 
     from quotesearch.cluster import _quiet_interrupted_cancel
 
-    def sync():
-        def cancel():
-            raise NameError("cannot access free variable 'future' where it is not associated with a value")
-        return cancel
-
+    cancel = "Exception in callback functools.partial(<function sync.<locals>.cancel at 0x7f0>)"
+    unset = NameError("cannot access free variable 'future' where it is not associated with a value")
     seen = []
     handler = logging.Handler()
     handler.emit = seen.append
@@ -423,18 +420,11 @@ def test_a_cancel_failing_under_ctrl_c_is_not_logged_and_other_loop_errors_are()
     log.addHandler(handler)
     try:
         with _quiet_interrupted_cancel():
-            for callback, error in ((sync(), None), (print, ValueError("other"))):
-                try:
-                    if error is None:
-                        callback()
-                    else:
-                        raise error
-                except Exception:
-                    log.error("Exception in callback functools.partial(%r)", callback, exc_info=True)
-        try:
-            sync()()
-        except NameError:
-            log.error("Exception in callback functools.partial(%r)", sync(), exc_info=True)
+            log.error(cancel, exc_info=(NameError, unset, None))
+            log.error(cancel, exc_info=(ValueError, ValueError("another failure"), None))
+            log.error("Exception in callback functools.partial(<function other>)", exc_info=(NameError, unset, None))
+        log.error(cancel, exc_info=(NameError, unset, None))
     finally:
         log.removeHandler(handler)
-    assert [type(r.exc_info[1]).__name__ for r in seen] == ["ValueError", "NameError"]
+    assert [(type(r.exc_info[1]).__name__, "sync.<locals>" in r.getMessage()) for r in seen] == [
+        ("ValueError", True), ("NameError", False), ("NameError", True)]

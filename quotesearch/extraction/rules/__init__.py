@@ -55,8 +55,7 @@ class Taken:
             return self
         # a statement whose content trims to nothing ("“,” Smith said") says nothing: it is not kept,
         # though its cue and quote stay used
-        said = found.attributions if all(a.spans for a in found.attributions) else \
-            tuple(a for a in found.attributions if a.spans)
+        said = tuple(a for a in found.attributions if a.spans)
         return Taken(self.attributions + said, self.cues | found.cues, self.quotes | found.quotes)
 
 

@@ -198,26 +198,33 @@ class _View:
         in reading order), the first ``limit`` of them."""
         if sort not in ("date", "-date"):
             return self.in_reading_order(docnums, limit)
-        # Many matches: the first days' posting lists, day by day, until ``limit`` are found (about
-        # limit / matches of the days, a look-up per day and segment, after listing the days: some ms).
-        # Few (a column read each, some µs): each match's day, read from the column below.
-        many = limit and len(docnums) > _FEW_TO_SORT_BY_DATE
-        days = [self.schema["day"].from_bytes(day) for day in self.s.reader().lexicon("day")] if many else []
-        if many and len(docnums) ** 2 > 4 * limit * len(days) * len(self.s.reader().leaf_readers()):
-            wanted = docnums if isinstance(docnums, (set, frozenset, SortedDocs)) else set(docnums)
-            found: list[int] = []
-            for day in (reversed(days) if sort == "-date" else days):
-                on_day = [d for d in docs_with_term(self.s, "day", day) if d in wanted]
-                if on_day:
-                    found += self.in_reading_order(on_day)
-                    if len(found) >= limit:
-                        return found[:limit]
-            # fewer dated than ``limit``: the whole order below (the undated follow)
+        if limit and len(docnums) > _FEW_TO_SORT_BY_DATE:
+            first = self._first_by_day(docnums, sort, limit)
+            if first is not None:
+                return first
         ranked = self.in_reading_order(docnums)
         days = column_reader(self.s.reader(), "day")
         dated = [d for d in ranked if days[d]]
         dated.sort(key=lambda d: days[d], reverse=sort == "-date")  # stable: ties stay in reading order
         return (dated + [d for d in ranked if not days[d]])[:limit or None]
+
+    def _first_by_day(self, docnums: Collection[int], sort: str, limit: int) -> Optional[list[int]]:
+        """The first ``limit`` of many ``docnums`` by date, read from the days' posting lists from the
+        first (or last) day on until there are enough: about limit / matches of the days, a look-up
+        per day and segment, after listing the days (some ms). None where reading each match's day
+        from the column costs less, or where fewer than ``limit`` have a date (the undated follow)."""
+        day_terms = [self.schema["day"].from_bytes(day) for day in self.s.reader().lexicon("day")]
+        if len(docnums) ** 2 <= 4 * limit * len(day_terms) * len(self.s.reader().leaf_readers()):
+            return None
+        wanted = docnums if isinstance(docnums, (set, frozenset, SortedDocs)) else set(docnums)
+        found: list[int] = []
+        for day in (reversed(day_terms) if sort == "-date" else day_terms):
+            on_day = [d for d in docs_with_term(self.s, "day", day) if d in wanted]
+            if on_day:
+                found += self.in_reading_order(on_day)
+                if len(found) >= limit:
+                    return found[:limit]
+        return None
 
     def matching(self, q) -> Collection[int]:
         """The statements matching ``q`` (None: all): a set of document numbers, or SortedDocs.
@@ -243,15 +250,13 @@ class _View:
         """The live documents matching ``q``, when it is a term of a text or keyword field (SortedDocs),
         a range of such terms (a set: ``--since``/``--until``'s days), or an AND or OR of such (a set);
         None for anything else."""
-        if type(q) is Term:
-            field = self.schema[q.fieldname] if q.fieldname in self.schema else None
-            if field is None or field.self_parsing() or not isinstance(q.text, str):
-                return None
-            return SortedDocs(docs_with_term(self.s, q.fieldname, q.text))
-        if type(q) is TermRange:
+        if type(q) in (Term, TermRange):
             field = self.schema[q.fieldname] if q.fieldname in self.schema else None
             if field is None or field.self_parsing():
                 return None
+        if type(q) is Term:
+            return SortedDocs(docs_with_term(self.s, q.fieldname, q.text)) if isinstance(q.text, str) else None
+        if type(q) is TermRange:
             # the terms whoosh's own range expands to (a day each), their posting lists joined: whoosh
             # would step through them all as an OR, match by match (2 s for a year at 139,849 statements)
             docs: set[int] = set()
@@ -587,12 +592,13 @@ class WhooshStore:
         flt = view.filters(Filters(since=filters.since, until=filters.until, outlet=filters.outlet),
                            lambda: self.aliases)
         markers = view.marker_docs()
-        allowed = markers if flt is None else view._posting_set(flt)
-        if allowed is None:     # (every filter there is reads from posting lists; whoosh's search else)
-            q = And([Term("doctype", "source"), flt])
-            docs = [hit.docnum for hit in view.s.search(q, limit=None)]
-        else:
-            docs = markers if allowed is markers else intersection([markers, allowed])
+        allowed = None if flt is None else view._posting_set(flt)
+        if flt is None:
+            docs = markers
+        elif allowed is not None:
+            docs = intersection([markers, allowed])
+        else:                   # (every filter there is reads from posting lists; whoosh's search else)
+            docs = [hit.docnum for hit in view.s.search(And([Term("doctype", "source"), flt]), limit=None)]
         return sorted((_source(view.s.stored_fields(d)) for d in docs), key=lambda s: s.source)
 
     @_reading
